@@ -1,0 +1,364 @@
+//! The REST API's bodies (`/api/v1`), shared by the server and the web app's client.
+//!
+//! Times are milliseconds since the Unix epoch (UTC), so that both sides read them without a date
+//! library.
+
+use crate::conversation::{ConversationState, StateChange, Status};
+use crate::ids::{ActivityId, ContactId, ConversationId, LineId};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Conversations per page when the client does not say.
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+/// The largest page a client may ask for.
+pub const MAX_PAGE_SIZE: u32 = 200;
+/// The longest reply, in characters: ten concatenated SMS segments.
+pub const MAX_REPLY_CHARS: usize = 1600;
+
+/// A phone line (one inbox) with the number of its unread conversations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Line {
+    pub id: LineId,
+    pub name: String,
+    /// E.164, e.g. "+15550100200".
+    pub number: String,
+    pub unread_count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LineList {
+    pub lines: Vec<Line>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contact {
+    pub id: ContactId,
+    /// Absent for a number the team has not named.
+    pub name: Option<String>,
+    /// E.164.
+    pub number: String,
+}
+
+impl Contact {
+    /// The contact's name, or their number when unnamed.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.number)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// From the customer to the team.
+    Inbound,
+    /// From the team to the customer.
+    Outbound,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum CallOutcome {
+    Answered,
+    Missed,
+}
+
+/// What happened: a message, a call, or a voicemail left after a missed call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ActivityContent {
+    Message {
+        text: String,
+    },
+    Call {
+        outcome: CallOutcome,
+        duration_seconds: u32,
+    },
+    Voicemail {
+        duration_seconds: u32,
+        transcript: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Activity {
+    pub id: ActivityId,
+    pub conversation_id: ConversationId,
+    pub direction: Direction,
+    /// Milliseconds since the Unix epoch.
+    pub at: i64,
+    pub content: ActivityContent,
+}
+
+impl Activity {
+    /// One line for a list row or a notice: "Missed call", "Voicemail: …", the message text.
+    pub fn summary(&self) -> String {
+        match &self.content {
+            ActivityContent::Message { text } => text.clone(),
+            ActivityContent::Call {
+                outcome: CallOutcome::Missed,
+                ..
+            } => "Missed call".to_owned(),
+            ActivityContent::Call {
+                duration_seconds, ..
+            } => {
+                let way = match self.direction {
+                    Direction::Inbound => "Incoming call",
+                    Direction::Outbound => "Outgoing call",
+                };
+                format!("{way}, {}", format_duration(*duration_seconds))
+            }
+            ActivityContent::Voicemail { transcript, .. } => match transcript {
+                Some(text) => format!("Voicemail: {text}"),
+                None => "Voicemail".to_owned(),
+            },
+        }
+    }
+}
+
+/// "42s", "3m 05s", "1h 02m".
+pub fn format_duration(seconds: u32) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}h {m:02}m")
+    } else if m > 0 {
+        format!("{m}m {s:02}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// A conversation as listed: its state and its newest activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConversationSummary {
+    pub id: ConversationId,
+    pub line_id: LineId,
+    pub contact: Contact,
+    pub status: Status,
+    pub unread: bool,
+    pub latest_activity: Activity,
+    /// The newest inbound activity: what a client must have seen before marking done.
+    pub latest_inbound_activity_id: Option<ActivityId>,
+}
+
+impl ConversationSummary {
+    pub fn state(&self) -> ConversationState {
+        ConversationState {
+            status: self.status,
+            unread: self.unread,
+            latest_inbound: self.latest_inbound_activity_id,
+        }
+    }
+
+    pub fn set_state(&mut self, state: ConversationState) {
+        self.status = state.status;
+        self.unread = state.unread;
+        self.latest_inbound_activity_id = state.latest_inbound;
+    }
+}
+
+/// One page of a view, newest activity first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConversationPage {
+    pub conversations: Vec<ConversationSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A conversation with its whole thread, oldest activity first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConversationDetail {
+    pub conversation: ConversationSummary,
+    pub activities: Vec<Activity>,
+}
+
+/// `POST /api/v1/conversations/{id}/state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangeStateRequest {
+    pub change: StateChange,
+    /// The newest activity of this conversation that the client has shown. A `done` or `read`
+    /// is refused (409) if inbound activity arrived after it.
+    #[serde(default)]
+    pub seen_activity_id: Option<ActivityId>,
+}
+
+/// `POST /api/v1/conversations/{id}/replies`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReplyRequest {
+    pub text: String,
+    /// As for state changes: the reply marks the conversation read only if nothing inbound
+    /// arrived after this.
+    #[serde(default)]
+    pub seen_activity_id: Option<ActivityId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplyResponse {
+    pub activity: Activity,
+    pub conversation: ConversationSummary,
+}
+
+/// The text of a reply, checked: not blank, at most [`MAX_REPLY_CHARS`] characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyText(String);
+
+impl ReplyText {
+    pub fn parse(text: &str) -> Result<ReplyText, String> {
+        let trimmed = text.trim();
+        let chars = trimmed.chars().count();
+        if trimmed.is_empty() {
+            Err("a reply needs some text".to_owned())
+        } else if chars > MAX_REPLY_CHARS {
+            Err(format!(
+                "a reply has at most {MAX_REPLY_CHARS} characters; this one has {chars}"
+            ))
+        } else {
+            Ok(ReplyText(trimmed.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What went wrong, for programs; the message says it for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not JSON, or not the expected JSON.
+    InvalidBody,
+    /// A path or query parameter is wrong.
+    InvalidParameter,
+    /// The body is larger than the server accepts.
+    BodyTooLarge,
+    /// The body is not `application/json`.
+    UnsupportedMediaType,
+    NotFound,
+    MethodNotAllowed,
+    /// The change would hide inbound activity the client has not seen.
+    UnseenActivity,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// Every error response: `{"error": {"code", "message"}}`; a 409 also carries the conversation as
+/// the server now has it, so that the client can show what it had not seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorResponse {
+    pub error: ErrorBody,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<ConversationSummary>,
+}
+
+impl fmt::Display for ErrorResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.error.message)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    pub status: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn activity(content: ActivityContent, direction: Direction) -> Activity {
+        Activity {
+            id: ActivityId(1),
+            conversation_id: ConversationId(1),
+            direction,
+            at: 0,
+            content,
+        }
+    }
+
+    #[test]
+    fn a_reply_is_trimmed_and_must_not_be_blank() {
+        assert_eq!(ReplyText::parse("  hi \n").unwrap().as_str(), "hi");
+        assert!(ReplyText::parse(" \n\t").is_err());
+    }
+
+    #[test]
+    fn a_reply_longer_than_ten_segments_is_rejected() {
+        assert!(ReplyText::parse(&"é".repeat(MAX_REPLY_CHARS)).is_ok());
+        let error = ReplyText::parse(&"é".repeat(MAX_REPLY_CHARS + 1)).unwrap_err();
+        assert!(error.contains("1601"), "{error}");
+    }
+
+    #[test]
+    fn activities_summarise_in_one_line() {
+        let missed = ActivityContent::Call {
+            outcome: CallOutcome::Missed,
+            duration_seconds: 0,
+        };
+        assert_eq!(
+            activity(missed, Direction::Inbound).summary(),
+            "Missed call"
+        );
+        let answered = ActivityContent::Call {
+            outcome: CallOutcome::Answered,
+            duration_seconds: 185,
+        };
+        assert_eq!(
+            activity(answered, Direction::Outbound).summary(),
+            "Outgoing call, 3m 05s"
+        );
+        let voicemail = ActivityContent::Voicemail {
+            duration_seconds: 20,
+            transcript: Some("Call me back".into()),
+        };
+        assert_eq!(
+            activity(voicemail, Direction::Inbound).summary(),
+            "Voicemail: Call me back"
+        );
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(format_duration(9), "9s");
+        assert_eq!(format_duration(65), "1m 05s");
+        assert_eq!(format_duration(3720), "1h 02m");
+    }
+
+    #[test]
+    fn activity_content_is_tagged_by_kind() {
+        let json = serde_json::to_value(ActivityContent::Message { text: "hi".into() }).unwrap();
+        assert_eq!(json, serde_json::json!({"kind": "message", "text": "hi"}));
+    }
+
+    #[test]
+    fn a_state_change_request_rejects_unknown_fields_and_changes() {
+        let ok: ChangeStateRequest =
+            serde_json::from_str(r#"{"change":"done","seen_activity_id":4}"#).unwrap();
+        assert_eq!(ok.change, StateChange::Done);
+        assert!(serde_json::from_str::<ChangeStateRequest>(r#"{"change":"archive"}"#).is_err());
+        assert!(serde_json::from_str::<ChangeStateRequest>(r#"{"change":"done","x":1}"#).is_err());
+    }
+}

@@ -1,0 +1,15 @@
+//! Switchboard's domain, shared by the web app and the server so that the rules live in one place.
+//!
+//! - [`conversation`]: a conversation's state (Open or Done, read or unread) and the transitions of
+//!   the product brief, as pure functions, including the safety rule.
+//! - [`view`]: the inbox views and which conversations belong in each.
+//! - [`api`]: the REST API's request and response bodies.
+
+pub mod api;
+pub mod conversation;
+pub mod ids;
+pub mod view;
+
+pub use conversation::{ConversationState, StateChange, Status, UnseenActivity};
+pub use ids::{ActivityId, ContactId, ConversationId, LineId};
+pub use view::View;
