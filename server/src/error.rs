@@ -1,0 +1,122 @@
+//! One error type for every handler, mapped to an HTTP status and the API's JSON error body.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use switchboard_domain::api::{ConversationSummary, ErrorBody, ErrorCode, ErrorResponse};
+
+use crate::db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    InvalidBody(String),
+    #[error("{0}")]
+    InvalidParameter(String),
+    #[error("{0}")]
+    BodyTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("this method is not allowed on this path")]
+    MethodNotAllowed,
+    /// The safety rule refused a change; the body carries the conversation as it now is.
+    #[error("{message}")]
+    UnseenActivity {
+        message: String,
+        conversation: Box<ConversationSummary>,
+    },
+    #[error("internal error")]
+    Database(#[from] DbError),
+    #[error("internal error")]
+    Panic,
+}
+
+impl AppError {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
+        match self {
+            AppError::InvalidBody(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidBody),
+            AppError::InvalidParameter(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidParameter),
+            AppError::BodyTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BodyTooLarge),
+            AppError::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+            ),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            AppError::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed)
+            }
+            AppError::UnseenActivity { .. } => (StatusCode::CONFLICT, ErrorCode::UnseenActivity),
+            AppError::Database(_) | AppError::Panic => {
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let AppError::Database(detail) = &self {
+            // The detail is for the logs; the client gets a generic message.
+            tracing::error!(error = %detail, "database error");
+        }
+        let message = self.to_string();
+        let conversation = match self {
+            AppError::UnseenActivity { conversation, .. } => Some(*conversation),
+            _ => None,
+        };
+        let body = ErrorResponse {
+            error: ErrorBody { code, message },
+            conversation,
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::BodyTooLarge(format!(
+                "the body is larger than the {} bytes this server accepts",
+                crate::http::MAX_BODY_BYTES
+            )),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType(
+                "send the body as JSON, with `Content-Type: application/json`".to_owned(),
+            ),
+            _ => AppError::InvalidBody(rejection.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::InvalidParameter(rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        AppError::InvalidParameter(rejection.body_text())
+    }
+}
+
+/// `Json`, `Query` and `Path` extractors whose rejections use the API's error body.
+pub mod extract {
+    use super::AppError;
+    use axum::extract::{FromRequest, FromRequestParts};
+
+    #[derive(FromRequest)]
+    #[from_request(via(axum::Json), rejection(AppError))]
+    pub struct Json<T>(pub T);
+
+    #[derive(FromRequestParts)]
+    #[from_request(via(axum::extract::Query), rejection(AppError))]
+    pub struct Query<T>(pub T);
+
+    #[derive(FromRequestParts)]
+    #[from_request(via(axum::extract::Path), rejection(AppError))]
+    pub struct Path<T>(pub T);
+}

@@ -1,0 +1,168 @@
+use crate::db::conversations::{self as store, ChangeOutcome, Cursor, PageQuery};
+use crate::db::{self, now_ms};
+use crate::error::extract::{Json, Path, Query};
+use crate::error::AppError;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use switchboard_domain::api::{
+    ChangeStateRequest, ConversationDetail, ConversationPage, ConversationSummary, ErrorResponse,
+    ReplyRequest, ReplyResponse, ReplyText, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+};
+use switchboard_domain::{ConversationId, LineId, View};
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_conversations))
+        .routes(routes!(get_conversation))
+        .routes(routes!(change_state))
+        .routes(routes!(reply))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct ListParams {
+    /// `open` (default), `unread` or `done`.
+    view: Option<View>,
+    /// Only this line's conversations; all lines when absent.
+    #[param(value_type = Option<i64>)]
+    line: Option<LineId>,
+    /// Conversations per page, 1 to 200 (default 50).
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+impl ListParams {
+    /// Parses the parameters into a query, or says what is wrong with them.
+    fn into_query(self) -> Result<PageQuery, AppError> {
+        let limit = match self.limit {
+            None => DEFAULT_PAGE_SIZE,
+            Some(limit) if (1..=i64::from(MAX_PAGE_SIZE)).contains(&limit) => limit as u32,
+            Some(limit) => {
+                return Err(AppError::InvalidParameter(format!(
+                    "limit must be between 1 and {MAX_PAGE_SIZE}, not {limit}"
+                )))
+            }
+        };
+        let after = self
+            .cursor
+            .map(|cursor| {
+                cursor.parse::<Cursor>().map_err(|()| {
+                    AppError::InvalidParameter(format!(
+                        "cursor {cursor:?} is not one this server gave out (use next_cursor)"
+                    ))
+                })
+            })
+            .transpose()?;
+        Ok(PageQuery {
+            view: self.view.unwrap_or_default(),
+            line: self.line,
+            limit,
+            after,
+        })
+    }
+}
+
+/// A page of a view's conversations, newest activity first.
+#[utoipa::path(get, path = "/conversations", tag = "conversations", params(ListParams),
+    responses(
+        (status = 200, description = "A page of conversations", body = ConversationPage),
+        (status = 400, description = "A parameter is wrong", body = ErrorResponse),
+        (status = 404, description = "No such line", body = ErrorResponse),
+    ))]
+async fn list_conversations(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<axum::Json<ConversationPage>, AppError> {
+    let query = params.into_query()?;
+    if let Some(line) = query.line {
+        if !db::lines::exists(&state.db, line).await? {
+            return Err(AppError::NotFound(format!("there is no line {line}")));
+        }
+    }
+    Ok(axum::Json(store::page(&state.db, query).await?))
+}
+
+fn no_conversation(id: ConversationId) -> AppError {
+    AppError::NotFound(format!("there is no conversation {id}"))
+}
+
+/// One conversation with its whole thread, oldest activity first.
+#[utoipa::path(get, path = "/conversations/{id}", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "The conversation and its activities", body = ConversationDetail),
+        (status = 400, description = "The id is not a number", body = ErrorResponse),
+        (status = 404, description = "No such conversation", body = ErrorResponse),
+    ))]
+async fn get_conversation(
+    State(state): State<AppState>,
+    Path(id): Path<ConversationId>,
+) -> Result<axum::Json<ConversationDetail>, AppError> {
+    let detail = store::detail(&state.db, id).await?;
+    detail.map(axum::Json).ok_or_else(|| no_conversation(id))
+}
+
+/// Marks a conversation done, unread, open or read.
+///
+/// `done` and `read` are refused with 409 when inbound activity arrived after
+/// `seen_activity_id`: the body then holds the conversation as it now is, still Open and unread.
+#[utoipa::path(post, path = "/conversations/{id}/state", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    request_body = ChangeStateRequest,
+    responses(
+        (status = 200, description = "The conversation after the change", body = ConversationSummary),
+        (status = 400, description = "The body is wrong", body = ErrorResponse),
+        (status = 404, description = "No such conversation", body = ErrorResponse),
+        (status = 409, description = "Refused: unseen inbound activity", body = ErrorResponse),
+        (status = 413, description = "The body is too large", body = ErrorResponse),
+    ))]
+async fn change_state(
+    State(state): State<AppState>,
+    Path(id): Path<ConversationId>,
+    Json(request): Json<ChangeStateRequest>,
+) -> Result<axum::Json<ConversationSummary>, AppError> {
+    let outcome = store::change_state(&state.db, id, request.change, request.seen_activity_id)
+        .await?
+        .ok_or_else(|| no_conversation(id))?;
+    match outcome {
+        ChangeOutcome::Changed(conversation) => Ok(axum::Json(conversation)),
+        ChangeOutcome::Refused(conversation) => Err(AppError::UnseenActivity {
+            message: format!(
+                "not marked {}: {} sent something you have not seen yet",
+                request.change.as_str(),
+                conversation.contact.display_name()
+            ),
+            conversation: Box::new(conversation),
+        }),
+    }
+}
+
+/// Replies in a conversation (stored as an outbound message).
+///
+/// The conversation becomes read unless inbound activity arrived after `seen_activity_id`.
+#[utoipa::path(post, path = "/conversations/{id}/replies", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    request_body = ReplyRequest,
+    responses(
+        (status = 201, description = "The reply and the conversation after it", body = ReplyResponse),
+        (status = 400, description = "The body is wrong, or the text blank or too long", body = ErrorResponse),
+        (status = 404, description = "No such conversation", body = ErrorResponse),
+        (status = 413, description = "The body is too large", body = ErrorResponse),
+    ))]
+async fn reply(
+    State(state): State<AppState>,
+    Path(id): Path<ConversationId>,
+    Json(request): Json<ReplyRequest>,
+) -> Result<(StatusCode, axum::Json<ReplyResponse>), AppError> {
+    let text = ReplyText::parse(&request.text).map_err(AppError::InvalidBody)?;
+    let response = store::reply(&state.db, id, &text, request.seen_activity_id, now_ms())
+        .await?
+        .ok_or_else(|| no_conversation(id))?;
+    Ok((StatusCode::CREATED, axum::Json(response)))
+}

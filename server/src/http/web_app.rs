@@ -1,0 +1,77 @@
+//! The built web app (Trunk's `dist`), with the single-page app's routes falling back to
+//! `index.html`.
+
+use axum::http::{header, HeaderValue, Request};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use std::path::Path;
+use tower::ServiceBuilder;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Serves files from `web_root`; unknown paths get `index.html` so that every route of the app
+/// can be loaded directly and reloaded.
+pub fn service(
+    web_root: &Path,
+) -> impl tower::Service<
+    Request<axum::body::Body>,
+    Response = Response,
+    Error = std::convert::Infallible,
+    Future = impl Send,
+> + Clone
+       + Send
+       + Sync
+       + 'static {
+    let index = web_root.join("index.html");
+    let files = ServeDir::new(web_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(index)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    ServiceBuilder::new()
+        .layer(middleware::from_fn(cache_control))
+        .service(files)
+}
+
+/// Trunk names built files by their content hash, so those can be cached forever; everything
+/// else (the page itself) must be checked on each load to pick up a new build.
+async fn cache_control(request: Request<axum::body::Body>, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let hashed = is_hashed_asset(&path);
+    let value = if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+/// `/switchboard-web-1a2b3c4d5e6f7a8b_bg.wasm` and the like.
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    stem.trim_end_matches("_bg")
+        .rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn trunk_hashed_files_are_recognised() {
+        assert!(is_hashed_asset("/switchboard-web-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_hashed_asset("/switchboard-web-1a2b3c4d5e6f7a8b.js"));
+        assert!(is_hashed_asset("/main-00112233445566aa.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/all/open/12"));
+        assert!(!is_hashed_asset("/sw.js"));
+    }
+}
