@@ -1,0 +1,40 @@
+use crate::helpers::{ok_json, spawn_app};
+use serde_json::Value;
+
+#[tokio::test]
+async fn health_says_ok() {
+    let app = spawn_app().await;
+    let body: Value = ok_json(app.get("/api/health").await).await;
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint() {
+    let app = spawn_app().await;
+    let doc: Value = ok_json(app.get("/api/openapi.json").await).await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, method) in [
+        ("/api/health", "get"),
+        ("/api/v1/lines", "get"),
+        ("/api/v1/conversations", "get"),
+        ("/api/v1/conversations/{id}", "get"),
+        ("/api/v1/conversations/{id}/state", "post"),
+        ("/api/v1/conversations/{id}/replies", "post"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing from {:?}",
+            paths.keys().collect::<Vec<_>>()
+        );
+    }
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for schema in [
+        "ConversationSummary",
+        "ChangeStateRequest",
+        "ErrorResponse",
+        "StateChange",
+    ] {
+        assert!(schemas.contains_key(schema), "{schema} missing");
+    }
+}
