@@ -1,1 +1,20 @@
+//! Switchboard's web app: a Leptos single-page app compiled to WebAssembly.
+//!
+//! - [`app`]: the router and the page layout; [`pages`]: one file per routed page.
+//! - [`components`]: what the user sees (line sidebar, view tabs, inbox list, conversation row,
+//!   thread, reply box, shortcut sheet, notices).
+//! - [`store`]: the app's state in signals, and every change's optimistic sync with the server.
+//! - [`api`]: all HTTP, one method per endpoint.
+//! - [`keyboard`], [`navigation`], [`routes`], [`time_format`]: pure logic, tested natively.
 
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod keyboard;
+pub mod navigation;
+pub mod pages;
+pub mod routes;
+pub mod store;
+pub mod time_format;
+
+pub use app::App;

@@ -44,8 +44,11 @@ pub struct Contact {
 
 impl Contact {
     /// The contact's name, or their number when unnamed.
-    pub fn display_name(&self) -> &str {
-        self.name.as_deref().unwrap_or(&self.number)
+    pub fn display_name(&self) -> String {
+        match &self.name {
+            Some(name) => name.clone(),
+            None => crate::phone::display_number(&self.number),
+        }
     }
 }
 

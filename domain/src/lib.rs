@@ -8,6 +8,7 @@
 pub mod api;
 pub mod conversation;
 pub mod ids;
+pub mod phone;
 pub mod view;
 
 pub use conversation::{ConversationState, StateChange, Status, UnseenActivity};

@@ -1,0 +1,123 @@
+//! The one HTTP client of the web app: an async method per endpoint of `/api/v1`, each returning
+//! the typed body or a [`ClientError`] that tells a network failure from the server's refusal.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::fmt;
+use switchboard_domain::api::{
+    ChangeStateRequest, ConversationDetail, ConversationPage, ConversationSummary, ErrorCode,
+    ErrorResponse, LineList, ReplyRequest, ReplyResponse,
+};
+use switchboard_domain::{ActivityId, ConversationId, LineId, StateChange, View};
+
+const BASE: &str = "/api/v1";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientError {
+    /// The request did not reach the server, or its answer could not be read.
+    Network(String),
+    /// The server refused, and said why.
+    Api { status: u16, body: ErrorResponse },
+}
+
+impl ClientError {
+    /// The conversation as the server has it, when a change was refused by the safety rule.
+    pub fn unseen_activity(&self) -> Option<&ConversationSummary> {
+        match self {
+            ClientError::Api { body, .. } if body.error.code == ErrorCode::UnseenActivity => {
+                body.conversation.as_ref()
+            }
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::Network(detail) => write!(f, "the server could not be reached ({detail})"),
+            ClientError::Api { body, .. } => f.write_str(&body.error.message),
+        }
+    }
+}
+
+pub async fn lines() -> Result<LineList, ClientError> {
+    send(Request::get(&format!("{BASE}/lines"))).await
+}
+
+pub async fn conversations(
+    view: View,
+    line: Option<LineId>,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<ConversationPage, ClientError> {
+    let mut query = vec![
+        ("view", view.as_str().to_owned()),
+        ("limit", limit.to_string()),
+    ];
+    if let Some(line) = line {
+        query.push(("line", line.to_string()));
+    }
+    if let Some(cursor) = cursor {
+        query.push(("cursor", cursor.to_owned()));
+    }
+    send(Request::get(&format!("{BASE}/conversations")).query(query)).await
+}
+
+pub async fn conversation(id: ConversationId) -> Result<ConversationDetail, ClientError> {
+    send(Request::get(&format!("{BASE}/conversations/{id}"))).await
+}
+
+pub async fn change_state(
+    id: ConversationId,
+    change: StateChange,
+    seen_activity_id: Option<ActivityId>,
+) -> Result<ConversationSummary, ClientError> {
+    let body = ChangeStateRequest {
+        change,
+        seen_activity_id,
+    };
+    post(&format!("{BASE}/conversations/{id}/state"), &body).await
+}
+
+pub async fn reply(
+    id: ConversationId,
+    text: &str,
+    seen_activity_id: Option<ActivityId>,
+) -> Result<ReplyResponse, ClientError> {
+    let body = ReplyRequest {
+        text: text.to_owned(),
+        seen_activity_id,
+    };
+    post(&format!("{BASE}/conversations/{id}/replies"), &body).await
+}
+
+async fn post<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T, ClientError> {
+    let request = Request::post(url)
+        .json(body)
+        .map_err(|e| ClientError::Network(e.to_string()))?;
+    read(request.send().await).await
+}
+
+async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ClientError> {
+    read(request.send().await).await
+}
+
+async fn read<T: DeserializeOwned>(
+    response: Result<Response, gloo_net::Error>,
+) -> Result<T, ClientError> {
+    let response = response.map_err(|e| ClientError::Network(e.to_string()))?;
+    if response.ok() {
+        return response
+            .json()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()));
+    }
+    let status = response.status();
+    match response.json::<ErrorResponse>().await {
+        Ok(body) => Err(ClientError::Api { status, body }),
+        // Not our server's answer (a proxy's error page, say).
+        Err(_) => Err(ClientError::Network(format!("HTTP {status}"))),
+    }
+}

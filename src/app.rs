@@ -1,0 +1,119 @@
+use crate::components::Now;
+use crate::keyboard::{self, KeyPress, KeyTarget, Shortcut};
+use crate::pages::{InboxPage, NotFound};
+use crate::routes::InboxRoute;
+use crate::store::Store;
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::hooks::use_navigate;
+use leptos_router::{path, NavigateOptions};
+use switchboard_domain::StateChange;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let store = Store::new();
+    provide_context(store);
+    provide_context(Now::start());
+
+    // The document title carries the unread total, like every mail client's.
+    Effect::new(move |_| {
+        let title = match store.total_unread() {
+            0 => "Switchboard".to_owned(),
+            n => format!("({n}) Switchboard"),
+        };
+        document().set_title(&title);
+    });
+
+    view! {
+        <Router>
+            <Navigator/>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=|| view! { <Redirect path=InboxRoute::default().path()/> }/>
+                <Route path=path!("/:line/:view/:conversation?") view=InboxPage/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Gives the store the router's navigation, and binds the keyboard shortcuts to the window.
+#[component]
+fn Navigator() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let navigate = use_navigate();
+    store.set_navigator(move |path, replace| {
+        navigate(
+            path,
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        )
+    });
+    let handle = window_event_listener(leptos::ev::keydown, move |event| on_key(store, &event));
+    on_cleanup(move || handle.remove());
+}
+
+/// The thin binding: a browser key event to [`keyboard::shortcut`], and its answer to the store.
+fn on_key(store: Store, event: &web_sys::KeyboardEvent) {
+    if event.default_prevented() || event.is_composing() {
+        return;
+    }
+    let key = event.key();
+    let press = KeyPress {
+        key: &key,
+        ctrl: event.ctrl_key(),
+        meta: event.meta_key(),
+        alt: event.alt_key(),
+        target: key_target(event),
+        sheet_open: store.sheet_open.get_untracked(),
+    };
+    let Some(shortcut) = keyboard::shortcut(&press) else {
+        return;
+    };
+    event.prevent_default();
+    match shortcut {
+        Shortcut::MarkDone => store.act_on_selected(StateChange::Done),
+        Shortcut::MarkUnread => store.act_on_selected(StateChange::Unread),
+        Shortcut::MarkOpen => store.act_on_selected(StateChange::Open),
+        Shortcut::Next => store.step(1),
+        Shortcut::Previous => store.step(-1),
+        Shortcut::OpenSelected => store.open_selected(),
+        Shortcut::ToggleSheet => store.sheet_open.update(|open| *open = !*open),
+        Shortcut::CloseSheet => store.sheet_open.set(false),
+        Shortcut::Undo => store.undo(),
+        Shortcut::LeaveField => {
+            if let Some(element) = document()
+                .active_element()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = element.blur();
+            }
+        }
+    }
+}
+
+fn key_target(event: &web_sys::KeyboardEvent) -> KeyTarget {
+    let Some(element) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return KeyTarget::Page;
+    };
+    if element.is_content_editable() {
+        return KeyTarget::TextField;
+    }
+    match element.tag_name().as_str() {
+        "TEXTAREA" | "SELECT" => KeyTarget::TextField,
+        "INPUT" => {
+            let kind = element.get_attribute("type").unwrap_or_default();
+            match kind.as_str() {
+                "button" | "submit" | "checkbox" | "radio" | "reset" => KeyTarget::Control,
+                _ => KeyTarget::TextField,
+            }
+        }
+        "BUTTON" | "A" | "SUMMARY" => KeyTarget::Control,
+        _ => KeyTarget::Page,
+    }
+}

@@ -1,0 +1,234 @@
+use crate::components::icons::{CheckIcon, EnvelopeIcon, PhoneIcon, ReopenIcon, VoicemailIcon};
+use crate::components::Now;
+use crate::store::Store;
+use crate::time_format::{self, LocalTime};
+use leptos::prelude::*;
+use switchboard_domain::api::{ActivityContent, ConversationSummary, Direction};
+use switchboard_domain::{ConversationId, StateChange, Status, View};
+
+/// The accessible name of a row: who, whether unread, what happened last, and when.
+pub fn row_label(summary: &ConversationSummary, time: &str) -> String {
+    let name = summary.contact.display_name();
+    let last = summary.latest_activity.summary();
+    let you = match (
+        &summary.latest_activity.content,
+        summary.latest_activity.direction,
+    ) {
+        (ActivityContent::Message { .. }, Direction::Outbound) => "You: ",
+        _ => "",
+    };
+    match summary.unread {
+        true => format!("{name}, unread, {you}{last}, {time}"),
+        false => format!("{name}, {you}{last}, {time}"),
+    }
+}
+
+fn initials(name: &str) -> String {
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .filter(|c| c.is_alphabetic())
+        .take(2)
+        .collect();
+    if letters.is_empty() {
+        "#".to_owned()
+    } else {
+        letters.to_uppercase()
+    }
+}
+
+/// One conversation in the list: `role="row"` of the Conversations grid, with its actions in a
+/// cell of their own so that no control nests inside another.
+#[component]
+pub fn ConversationRow(
+    id: ConversationId,
+    summary: ArcRwSignal<ConversationSummary>,
+    /// 1-based position in the whole list, for `aria-rowindex`.
+    #[prop(into)]
+    position: Signal<usize>,
+) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let now = expect_context::<Now>().0;
+    let selected = Memo::new(move |_| store.selected.get() == Some(id));
+    let opened = Memo::new(move |_| store.route.with(|route| route.conversation) == Some(id));
+    let in_done_view = Memo::new(move |_| store.route.with(|route| route.view) == View::Done);
+
+    let s = summary.clone();
+    let unread = Memo::new(move |_| s.with(|s| s.unread));
+    let s = summary.clone();
+    let time = Memo::new(move |_| {
+        let at = s.with(|s| s.latest_activity.at);
+        time_format::short(
+            &LocalTime::in_browser(at),
+            &LocalTime::in_browser(now.get()),
+        )
+    });
+    let s = summary.clone();
+    let label = move || s.with(|s| row_label(s, &time.get()));
+    let s = summary.clone();
+    let name = move || s.with(|s| s.contact.display_name());
+    let s = summary.clone();
+    let avatar = move || s.with(|s| initials(&s.contact.display_name()));
+    let s = summary.clone();
+    let preview = move || {
+        s.with(|s| {
+            let activity = &s.latest_activity;
+            let icon = match activity.content {
+                ActivityContent::Message { .. } => None,
+                ActivityContent::Call { .. } => Some(view! { <PhoneIcon/> }.into_any()),
+                ActivityContent::Voicemail { .. } => Some(view! { <VoicemailIcon/> }.into_any()),
+            };
+            let you = match (&activity.content, activity.direction) {
+                (ActivityContent::Message { .. }, Direction::Outbound) => Some("You: "),
+                _ => None,
+            };
+            (icon, you, activity.summary())
+        })
+    };
+    let s = summary.clone();
+    let missed = move || {
+        s.with(|s| {
+            matches!(
+                s.latest_activity.content,
+                ActivityContent::Call {
+                    outcome: switchboard_domain::api::CallOutcome::Missed,
+                    ..
+                }
+            )
+        })
+    };
+    let s = summary.clone();
+    let is_done = Memo::new(move |_| s.with(|s| s.status == Status::Done));
+
+    let act = move |change: StateChange| {
+        move |event: leptos::ev::MouseEvent| {
+            // The row's own click opens the conversation; a button only acts.
+            event.stop_propagation();
+            store.act(id, change);
+        }
+    };
+    let button_tabindex = move || if selected.get() { "0" } else { "-1" };
+
+    view! {
+        <div role="row" class="row"
+            class:unread=move || unread.get()
+            class:selected=move || selected.get()
+            class:opened=move || opened.get()
+            aria-selected=move || selected.get().to_string()
+            aria-rowindex=move || position.get().to_string()
+            aria-label=label
+            data-conversation-id=id.to_string()
+            tabindex=move || if selected.get() { "0" } else { "-1" }
+            on:click=move |_| store.open(id)
+        >
+            <div role="gridcell" class="row-main">
+                <span class="avatar" aria-hidden="true">{avatar}</span>
+                <span class="row-text">
+                    <span class="row-top">
+                        <span class="unread-dot" aria-hidden="true"></span>
+                        <span class="name">{name}</span>
+                        <time class="time">{move || time.get()}</time>
+                    </span>
+                    <span class="preview" class:missed=missed>
+                        {move || {
+                            let (icon, you, text) = preview();
+                            view! { {icon} {you.map(|y| view! { <span class="you">{y}</span> })} <span class="preview-text">{text}</span> }
+                        }}
+                    </span>
+                </span>
+            </div>
+            <div role="gridcell" class="row-actions">
+                {move || match in_done_view.get() || is_done.get() {
+                    true => view! {
+                        <button type="button" class="action reopen" aria-label="Mark as open"
+                            title="Mark as open (O)" tabindex=button_tabindex
+                            on:click=act(StateChange::Open)>
+                            <ReopenIcon/>
+                        </button>
+                    }.into_any(),
+                    false => view! {
+                        <button type="button" class="action done" aria-label="Mark as done"
+                            title="Mark as done (E)" tabindex=button_tabindex
+                            on:click=act(StateChange::Done)>
+                            <CheckIcon/>
+                        </button>
+                    }.into_any(),
+                }}
+                <button type="button" class="action unread" aria-label="Mark as unread"
+                    title="Mark as unread (U)" tabindex=button_tabindex
+                    disabled=move || unread.get()
+                    on:click=act(StateChange::Unread)>
+                    <EnvelopeIcon/>
+                </button>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_domain::api::{Activity, CallOutcome, Contact};
+    use switchboard_domain::{ActivityId, ContactId, LineId};
+
+    fn summary(
+        unread: bool,
+        content: ActivityContent,
+        direction: Direction,
+    ) -> ConversationSummary {
+        ConversationSummary {
+            id: ConversationId(1),
+            line_id: LineId(1),
+            contact: Contact {
+                id: ContactId(1),
+                name: Some("Maya Smith".into()),
+                number: "+12125550100".into(),
+            },
+            status: Status::Open,
+            unread,
+            latest_activity: Activity {
+                id: ActivityId(9),
+                conversation_id: ConversationId(1),
+                direction,
+                at: 0,
+                content,
+            },
+            latest_inbound_activity_id: Some(ActivityId(9)),
+        }
+    }
+
+    #[test]
+    fn an_unread_rows_name_says_unread_then_what_and_when() {
+        let text = ActivityContent::Message {
+            text: "Are you open Saturday?".into(),
+        };
+        let label = row_label(&summary(true, text, Direction::Inbound), "2:14 PM");
+        assert_eq!(label, "Maya Smith, unread, Are you open Saturday?, 2:14 PM");
+    }
+
+    #[test]
+    fn a_read_rows_name_leaves_unread_out_and_marks_the_teams_own_message() {
+        let text = ActivityContent::Message {
+            text: "See you then".into(),
+        };
+        let label = row_label(&summary(false, text, Direction::Outbound), "Yesterday");
+        assert_eq!(label, "Maya Smith, You: See you then, Yesterday");
+    }
+
+    #[test]
+    fn calls_are_named_by_what_happened() {
+        let missed = ActivityContent::Call {
+            outcome: CallOutcome::Missed,
+            duration_seconds: 0,
+        };
+        let label = row_label(&summary(true, missed, Direction::Inbound), "Mon");
+        assert_eq!(label, "Maya Smith, unread, Missed call, Mon");
+    }
+
+    #[test]
+    fn initials_come_from_the_name_or_a_hash_for_a_number() {
+        assert_eq!(initials("Maya Smith"), "MS");
+        assert_eq!(initials("chloé"), "C");
+        assert_eq!(initials("(212) 555-0100"), "#");
+    }
+}

@@ -1,0 +1,161 @@
+use crate::components::ConversationRow;
+use crate::navigation::Viewport;
+use crate::store::{ListStatus, Store};
+use leptos::html;
+use leptos::prelude::*;
+use switchboard_domain::View;
+use wasm_bindgen::JsCast;
+
+/// Every row is this tall (style/main.css keeps it so): the window of rendered rows is computed
+/// from the scroll position alone.
+pub const ROW_HEIGHT: f64 = 76.0;
+
+/// The Conversations grid. Only the rows near the viewport are in the DOM, so that a list of
+/// thousands stays as light as a list of twenty; nearing the end loads the next page.
+#[component]
+pub fn InboxList() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let grid = NodeRef::<html::Div>::new();
+    let scroll_top = RwSignal::new(0.0);
+    let height = RwSignal::new(800.0);
+    let viewport = Memo::new(move |_| Viewport {
+        scroll_top: scroll_top.get(),
+        height: height.get(),
+        row_height: ROW_HEIGHT,
+    });
+    let len = Memo::new(move |_| store.list.with(|list| list.ids.len()));
+    let window = Memo::new(move |_| viewport.get().window(len.get()));
+    let rows = Memo::new(move |_| {
+        let range = window.get();
+        store.list.with(|list| {
+            list.ids[range.start.min(list.ids.len())..range.end.min(list.ids.len())].to_vec()
+        })
+    });
+
+    let measure = move || {
+        if let Some(grid) = grid.get_untracked() {
+            scroll_top.set(grid.scroll_top() as f64);
+            height.set(grid.client_height() as f64);
+        }
+    };
+    Effect::new(move |_| {
+        if grid.get().is_some() {
+            measure();
+        }
+    });
+    let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
+
+    // A new list starts at its top.
+    Effect::new(move |_| {
+        store.list.with(|list| list.key);
+        if let Some(grid) = grid.get_untracked() {
+            grid.set_scroll_top(0);
+            scroll_top.set(0.0);
+        }
+    });
+
+    Effect::new(move |_| {
+        if viewport.get().wants_more(len.get()) {
+            store.load_more();
+        }
+    });
+
+    // When the keyboard moves the selection: scroll it into view, then focus its row (unless
+    // the user is typing somewhere else).
+    Effect::new(move |previous: Option<u64>| {
+        let moves = store.keyboard_moves.get();
+        if previous.is_some() {
+            reveal_selected(store, grid, viewport, scroll_top);
+        }
+        moves
+    });
+
+    let empty_text = move || {
+        let view = store.route.with(|route| route.view);
+        match view {
+            View::Open => "Nothing open. Inbox zero!",
+            View::Unread => "No unread conversations.",
+            View::Done => "Nothing marked done yet.",
+        }
+    };
+    let status = move || {
+        store.list.with(|list| match &list.status {
+            ListStatus::Loading => Some(("loading", "Loading conversations…".to_owned())),
+            ListStatus::LoadingMore => Some(("loading", "Loading more…".to_owned())),
+            ListStatus::Failed(error) => {
+                Some(("failed", format!("Could not load conversations: {error}")))
+            }
+            ListStatus::Ready if list.ids.is_empty() => Some(("empty", empty_text().to_owned())),
+            ListStatus::Ready => None,
+        })
+    };
+    let more = move || store.list.with(|list| list.next_cursor.is_some());
+
+    view! {
+        <div class="inbox-list" role="grid" id="conversation-list" aria-label="Conversations"
+            aria-labelledby=move || format!("tab-{}", store.route.with(|r| r.view.as_str()))
+            aria-rowcount=move || if more() { "-1".to_owned() } else { len.get().to_string() }
+            aria-busy=move || store.list.with(|l| matches!(l.status, ListStatus::Loading)).to_string()
+            node_ref=grid
+            on:scroll=move |_| measure()
+        >
+            <div role="rowgroup" class="rows"
+                style:height=move || format!("{}px", len.get() as f64 * ROW_HEIGHT)
+                style:padding-top=move || format!("{}px", window.get().start as f64 * ROW_HEIGHT)>
+                <For each=move || rows.get() key=|id| *id children=move |id| {
+                    let position = Signal::derive(move || {
+                        window.get().start + rows.with(|r| r.iter().position(|x| *x == id).unwrap_or(0)) + 1
+                    });
+                    store.summary(id).map(|summary| view! { <ConversationRow id summary position/> })
+                }/>
+            </div>
+        </div>
+        {move || status().map(|(kind, text)| view! {
+            <p class=format!("list-status {kind}") role="status">{text}</p>
+        })}
+    }
+}
+
+fn reveal_selected(
+    store: Store,
+    grid: NodeRef<html::Div>,
+    viewport: Memo<Viewport>,
+    scroll_top: RwSignal<f64>,
+) {
+    let Some(id) = store.selected.get_untracked() else {
+        return;
+    };
+    let Some(index) = store
+        .list
+        .with_untracked(|list| list.ids.iter().position(|x| *x == id))
+    else {
+        return;
+    };
+    let Some(grid) = grid.get_untracked() else {
+        return;
+    };
+    if let Some(top) = viewport.get_untracked().reveal(index) {
+        grid.set_scroll_top(top as i32);
+        scroll_top.set(top);
+    }
+    // Focus after the rows for the new scroll position are rendered.
+    request_animation_frame(move || {
+        let document = document();
+        let active = document.active_element();
+        let typing_elsewhere = active.as_ref().is_some_and(|el| {
+            let tag = el.tag_name();
+            (tag == "TEXTAREA" || tag == "INPUT") && !grid.contains(Some(el))
+        });
+        if typing_elsewhere {
+            return;
+        }
+        let selector = format!("[role=row][data-conversation-id=\"{id}\"]");
+        if let Ok(Some(row)) = grid.query_selector(&selector) {
+            if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = row.focus_with_options(&options);
+            }
+        }
+    });
+}

@@ -1,0 +1,67 @@
+use crate::routes::{InboxRoute, LineFilter};
+use crate::store::Store;
+use leptos::prelude::*;
+use switchboard_domain::phone::display_number;
+
+/// The phone lines, each with its unread count, and "All lines" above them.
+#[component]
+pub fn LineSidebar() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let entries = move || {
+        let mut entries = vec![(
+            LineFilter::All,
+            "All lines".to_owned(),
+            None,
+            store.total_unread(),
+        )];
+        store.lines.with(|lines| {
+            entries.extend(lines.iter().map(|line| {
+                let number = display_number(&line.number);
+                (
+                    LineFilter::Line(line.id),
+                    line.name.clone(),
+                    Some(number),
+                    line.unread_count,
+                )
+            }))
+        });
+        entries
+    };
+    view! {
+        <nav class="line-sidebar" aria-label="Phone lines">
+            <h1 class="brand">"Switchboard"</h1>
+            <ul>
+                <For each=entries key=|entry| entry.clone() let((filter, name, number, unread))>
+                    <LineLink filter name number unread/>
+                </For>
+            </ul>
+            <p class="hint">"Press " <kbd>"?"</kbd> " for keyboard shortcuts"</p>
+        </nav>
+    }
+}
+
+#[component]
+fn LineLink(
+    filter: LineFilter,
+    name: String,
+    number: Option<String>,
+    unread: u32,
+) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let current = Memo::new(move |_| store.route.with(|route| route.line) == filter);
+    let href = move || InboxRoute::list(filter, store.route.with(|r| r.view)).path();
+    let label = match unread {
+        0 => name.clone(),
+        n => format!("{name}, {n} unread"),
+    };
+    view! {
+        <li>
+            <a class="line" href=href aria-label=label
+                aria-current=move || current.get().then_some("page")>
+                <span class="line-name">{name}</span>
+                {number.map(|n| view! { <span class="line-number">{n}</span> })}
+                <span class="badge" class:empty=unread == 0 aria-hidden="true">{unread}</span>
+            </a>
+        </li>
+    }
+}

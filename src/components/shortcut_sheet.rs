@@ -1,0 +1,45 @@
+use crate::keyboard::SHORTCUT_SHEET;
+use crate::store::Store;
+use leptos::html;
+use leptos::prelude::*;
+
+/// The keyboard shortcuts, in a modal dialog (`?` opens it, Escape closes it). A native
+/// `<dialog>` keeps the focus inside while open and gives it back when closed.
+#[component]
+pub fn ShortcutSheet() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let dialog = NodeRef::<html::Dialog>::new();
+    Effect::new(move |_| {
+        let open = store.sheet_open.get();
+        if let Some(dialog) = dialog.get() {
+            match (open, dialog.open()) {
+                (true, false) => {
+                    let _ = dialog.show_modal();
+                }
+                (false, true) => dialog.close(),
+                _ => {}
+            }
+        }
+    });
+    let rows = SHORTCUT_SHEET
+        .iter()
+        .map(|(keys, action)| {
+            let keys = keys
+                .iter()
+                .map(|key| view! { <kbd>{*key}</kbd> })
+                .collect_view();
+            view! { <div class="shortcut"><dt>{keys}</dt><dd>{*action}</dd></div> }
+        })
+        .collect_view();
+    view! {
+        <dialog class="shortcut-sheet" node_ref=dialog aria-labelledby="shortcut-sheet-title"
+            on:close=move |_| store.sheet_open.set(false)>
+            <h2 id="shortcut-sheet-title">"Keyboard shortcuts"</h2>
+            <dl>{rows}</dl>
+            <p class="hint">"Shortcuts do nothing while you type in the reply box."</p>
+            <form method="dialog">
+                <button type="submit" class="close" autofocus>"Close"</button>
+            </form>
+        </dialog>
+    }
+}

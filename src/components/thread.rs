@@ -1,0 +1,161 @@
+use crate::components::icons::{CheckIcon, EnvelopeIcon, PhoneIcon, ReopenIcon, VoicemailIcon};
+use crate::components::{Now, ReplyBox};
+use crate::store::{Store, Thread};
+use crate::time_format::{self, LocalTime};
+use leptos::html;
+use leptos::prelude::*;
+use switchboard_domain::api::{
+    format_duration, Activity, ActivityContent, CallOutcome, ConversationDetail, Direction,
+};
+use switchboard_domain::phone::display_number;
+use switchboard_domain::{StateChange, Status};
+
+/// The open conversation beside the list, or a hint when none is open.
+#[component]
+pub fn ThreadPane() -> impl IntoView {
+    let store = expect_context::<Store>();
+    view! {
+        <section class="thread-pane" aria-label="Conversation">
+            {move || match store.thread.get() {
+                Thread::Closed => view! {
+                    <div class="thread-empty">
+                        <p>"Select a conversation to read it here."</p>
+                        <p class="hint">
+                            <kbd>"↑"</kbd>" "<kbd>"↓"</kbd>" to move, "<kbd>"Enter"</kbd>" to open, "
+                            <kbd>"E"</kbd>" to mark done, "<kbd>"?"</kbd>" for every shortcut."
+                        </p>
+                    </div>
+                }.into_any(),
+                Thread::Loading(_) => view! {
+                    <p class="thread-empty" role="status">"Loading the conversation…"</p>
+                }.into_any(),
+                Thread::Failed(_, error) => view! {
+                    <p class="thread-empty failed" role="alert">{format!("Could not load the conversation: {error}")}</p>
+                }.into_any(),
+                Thread::Loaded(detail) => view! { <ConversationThread detail/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ConversationThread(detail: ConversationDetail) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let now = expect_context::<Now>().0.get_untracked();
+    let id = detail.conversation.id;
+    let contact = detail.conversation.contact.clone();
+    let name = contact.display_name();
+    let number = display_number(&contact.number);
+    let line_name = move || {
+        store.lines.with(|lines| {
+            lines
+                .iter()
+                .find(|l| l.id == detail.conversation.line_id)
+                .map(|l| l.name.clone())
+                .unwrap_or_default()
+        })
+    };
+    // The state follows the row's signal, so that E, U and O show here at once.
+    let summary = store.summary(id);
+    let state = Memo::new(move |_| {
+        summary
+            .as_ref()
+            .map(|s| s.with(|s| (s.status, s.unread)))
+            .unwrap_or((Status::Open, false))
+    });
+    let activities_ref = NodeRef::<html::Ol>::new();
+    Effect::new(move |_| {
+        if let Some(list) = activities_ref.get() {
+            list.set_scroll_top(list.scroll_height());
+        }
+    });
+    let activities = detail
+        .activities
+        .iter()
+        .map(|activity| view! { <ActivityItem activity=activity.clone() now/> })
+        .collect_view();
+    let reply_name = name.clone();
+
+    view! {
+        <header class="thread-header">
+            <div class="thread-title">
+                <h2>{name}</h2>
+                <p class="thread-meta">{number}" · "{line_name}</p>
+            </div>
+            <p class="state-chips">
+                {move || match state.get() {
+                    (Status::Done, _) => view! { <span class="chip done">"Done"</span> }.into_any(),
+                    (Status::Open, true) => view! { <span class="chip unread">"Unread"</span> }.into_any(),
+                    (Status::Open, false) => view! { <span class="chip open">"Open"</span> }.into_any(),
+                }}
+            </p>
+            <div class="thread-actions" role="toolbar" aria-label="Conversation actions">
+                {move || match state.get().0 {
+                    Status::Open => view! {
+                        <button type="button" class="action done" on:click=move |_| store.act(id, StateChange::Done)
+                            title="Mark as done (E)"><CheckIcon/><span>"Done"</span></button>
+                    }.into_any(),
+                    Status::Done => view! {
+                        <button type="button" class="action reopen" on:click=move |_| store.act(id, StateChange::Open)
+                            title="Mark as open (O)"><ReopenIcon/><span>"Reopen"</span></button>
+                    }.into_any(),
+                }}
+                <button type="button" class="action unread" on:click=move |_| store.act(id, StateChange::Unread)
+                    disabled=move || state.get().1 title="Mark as unread (U)">
+                    <EnvelopeIcon/><span>"Unread"</span>
+                </button>
+            </div>
+        </header>
+        <ol class="activities" aria-label="Messages and calls" node_ref=activities_ref>{activities}</ol>
+        <ReplyBox id name=reply_name/>
+    }
+}
+
+#[component]
+fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
+    let when = time_format::long(
+        &LocalTime::in_browser(activity.at),
+        &LocalTime::in_browser(now),
+    );
+    let side = match activity.direction {
+        Direction::Inbound => "inbound",
+        Direction::Outbound => "outbound",
+    };
+    match activity.content {
+        ActivityContent::Message { text } => view! {
+            <li class=format!("activity message {side}")>
+                <p class="bubble">{text}</p>
+                <time class="when">{when}</time>
+            </li>
+        }
+        .into_any(),
+        ActivityContent::Call { outcome, duration_seconds } => {
+            let (class, text) = match (outcome, activity.direction) {
+                (CallOutcome::Missed, _) => ("missed", "Missed call".to_owned()),
+                (CallOutcome::Answered, Direction::Inbound) => {
+                    ("answered", format!("Incoming call · {}", format_duration(duration_seconds)))
+                }
+                (CallOutcome::Answered, Direction::Outbound) => {
+                    ("answered", format!("Outgoing call · {}", format_duration(duration_seconds)))
+                }
+            };
+            view! {
+                <li class=format!("activity call {class}")>
+                    <p class="event"><PhoneIcon/>" "{text}</p>
+                    <time class="when">{when}</time>
+                </li>
+            }
+            .into_any()
+        }
+        ActivityContent::Voicemail { duration_seconds, transcript } => view! {
+            <li class="activity voicemail inbound">
+                <div class="bubble voicemail-card">
+                    <p class="event"><VoicemailIcon/>" Voicemail · "{format_duration(duration_seconds)}</p>
+                    <p class="transcript">{transcript.unwrap_or_else(|| "No transcript".to_owned())}</p>
+                </div>
+                <time class="when">{when}</time>
+            </li>
+        }
+        .into_any(),
+    }
+}

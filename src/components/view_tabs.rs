@@ -1,0 +1,23 @@
+use crate::routes::InboxRoute;
+use crate::store::Store;
+use leptos::prelude::*;
+use switchboard_domain::View;
+
+/// The Open, Unread and Done tabs of the current line.
+#[component]
+pub fn ViewTabs() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let tabs = View::ALL.map(|view| {
+        let current = Memo::new(move |_| store.route.with(|route| route.view) == view);
+        let href = move || InboxRoute::list(store.route.with(|r| r.line), view).path();
+        view! {
+            <a role="tab" class="tab" href=href id=format!("tab-{}", view.as_str())
+                aria-selected=move || current.get().to_string()
+                aria-controls="conversation-list"
+                tabindex=move || if current.get() { "0" } else { "-1" }>
+                {view.label()}
+            </a>
+        }
+    });
+    view! { <nav class="view-tabs" role="tablist" aria-label="Views">{tabs}</nav> }
+}

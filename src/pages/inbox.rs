@@ -1,0 +1,43 @@
+use crate::components::{InboxList, LineSidebar, Notices, ShortcutSheet, ThreadPane, ViewTabs};
+use crate::pages::NotFound;
+use crate::routes::InboxRoute;
+use crate::store::Store;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// The inbox: lines beside the list of the chosen view, and the open conversation's thread.
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let params = use_params_map();
+    let route = Memo::new(move |_| {
+        params.with(|p| {
+            InboxRoute::parse(
+                &p.get("line")?,
+                &p.get("view")?,
+                p.get("conversation").as_deref(),
+            )
+        })
+    });
+    Effect::new(move |_| {
+        if let Some(route) = route.get() {
+            store.show_route(route);
+        }
+    });
+    let thread_open = move || route.with(|r| r.is_some_and(|r| r.conversation.is_some()));
+
+    view! {
+        <Show when=move || route.with(Option::is_some) fallback=NotFound>
+            <div class="inbox" class:thread-open=thread_open>
+                <LineSidebar/>
+                <main class="list-pane">
+                    <ViewTabs/>
+                    <InboxList/>
+                </main>
+                <ThreadPane/>
+            </div>
+        </Show>
+        <ShortcutSheet/>
+        <Notices/>
+    }
+}

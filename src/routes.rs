@@ -1,0 +1,125 @@
+//! The app's routes: which line, which view and which conversation are in the URL, so that a
+//! reload or Back keeps your place. `/all/open`, `/2/unread`, `/all/done/145`.
+
+use std::fmt;
+use switchboard_domain::{ConversationId, LineId, View};
+
+/// All lines, or one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum LineFilter {
+    #[default]
+    All,
+    Line(LineId),
+}
+
+impl LineFilter {
+    pub fn line(self) -> Option<LineId> {
+        match self {
+            LineFilter::All => None,
+            LineFilter::Line(line) => Some(line),
+        }
+    }
+}
+
+impl fmt::Display for LineFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LineFilter::All => f.write_str("all"),
+            LineFilter::Line(line) => write!(f, "{line}"),
+        }
+    }
+}
+
+/// What the inbox shows: a line's (or every line's) view, and maybe one open conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InboxRoute {
+    pub line: LineFilter,
+    pub view: View,
+    pub conversation: Option<ConversationId>,
+}
+
+impl InboxRoute {
+    /// The path patterns, for the router.
+    pub const PATTERN: &'static str = "/:line/:view/:conversation?";
+
+    /// Reads a route from the path's parameters; `None` when they name nothing.
+    pub fn parse(line: &str, view: &str, conversation: Option<&str>) -> Option<InboxRoute> {
+        let line = match line {
+            "all" => LineFilter::All,
+            id => LineFilter::Line(id.parse().ok().filter(|l: &LineId| l.0 > 0)?),
+        };
+        let view = view.parse().ok()?;
+        let conversation = match conversation {
+            None | Some("") => None,
+            Some(id) => Some(id.parse().ok()?),
+        };
+        Some(InboxRoute {
+            line,
+            view,
+            conversation,
+        })
+    }
+
+    pub fn path(&self) -> String {
+        match self.conversation {
+            Some(id) => format!("/{}/{}/{id}", self.line, self.view.as_str()),
+            None => format!("/{}/{}", self.line, self.view.as_str()),
+        }
+    }
+
+    /// Another line or view: its own list, with no conversation open.
+    pub fn list(line: LineFilter, view: View) -> InboxRoute {
+        InboxRoute {
+            line,
+            view,
+            conversation: None,
+        }
+    }
+
+    pub fn with_conversation(self, conversation: Option<ConversationId>) -> InboxRoute {
+        InboxRoute {
+            conversation,
+            ..self
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_route_is_every_lines_open_view() {
+        assert_eq!(InboxRoute::default().path(), "/all/open");
+    }
+
+    #[test]
+    fn routes_round_trip_through_their_paths() {
+        let routes = [
+            InboxRoute::list(LineFilter::All, View::Done),
+            InboxRoute::list(LineFilter::Line(LineId(2)), View::Unread),
+            InboxRoute::list(LineFilter::Line(LineId(3)), View::Open)
+                .with_conversation(Some(ConversationId(145))),
+        ];
+        for route in routes {
+            let path = route.path();
+            let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+            let parsed = InboxRoute::parse(parts[0], parts[1], parts.get(2).copied());
+            assert_eq!(parsed, Some(route), "{path}");
+        }
+        assert_eq!(
+            InboxRoute::list(LineFilter::Line(LineId(2)), View::Done)
+                .with_conversation(Some(ConversationId(7)))
+                .path(),
+            "/2/done/7"
+        );
+    }
+
+    #[test]
+    fn paths_that_name_nothing_are_refused() {
+        assert_eq!(InboxRoute::parse("all", "archived", None), None);
+        assert_eq!(InboxRoute::parse("main", "open", None), None);
+        assert_eq!(InboxRoute::parse("0", "open", None), None);
+        assert_eq!(InboxRoute::parse("all", "open", Some("abc")), None);
+    }
+}

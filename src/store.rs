@@ -1,0 +1,713 @@
+//! The web app's state, in signals, and the one path by which a conversation's state changes:
+//! applied on screen at once (optimistic), queued, sent to the server in order, and settled by
+//! its answer (kept, corrected by a 409's fresh conversation, or rolled back with a notice).
+//!
+//! Each conversation's summary lives in its own signal, so that a change re-renders its row
+//! only; the list itself is a vector of ids.
+
+use crate::api::{self, ClientError};
+use crate::navigation;
+use crate::routes::{InboxRoute, LineFilter};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+use switchboard_domain::api::{ConversationDetail, ConversationSummary, Line};
+use switchboard_domain::{ActivityId, ConversationId, ConversationState, StateChange, View};
+
+/// Conversations fetched per page.
+pub const PAGE_SIZE: u32 = 50;
+/// Changes that can be undone with `Z`, newest last.
+const UNDO_DEPTH: usize = 50;
+
+/// Which list: a line (or all) and a view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ListKey {
+    pub line: LineFilter,
+    pub view: View,
+}
+
+impl From<InboxRoute> for ListKey {
+    fn from(route: InboxRoute) -> Self {
+        ListKey {
+            line: route.line,
+            view: route.view,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListStatus {
+    Loading,
+    Ready,
+    LoadingMore,
+    Failed(String),
+}
+
+/// The conversations of the list on screen, newest activity first, as far as loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationList {
+    pub key: Option<ListKey>,
+    pub ids: Vec<ConversationId>,
+    pub next_cursor: Option<String>,
+    pub status: ListStatus,
+}
+
+/// The open conversation's thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Thread {
+    Closed,
+    Loading(ConversationId),
+    Loaded(ConversationDetail),
+    Failed(ConversationId, String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub id: u64,
+    pub kind: NoticeKind,
+    pub text: String,
+    /// Whether the notice offers to undo the change it reports.
+    pub undoable: bool,
+}
+
+/// What `Z` restores.
+#[derive(Debug, Clone)]
+struct UndoEntry {
+    id: ConversationId,
+    previous: ConversationState,
+    list: Option<ListKey>,
+    index: usize,
+}
+
+/// A state change waiting to be sent, with what is needed to settle it.
+#[derive(Debug, Clone)]
+struct Job {
+    id: ConversationId,
+    change: StateChange,
+    seen: Option<ActivityId>,
+    before: ConversationSummary,
+    /// Where the row was when the change took it out of the list.
+    removed_from: Option<(ListKey, usize)>,
+    /// Asked for by the user (not the automatic "read" of viewing): failures are reported.
+    explicit: bool,
+}
+
+type Navigator = Box<dyn Fn(&str, bool)>;
+
+#[derive(Clone, Copy)]
+pub struct Store {
+    pub lines: RwSignal<Vec<Line>>,
+    pub list: RwSignal<ConversationList>,
+    /// What the URL says: line, view, open conversation.
+    pub route: RwSignal<InboxRoute>,
+    /// The row under the keyboard cursor; actions apply to it.
+    pub selected: RwSignal<Option<ConversationId>>,
+    pub thread: RwSignal<Thread>,
+    pub notices: RwSignal<Vec<Notice>>,
+    pub sheet_open: RwSignal<bool>,
+    /// Bumped when the keyboard moves the selection: the list then scrolls to it and focuses it.
+    pub keyboard_moves: RwSignal<u64>,
+    summaries: StoredValue<HashMap<ConversationId, ArcRwSignal<ConversationSummary>>>,
+    undo: StoredValue<Vec<UndoEntry>>,
+    queue: StoredValue<VecDeque<Job>>,
+    syncing: StoredValue<bool>,
+    notice_ids: StoredValue<u64>,
+    navigator: StoredValue<Option<Navigator>, LocalStorage>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store {
+            lines: RwSignal::new(Vec::new()),
+            list: RwSignal::new(ConversationList {
+                key: None,
+                ids: Vec::new(),
+                next_cursor: None,
+                status: ListStatus::Loading,
+            }),
+            route: RwSignal::new(InboxRoute::default()),
+            selected: RwSignal::new(None),
+            thread: RwSignal::new(Thread::Closed),
+            notices: RwSignal::new(Vec::new()),
+            sheet_open: RwSignal::new(false),
+            keyboard_moves: RwSignal::new(0),
+            summaries: StoredValue::new(HashMap::new()),
+            undo: StoredValue::new(Vec::new()),
+            queue: StoredValue::new(VecDeque::new()),
+            syncing: StoredValue::new(false),
+            notice_ids: StoredValue::new(0),
+            navigator: StoredValue::new_local(None),
+        }
+    }
+
+    /// How the store changes the URL: `navigate(path, replace)`.
+    pub fn set_navigator(&self, navigate: impl Fn(&str, bool) + 'static) {
+        self.navigator.set_value(Some(Box::new(navigate)));
+    }
+
+    fn go(&self, route: InboxRoute, replace: bool) {
+        self.navigator.with_value(|navigate| {
+            if let Some(navigate) = navigate {
+                navigate(&route.path(), replace);
+            }
+        });
+    }
+
+    // ----- Conversations by id -----
+
+    /// The signal holding a conversation's summary, if it was ever loaded.
+    pub fn summary(&self, id: ConversationId) -> Option<ArcRwSignal<ConversationSummary>> {
+        self.summaries.with_value(|map| map.get(&id).cloned())
+    }
+
+    /// Takes in a conversation as the server sent it with a page, whose line counts come with it.
+    pub fn remember(&self, summary: ConversationSummary) {
+        match self.summary(summary.id) {
+            Some(signal) => {
+                if signal.with_untracked(|current| current != &summary) {
+                    signal.set(summary);
+                }
+            }
+            None => self
+                .summaries
+                .update_value(|map| drop(map.insert(summary.id, ArcRwSignal::new(summary)))),
+        }
+    }
+
+    /// Replaces a known conversation's summary, keeping its line's unread count in step.
+    fn update(&self, summary: ConversationSummary) {
+        let (line, unread) = (summary.line_id, summary.unread);
+        let was_unread = self
+            .summary(summary.id)
+            .map(|s| s.with_untracked(|s| s.unread));
+        self.remember(summary);
+        if was_unread.is_some_and(|was| was != unread) {
+            self.lines.update(|lines| {
+                if let Some(line) = lines.iter_mut().find(|l| l.id == line) {
+                    line.unread_count = match unread {
+                        true => line.unread_count + 1,
+                        false => line.unread_count.saturating_sub(1),
+                    };
+                }
+            });
+        }
+    }
+
+    fn set_state(&self, id: ConversationId, state: ConversationState) {
+        if let Some(signal) = self.summary(id) {
+            let mut summary = signal.get_untracked();
+            summary.set_state(state);
+            self.update(summary);
+        }
+    }
+
+    /// Total unread conversations across lines, for the title and the app badge.
+    pub fn total_unread(&self) -> u32 {
+        self.lines
+            .with(|lines| lines.iter().map(|l| l.unread_count).sum())
+    }
+
+    // ----- Loading -----
+
+    pub fn load_lines(&self) {
+        let store = *self;
+        spawn_local(async move {
+            match api::lines().await {
+                Ok(list) => store.lines.set(list.lines),
+                Err(error) => store.notify(
+                    NoticeKind::Error,
+                    format!("Could not load the phone lines: {error}"),
+                    false,
+                ),
+            }
+        });
+    }
+
+    /// Follows the URL: loads the list if it is another one, opens or closes the thread.
+    pub fn show_route(&self, route: InboxRoute) {
+        let key = ListKey::from(route);
+        self.route.set(route);
+        if self.list.with_untracked(|list| list.key) != Some(key) {
+            self.load_list(key);
+        }
+        let showing = match self.thread.get_untracked() {
+            Thread::Closed => None,
+            Thread::Loading(id) | Thread::Failed(id, _) => Some(id),
+            Thread::Loaded(detail) => Some(detail.conversation.id),
+        };
+        if route.conversation != showing {
+            match route.conversation {
+                Some(id) => self.open_thread(id),
+                None => self.thread.set(Thread::Closed),
+            }
+        }
+    }
+
+    fn load_list(&self, key: ListKey) {
+        self.list.set(ConversationList {
+            key: Some(key),
+            ids: Vec::new(),
+            next_cursor: None,
+            status: ListStatus::Loading,
+        });
+        let store = *self;
+        spawn_local(async move {
+            let result = api::conversations(key.view, key.line.line(), None, PAGE_SIZE).await;
+            if store.list.with_untracked(|list| list.key) != Some(key) {
+                return; // The user moved on to another list meanwhile.
+            }
+            match result {
+                Ok(page) => {
+                    let ids = page.conversations.iter().map(|c| c.id).collect();
+                    for summary in page.conversations {
+                        store.remember(summary);
+                    }
+                    store.list.set(ConversationList {
+                        key: Some(key),
+                        ids,
+                        next_cursor: page.next_cursor,
+                        status: ListStatus::Ready,
+                    });
+                    store.keep_selection_in_list();
+                }
+                Err(error) => store
+                    .list
+                    .update(|list| list.status = ListStatus::Failed(error.to_string())),
+            }
+            // Counts are fetched with each list, so that they agree with it.
+            store.load_lines();
+        });
+    }
+
+    /// Fetches the next page, if there is one and none is on its way.
+    pub fn load_more(&self) {
+        let Some((key, cursor)) =
+            self.list
+                .with_untracked(|list| match (&list.status, &list.next_cursor) {
+                    (ListStatus::Ready, Some(cursor)) => list.key.map(|key| (key, cursor.clone())),
+                    _ => None,
+                })
+        else {
+            return;
+        };
+        self.list
+            .update(|list| list.status = ListStatus::LoadingMore);
+        let store = *self;
+        spawn_local(async move {
+            let result =
+                api::conversations(key.view, key.line.line(), Some(&cursor), PAGE_SIZE).await;
+            if store.list.with_untracked(|list| list.key) != Some(key) {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    let ids: Vec<ConversationId> =
+                        page.conversations.iter().map(|c| c.id).collect();
+                    for summary in page.conversations {
+                        store.remember(summary);
+                    }
+                    store.list.update(|list| {
+                        for id in ids {
+                            if !list.ids.contains(&id) {
+                                list.ids.push(id);
+                            }
+                        }
+                        list.next_cursor = page.next_cursor;
+                        list.status = ListStatus::Ready;
+                    });
+                }
+                Err(error) => store
+                    .list
+                    .update(|list| list.status = ListStatus::Failed(error.to_string())),
+            }
+        });
+    }
+
+    fn keep_selection_in_list(&self) {
+        let ids = self.list.with_untracked(|list| list.ids.clone());
+        let selected = self.selected.get_untracked();
+        if selected.is_some_and(|id| ids.contains(&id)) {
+            return;
+        }
+        let opened = self
+            .route
+            .get_untracked()
+            .conversation
+            .filter(|id| ids.contains(id));
+        self.selected.set(opened.or_else(|| ids.first().copied()));
+    }
+
+    fn open_thread(&self, id: ConversationId) {
+        self.thread.set(Thread::Loading(id));
+        self.selected.set(Some(id));
+        self.fetch_thread(id, true);
+    }
+
+    /// Loads a thread; viewing it marks it read when `mark_read` (not when it is only refreshed,
+    /// so that a conversation marked unread on screen stays unread).
+    fn fetch_thread(&self, id: ConversationId, mark_read: bool) {
+        let store = *self;
+        spawn_local(async move {
+            let result = api::conversation(id).await;
+            if store.route.get_untracked().conversation != Some(id) {
+                return;
+            }
+            match result {
+                Ok(detail) => {
+                    let unread = detail.conversation.unread;
+                    let seen = detail.activities.last().map(|a| a.id);
+                    store.update(detail.conversation.clone());
+                    store.thread.set(Thread::Loaded(detail));
+                    if unread && mark_read {
+                        store.change(id, StateChange::Read, seen, false);
+                    }
+                }
+                Err(error) => store.thread.set(Thread::Failed(id, error.to_string())),
+            }
+        });
+    }
+
+    // ----- Selection -----
+
+    pub fn select(&self, id: ConversationId) {
+        self.selected.set(Some(id));
+    }
+
+    /// Moves the selection `delta` rows (keyboard).
+    pub fn step(&self, delta: isize) {
+        let next = self.list.with_untracked(|list| {
+            navigation::step(&list.ids, self.selected.get_untracked(), delta)
+        });
+        if next.is_some() {
+            self.selected.set(next);
+            self.keyboard_moves.update(|n| *n += 1);
+        }
+    }
+
+    /// Opens a conversation (its thread beside the list).
+    pub fn open(&self, id: ConversationId) {
+        self.selected.set(Some(id));
+        self.go(
+            self.route.get_untracked().with_conversation(Some(id)),
+            false,
+        );
+    }
+
+    pub fn open_selected(&self) {
+        if let Some(id) = self.selected.get_untracked() {
+            self.open(id);
+        }
+    }
+
+    // ----- State changes -----
+
+    /// The user's change to a conversation (key, button or swipe): shown at once, synced, and
+    /// undoable. A row that no longer belongs in the view leaves it and the next row is selected
+    /// (and opened, if the one that left was open).
+    pub fn act(&self, id: ConversationId, change: StateChange) {
+        let Some(before) = self.summary(id).map(|s| s.get_untracked()) else {
+            return;
+        };
+        let seen = Some(before.latest_activity.id);
+        let Ok(after) = before.state().apply(change, seen) else {
+            return;
+        };
+        if (after.status, after.unread) == (before.status, before.unread) {
+            return;
+        }
+        let key = self.list.with_untracked(|list| list.key);
+        let ids = self.list.with_untracked(|list| list.ids.clone());
+        let index = ids.iter().position(|x| *x == id);
+        let leaves = index.is_some() && key.is_some_and(|key| !key.view.includes(&after));
+        let successor = navigation::successor(&ids, id);
+
+        self.set_state(id, after);
+        let removed_from = match (leaves, key, index) {
+            (true, Some(key), Some(index)) => {
+                self.list.update(|list| list.ids.retain(|x| *x != id));
+                Some((key, index))
+            }
+            _ => None,
+        };
+        self.undo.update_value(|undo| {
+            undo.push(UndoEntry {
+                id,
+                previous: before.state(),
+                list: key,
+                index: index.unwrap_or(0),
+            });
+            if undo.len() > UNDO_DEPTH {
+                undo.remove(0);
+            }
+        });
+        if leaves {
+            self.selected.set(successor);
+            if self.route.get_untracked().conversation == Some(id) {
+                self.go(
+                    self.route.get_untracked().with_conversation(successor),
+                    true,
+                );
+            }
+        }
+        self.enqueue(Job {
+            id,
+            change,
+            seen,
+            before: before.clone(),
+            removed_from,
+            explicit: true,
+        });
+        let name = before.contact.display_name();
+        let text = match change {
+            StateChange::Done => format!("Marked {name} as done"),
+            StateChange::Unread => format!("Marked {name} as unread"),
+            StateChange::Open => format!("Reopened {name}"),
+            StateChange::Read => format!("Marked {name} as read"),
+        };
+        self.notify(NoticeKind::Info, text, true);
+    }
+
+    /// Acts on the selected conversation.
+    pub fn act_on_selected(&self, change: StateChange) {
+        if let Some(id) = self.selected.get_untracked() {
+            self.act(id, change);
+        }
+    }
+
+    /// Undoes the last change (`Z`): the conversation gets its earlier state back, and its row
+    /// its place.
+    pub fn undo(&self) {
+        let Some(entry) = self.undo.try_update_value(|undo| undo.pop()).flatten() else {
+            self.notify(NoticeKind::Info, "Nothing to undo".to_owned(), false);
+            return;
+        };
+        let Some(current) = self.summary(entry.id).map(|s| s.get_untracked()) else {
+            return;
+        };
+        let Some(change) = current.state().change_to_restore(&entry.previous) else {
+            return;
+        };
+        let seen = Some(current.latest_activity.id);
+        let Ok(after) = current.state().apply(change, seen) else {
+            return;
+        };
+        self.set_state(entry.id, after);
+        if let Some(key) = entry.list {
+            self.put_back(entry.id, Some((key, entry.index)));
+        }
+        if self
+            .list
+            .with_untracked(|list| list.ids.contains(&entry.id))
+        {
+            self.selected.set(Some(entry.id));
+            self.keyboard_moves.update(|n| *n += 1);
+        }
+        self.enqueue(Job {
+            id: entry.id,
+            change,
+            seen,
+            before: current.clone(),
+            removed_from: None,
+            explicit: true,
+        });
+        self.notify(
+            NoticeKind::Info,
+            format!("Undone: {} is back", current.contact.display_name()),
+            false,
+        );
+    }
+
+    /// Returns a row to the list where it was, if it belongs in the view again.
+    fn put_back(&self, id: ConversationId, removed_from: Option<(ListKey, usize)>) {
+        let Some((key, index)) = removed_from else {
+            return;
+        };
+        let Some(state) = self.summary(id).map(|s| s.with_untracked(|s| s.state())) else {
+            return;
+        };
+        self.list.update(|list| {
+            if list.key == Some(key) && !list.ids.contains(&id) && key.view.includes(&state) {
+                let index = index.min(list.ids.len());
+                list.ids.insert(index, id);
+            }
+        });
+    }
+
+    /// A change that is not undoable (viewing marks read).
+    fn change(
+        &self,
+        id: ConversationId,
+        change: StateChange,
+        seen: Option<ActivityId>,
+        explicit: bool,
+    ) {
+        let Some(before) = self.summary(id).map(|s| s.get_untracked()) else {
+            return;
+        };
+        if let Ok(after) = before.state().apply(change, seen) {
+            self.set_state(id, after);
+        }
+        self.enqueue(Job {
+            id,
+            change,
+            seen,
+            before,
+            removed_from: None,
+            explicit,
+        });
+    }
+
+    fn enqueue(&self, job: Job) {
+        self.queue.update_value(|queue| queue.push_back(job));
+        if !self.syncing.get_value() {
+            self.syncing.set_value(true);
+            let store = *self;
+            spawn_local(async move { store.drain_queue().await });
+        }
+    }
+
+    /// Sends queued changes one at a time, so that the server applies them in the order made.
+    async fn drain_queue(self) {
+        while let Some(job) = self.queue.try_update_value(|q| q.pop_front()).flatten() {
+            let result = api::change_state(job.id, job.change, job.seen).await;
+            self.settle(job, result);
+        }
+        self.syncing.set_value(false);
+    }
+
+    fn settle(&self, job: Job, result: Result<ConversationSummary, ClientError>) {
+        // A later change to the same conversation is queued: its answer will be the final word.
+        let superseded = self
+            .queue
+            .with_value(|queue| queue.iter().any(|later| later.id == job.id));
+        match result {
+            Ok(summary) => {
+                if !superseded {
+                    self.update(summary);
+                }
+            }
+            Err(error) => {
+                let name = job.before.contact.display_name();
+                if let Some(fresh) = error.unseen_activity().cloned() {
+                    let what = fresh.latest_activity.summary();
+                    self.update(fresh);
+                    self.put_back(job.id, job.removed_from);
+                    self.forget_undo(job.id);
+                    if self.route.get_untracked().conversation == Some(job.id) {
+                        self.fetch_thread(job.id, false);
+                    }
+                    self.notify(
+                        NoticeKind::Warning,
+                        format!("{name} sent something new: “{what}”. It stays open."),
+                        false,
+                    );
+                } else {
+                    if !superseded {
+                        self.update(job.before.clone());
+                        self.put_back(job.id, job.removed_from);
+                    }
+                    self.forget_undo(job.id);
+                    if job.explicit {
+                        self.notify(
+                            NoticeKind::Error,
+                            format!(
+                                "Could not mark {name} as {}: {error}. The change was undone.",
+                                job.change.as_str()
+                            ),
+                            false,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn forget_undo(&self, id: ConversationId) {
+        self.undo
+            .update_value(|undo| undo.retain(|entry| entry.id != id));
+    }
+
+    // ----- Replies -----
+
+    /// Sends a reply in the open conversation; the thread and the list follow.
+    pub async fn send_reply(&self, id: ConversationId, text: String) -> Result<(), ClientError> {
+        let seen = match self.thread.get_untracked() {
+            Thread::Loaded(detail) if detail.conversation.id == id => {
+                detail.activities.last().map(|a| a.id)
+            }
+            _ => self
+                .summary(id)
+                .map(|s| s.with_untracked(|s| s.latest_activity.id)),
+        };
+        let response = api::reply(id, &text, seen).await?;
+        self.update(response.conversation.clone());
+        self.thread.update(|thread| {
+            if let Thread::Loaded(detail) = thread {
+                if detail.conversation.id == id {
+                    detail.activities.push(response.activity.clone());
+                    detail.conversation = response.conversation.clone();
+                }
+            }
+        });
+        // The newest activity comes first.
+        self.list.update(|list| {
+            if let Some(index) = list.ids.iter().position(|x| *x == id) {
+                list.ids.remove(index);
+                list.ids.insert(0, id);
+            }
+        });
+        Ok(())
+    }
+
+    // ----- Notices -----
+
+    pub fn notify(&self, kind: NoticeKind, text: String, undoable: bool) {
+        let id = self
+            .notice_ids
+            .try_update_value(|n| {
+                *n += 1;
+                *n
+            })
+            .unwrap_or_default();
+        self.notices.update(|notices| {
+            // Only the newest change offers Undo; keep the stack short.
+            for notice in notices.iter_mut() {
+                notice.undoable = false;
+            }
+            notices.push(Notice {
+                id,
+                kind,
+                text,
+                undoable,
+            });
+            if notices.len() > 3 {
+                notices.remove(0);
+            }
+        });
+        let store = *self;
+        let lasts = match kind {
+            NoticeKind::Info => Duration::from_secs(5),
+            NoticeKind::Warning | NoticeKind::Error => Duration::from_secs(10),
+        };
+        set_timeout(move || store.dismiss(id), lasts);
+    }
+
+    pub fn dismiss(&self, id: u64) {
+        self.notices
+            .update(|notices| notices.retain(|n| n.id != id));
+    }
+}
