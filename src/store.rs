@@ -456,6 +456,7 @@ impl Store {
         });
         if leaves {
             self.selected.set(successor);
+            self.keyboard_moves.update(|n| *n += 1);
             if self.route.get_untracked().conversation == Some(id) {
                 self.go(
                     self.route.get_untracked().with_conversation(successor),

@@ -24,9 +24,9 @@ pub fn InboxList() -> impl IntoView {
         row_height: ROW_HEIGHT,
     });
     let len = Memo::new(move |_| store.list.with(|list| list.ids.len()));
-    let window = Memo::new(move |_| viewport.get().window(len.get()));
+    let rendered = Memo::new(move |_| viewport.get().window(len.get()));
     let rows = Memo::new(move |_| {
-        let range = window.get();
+        let range = rendered.get();
         store.list.with(|list| {
             list.ids[range.start.min(list.ids.len())..range.end.min(list.ids.len())].to_vec()
         })
@@ -35,7 +35,13 @@ pub fn InboxList() -> impl IntoView {
     let measure = move || {
         if let Some(grid) = grid.get_untracked() {
             scroll_top.set(grid.scroll_top() as f64);
-            height.set(grid.client_height() as f64);
+            // Never more than the window shows, even if a style left the grid unbounded.
+            let screen = window()
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(f64::MAX);
+            height.set((grid.client_height() as f64).min(screen));
         }
     };
     Effect::new(move |_| {
@@ -101,10 +107,10 @@ pub fn InboxList() -> impl IntoView {
         >
             <div role="rowgroup" class="rows"
                 style:height=move || format!("{}px", len.get() as f64 * ROW_HEIGHT)
-                style:padding-top=move || format!("{}px", window.get().start as f64 * ROW_HEIGHT)>
+                style:padding-top=move || format!("{}px", rendered.get().start as f64 * ROW_HEIGHT)>
                 <For each=move || rows.get() key=|id| *id children=move |id| {
                     let position = Signal::derive(move || {
-                        window.get().start + rows.with(|r| r.iter().position(|x| *x == id).unwrap_or(0)) + 1
+                        rendered.get().start + rows.with(|r| r.iter().position(|x| *x == id).unwrap_or(0)) + 1
                     });
                     store.summary(id).map(|summary| view! { <ConversationRow id summary position/> })
                 }/>

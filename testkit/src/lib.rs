@@ -1,0 +1,203 @@
+//! What end-to-end tests and benchmarks share: the real `switchboard` binary started on a free
+//! port with a temporary database, and headless Chromium driven through chromedriver.
+//!
+//! The server binary and the built web app come from `SWITCHBOARD_BIN` and
+//! `SWITCHBOARD_WEB_ROOT`, or else from this workspace's `target/debug/switchboard` and `dist/`
+//! (`scripts/test` builds both first).
+
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder};
+use serde_json::json;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace")
+        .to_owned()
+}
+
+fn server_binary() -> PathBuf {
+    let path = std::env::var_os("SWITCHBOARD_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target/debug/switchboard"));
+    assert!(
+        path.is_file(),
+        "no server binary at {} (run scripts/test, which builds it, or set SWITCHBOARD_BIN)",
+        path.display()
+    );
+    path
+}
+
+fn web_root() -> PathBuf {
+    let path = std::env::var_os("SWITCHBOARD_WEB_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("dist"));
+    assert!(
+        path.join("index.html").is_file(),
+        "no built web app in {} (run scripts/test, which builds it, or set SWITCHBOARD_WEB_ROOT)",
+        path.display()
+    );
+    path
+}
+
+/// The real server, in its own process, with its own database file.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+    pub database: PathBuf,
+    _dir: TempDir,
+}
+
+impl Server {
+    /// A server whose fresh database holds `demo_conversations` demo conversations.
+    pub fn start(demo_conversations: u32) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = dir.path().join("switchboard.db");
+        let mut child = Command::new(server_binary())
+            .args(["--addr", "127.0.0.1:0", "--demo", "--demo-conversations"])
+            .arg(demo_conversations.to_string())
+            .arg("--database")
+            .arg(&database)
+            .arg("--web-root")
+            .arg(web_root())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the server");
+        let stdout = child.stdout.take().expect("stdout");
+        let line = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find(|line| line.contains("listening on"))
+            .expect("the server prints its address");
+        let url = line.rsplit(' ').next().expect("address").to_owned();
+        Server {
+            child,
+            url,
+            database,
+            _dir: dir,
+        }
+    }
+
+    /// Stops the server at once (SIGKILL), as a crash or a lost connection would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// How the browser should present itself.
+#[derive(Debug, Clone, Copy)]
+pub enum Device {
+    Desktop { width: u32, height: u32 },
+}
+
+/// A chromedriver process and a headless Chromium session through it, in a fresh profile.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub async fn start(device: Device) -> Browser {
+        let port = free_port();
+        let mut driver = Command::new(which("chromedriver"))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile = tempfile::tempdir().expect("profile dir");
+        let Device::Desktop { width, height } = device;
+        let mut capabilities = Capabilities::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            json!({
+                "binary": which("chromium"),
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--disable-extensions",
+                    format!("--user-data-dir={}", profile.path().display()),
+                    format!("--window-size={width},{height}"),
+                ],
+            }),
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            let attempt =
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                    .capabilities(capabilities.clone())
+                    .connect(&format!("http://127.0.0.1:{port}"))
+                    .await;
+            match attempt {
+                Ok(client) => break client,
+                Err(error) if Instant::now() > deadline => {
+                    let _ = driver.kill();
+                    panic!("no browser session: {error}");
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    /// Ends the session; call at the end of a test (dropping only kills the driver).
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// A program on PATH (Debian's chromium and chromedriver).
+fn which(program: &str) -> String {
+    let output = Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .expect("sh");
+    let path = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    assert!(
+        !path.is_empty(),
+        "{program} is not installed (scripts/setup installs it)"
+    );
+    path
+}

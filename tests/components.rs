@@ -1,0 +1,354 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): each component mounted alone with
+//! a store filled in place, checked through the DOM by role and accessible name.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use switchboard_domain::api::{
+    Activity, ActivityContent, CallOutcome, Contact, ConversationDetail, ConversationSummary,
+    Direction, Line,
+};
+use switchboard_domain::{ActivityId, ContactId, ConversationId, LineId, Status, View};
+use switchboard_web::components::{
+    ConversationRow, InboxList, LineSidebar, Now, ShortcutSheet, ThreadPane, ViewTabs,
+};
+use switchboard_web::routes::{InboxRoute, LineFilter};
+use switchboard_web::store::{ConversationList, ListKey, ListStatus, Store, Thread};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const NOW: i64 = 1_795_615_500_000;
+
+fn summary(id: i64, name: &str, unread: bool, status: Status) -> ConversationSummary {
+    ConversationSummary {
+        id: ConversationId(id),
+        line_id: LineId(2),
+        contact: Contact {
+            id: ContactId(id),
+            name: Some(name.to_owned()),
+            number: "+12125550100".to_owned(),
+        },
+        status,
+        unread,
+        latest_activity: Activity {
+            id: ActivityId(id * 10),
+            conversation_id: ConversationId(id),
+            direction: Direction::Inbound,
+            at: NOW - 60_000,
+            content: ActivityContent::Message {
+                text: format!("Hello from {name}"),
+            },
+        },
+        latest_inbound_activity_id: Some(ActivityId(id * 10)),
+    }
+}
+
+/// Mounts `view` in a fresh container with `store` in context, styled by the app's own
+/// stylesheet; returns the container.
+fn mount<V: IntoView + 'static>(store: Store, view: impl FnOnce() -> V + 'static) -> Element {
+    let document = document();
+    if document.get_element_by_id("app-style").is_none() {
+        let style = document.create_element("style").unwrap();
+        style.set_id("app-style");
+        style.set_text_content(Some(include_str!("../style/main.css")));
+        document.head().unwrap().append_child(&style).unwrap();
+    }
+    let container = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(
+        container.clone().unchecked_into::<HtmlElement>(),
+        move || {
+            provide_context(store);
+            provide_context(Now(RwSignal::new(NOW)));
+            view()
+        },
+    );
+    handle.forget();
+    container
+}
+
+/// Lets effects and the renderer catch up with signal changes.
+async fn tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn attr(element: &Element, name: &str) -> String {
+    element.get_attribute(name).unwrap_or_default()
+}
+
+fn store_with(summaries: &[ConversationSummary], view: View) -> Store {
+    let store = Store::new();
+    for summary in summaries {
+        store.remember(summary.clone());
+    }
+    store.route.set(InboxRoute::list(LineFilter::All, view));
+    store.list.set(ConversationList {
+        key: Some(ListKey {
+            line: LineFilter::All,
+            view,
+        }),
+        ids: summaries.iter().map(|s| s.id).collect(),
+        next_cursor: None,
+        status: ListStatus::Ready,
+    });
+    store
+}
+
+#[wasm_bindgen_test]
+async fn a_row_names_its_contact_says_unread_and_follows_its_state() {
+    let maya = summary(7, "Maya Smith", true, Status::Open);
+    let store = store_with(std::slice::from_ref(&maya), View::Open);
+    let signal = store.summary(maya.id).unwrap();
+    let root = mount(store, move || {
+        view! { <div role="grid" aria-label="Conversations">
+            <ConversationRow id=ConversationId(7) summary=signal position=Signal::stored(1)/>
+        </div> }
+    });
+    tick().await;
+    let row = find(&root, "[role=row]");
+    assert_eq!(attr(&row, "data-conversation-id"), "7");
+    assert_eq!(attr(&row, "aria-selected"), "false");
+    assert_eq!(attr(&row, "aria-rowindex"), "1");
+    let label = attr(&row, "aria-label");
+    assert!(
+        label.starts_with("Maya Smith, unread, Hello from Maya Smith, "),
+        "{label}"
+    );
+    assert!(row.class_list().contains("unread"));
+    let done = find(&row, "[role=gridcell] button[aria-label='Mark as done']");
+    let unread = find(&row, "[role=gridcell] button[aria-label='Mark as unread']");
+    assert!(!done.has_attribute("disabled"));
+    assert!(unread.has_attribute("disabled"), "already unread");
+
+    store.select(ConversationId(7));
+    let mut read = maya.clone();
+    read.unread = false;
+    store.remember(read);
+    tick().await;
+    assert_eq!(attr(&row, "aria-selected"), "true");
+    assert_eq!(attr(&row, "tabindex"), "0");
+    assert!(!attr(&row, "aria-label").contains("unread"));
+    assert!(!row.class_list().contains("unread"));
+}
+
+#[wasm_bindgen_test]
+async fn in_the_done_view_a_row_offers_mark_as_open_instead_of_done() {
+    let done = summary(8, "Leo Martin", false, Status::Done);
+    let store = store_with(std::slice::from_ref(&done), View::Done);
+    let signal = store.summary(done.id).unwrap();
+    let root = mount(store, move || {
+        view! { <ConversationRow id=ConversationId(8) summary=signal position=Signal::stored(1)/> }
+    });
+    tick().await;
+    assert_eq!(count(&root, "button[aria-label='Mark as open']"), 1);
+    assert_eq!(count(&root, "button[aria-label='Mark as done']"), 0);
+    assert_eq!(count(&root, "button[aria-label='Mark as unread']"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_line_sidebar_shows_each_lines_unread_count() {
+    let store = Store::new();
+    let root = mount(store, || view! { <LineSidebar/> });
+    store.lines.set(vec![
+        Line {
+            id: LineId(1),
+            name: "Main".into(),
+            number: "+15550100100".into(),
+            unread_count: 0,
+        },
+        Line {
+            id: LineId(2),
+            name: "Support".into(),
+            number: "+15550100200".into(),
+            unread_count: 3,
+        },
+    ]);
+    tick().await;
+    let nav = find(&root, "nav[aria-label='Phone lines']");
+    let labels: Vec<String> = (0..count(&nav, "a"))
+        .map(|i| {
+            attr(
+                &nav.query_selector_all("a")
+                    .unwrap()
+                    .get(i)
+                    .unwrap()
+                    .unchecked_into(),
+                "aria-label",
+            )
+        })
+        .collect();
+    assert_eq!(labels, ["All lines, 3 unread", "Main", "Support, 3 unread"]);
+    assert!(nav.text_content().unwrap().contains("(555) 010-0200"));
+    assert_eq!(
+        attr(&find(&nav, "a[aria-current=page]"), "aria-label"),
+        "All lines, 3 unread"
+    );
+
+    store.lines.update(|lines| lines[1].unread_count = 4);
+    tick().await;
+    assert!(count(&nav, "a[aria-label='Support, 4 unread']") == 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_view_tabs_are_tabs_and_mark_the_current_view() {
+    let store = Store::new();
+    store
+        .route
+        .set(InboxRoute::list(LineFilter::Line(LineId(2)), View::Unread));
+    let root = mount(store, || view! { <ViewTabs/> });
+    tick().await;
+    let tabs = root
+        .query_selector_all("[role=tablist] [role=tab]")
+        .unwrap();
+    assert_eq!(tabs.length(), 3);
+    let names: Vec<String> = (0..3)
+        .map(|i| tabs.get(i).unwrap().text_content().unwrap())
+        .collect();
+    assert_eq!(names, ["Open", "Unread", "Done"]);
+    let selected = find(&root, "[role=tab][aria-selected=true]");
+    assert_eq!(selected.text_content().unwrap(), "Unread");
+    assert_eq!(attr(&selected, "href"), "/2/unread");
+}
+
+#[wasm_bindgen_test]
+async fn a_list_of_ten_thousand_renders_only_a_screenful() {
+    let summaries: Vec<ConversationSummary> = (1..=10_000)
+        .map(|i| summary(i, &format!("Contact {i}"), i % 5 == 0, Status::Open))
+        .collect();
+    let store = store_with(&summaries, View::Open);
+    let root = mount(
+        store,
+        || view! { <div style="height: 600px; display: flex; flex-direction: column"><InboxList/></div> },
+    );
+    tick().await;
+    let grid = find(&root, "[role=grid][aria-label=Conversations]");
+    assert_eq!(attr(&grid, "aria-rowcount"), "10000");
+    let rendered = count(&grid, "[role=row]");
+    assert!((5..40).contains(&rendered), "{rendered} rows rendered");
+
+    grid.set_scroll_top(76 * 5000);
+    grid.dispatch_event(&web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+    tick().await;
+    let rendered = count(&grid, "[role=row]");
+    assert!(rendered < 40, "{rendered} rows rendered after scrolling");
+    let first = find(&grid, "[role=row]");
+    let index: usize = attr(&first, "aria-rowindex").parse().unwrap();
+    assert!((4990..=5001).contains(&index), "first rendered row {index}");
+}
+
+#[wasm_bindgen_test]
+async fn the_shortcut_sheet_is_a_dialog_that_opens_and_closes() {
+    let store = Store::new();
+    let root = mount(store, || view! { <ShortcutSheet/> });
+    tick().await;
+    let dialog: web_sys::HtmlDialogElement = find(&root, "dialog").unchecked_into();
+    assert!(!dialog.open());
+    store.sheet_open.set(true);
+    tick().await;
+    assert!(dialog.open());
+    let text = dialog.text_content().unwrap();
+    for expected in [
+        "Keyboard shortcuts",
+        "Mark as done",
+        "Mark as unread",
+        "Mark as open",
+        "Undo the last change",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from {text}");
+    }
+    store.sheet_open.set(false);
+    tick().await;
+    assert!(!dialog.open());
+}
+
+#[wasm_bindgen_test]
+async fn a_thread_shows_messages_calls_and_voicemails() {
+    let maya = summary(3, "Maya Smith", false, Status::Open);
+    let activity = |id: i64, direction, content| Activity {
+        id: ActivityId(id),
+        conversation_id: ConversationId(3),
+        direction,
+        at: NOW - 3_600_000,
+        content,
+    };
+    let detail = ConversationDetail {
+        conversation: maya.clone(),
+        activities: vec![
+            activity(
+                1,
+                Direction::Inbound,
+                ActivityContent::Call {
+                    outcome: CallOutcome::Missed,
+                    duration_seconds: 0,
+                },
+            ),
+            activity(
+                2,
+                Direction::Inbound,
+                ActivityContent::Voicemail {
+                    duration_seconds: 21,
+                    transcript: Some("Please call me back".into()),
+                },
+            ),
+            activity(
+                3,
+                Direction::Outbound,
+                ActivityContent::Call {
+                    outcome: CallOutcome::Answered,
+                    duration_seconds: 185,
+                },
+            ),
+            activity(
+                4,
+                Direction::Outbound,
+                ActivityContent::Message {
+                    text: "Glad we sorted it out".into(),
+                },
+            ),
+        ],
+    };
+    let store = store_with(&[maya], View::Open);
+    store.thread.set(Thread::Loaded(detail));
+    let root = mount(store, || view! { <ThreadPane/> });
+    tick().await;
+    assert_eq!(
+        find(&root, ".thread-header h2").text_content().unwrap(),
+        "Maya Smith"
+    );
+    let items = root
+        .query_selector_all("ol[aria-label='Messages and calls'] > li")
+        .unwrap();
+    assert_eq!(items.length(), 4);
+    let text = find(&root, "ol[aria-label='Messages and calls']")
+        .text_content()
+        .unwrap();
+    assert!(text.contains("Missed call"), "{text}");
+    assert!(
+        text.contains("Voicemail · 21s") && text.contains("Please call me back"),
+        "{text}"
+    );
+    assert!(text.contains("Outgoing call · 3m 05s"), "{text}");
+    assert_eq!(count(&root, ".activity.message.outbound .bubble"), 1);
+    assert_eq!(
+        count(&root, "textarea[aria-label='Reply to Maya Smith']"),
+        1
+    );
+}

@@ -1,0 +1,233 @@
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use fantoccini::Locator;
+use serde_json::Value;
+use std::future::Future;
+use std::time::{Duration, Instant};
+use switchboard_domain::api::{ConversationDetail, LineList};
+use switchboard_domain::{ConversationId, Status};
+use switchboard_testkit::{Browser, Device, Server};
+
+pub use fantoccini::key::Key;
+
+pub const GRID: &str = "[role=grid][aria-label=Conversations]";
+pub const ROWS: &str = "[role=grid][aria-label=Conversations] [role=row]";
+
+/// The app in a browser, and its server.
+pub struct E2e {
+    pub server: Server,
+    pub browser: Browser,
+    http: reqwest::Client,
+}
+
+impl E2e {
+    pub async fn start() -> E2e {
+        Self::start_with(300).await
+    }
+
+    pub async fn start_with(demo_conversations: u32) -> E2e {
+        let server = Server::start(demo_conversations);
+        let browser = Browser::start(Device::Desktop {
+            width: 1400,
+            height: 900,
+        })
+        .await;
+        E2e {
+            server,
+            browser,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn finish(self) {
+        self.browser.close().await;
+    }
+
+    /// Loads a page of the app and waits for the list to be filled.
+    pub async fn open(&self, path: &str) {
+        self.browser
+            .client
+            .goto(&format!("{}{path}", self.server.url))
+            .await
+            .expect("goto");
+        self.wait_for_rows().await;
+    }
+
+    pub async fn wait_for_rows(&self) {
+        eventually("the list shows conversations", || async {
+            !self.row_ids().await.is_empty()
+        })
+        .await;
+    }
+
+    pub async fn js(&self, script: &str) -> Value {
+        self.browser
+            .client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("{script}: {e}"))
+    }
+
+    /// The ids of the rows in the DOM, top to bottom.
+    pub async fn row_ids(&self) -> Vec<ConversationId> {
+        let script = format!(
+            "return [...document.querySelectorAll('{ROWS}')].map(r => r.dataset.conversationId)"
+        );
+        ids(self.js(&script).await)
+    }
+
+    /// The row with `aria-selected="true"`.
+    pub async fn selected(&self) -> Option<ConversationId> {
+        let script = format!(
+            "const r = document.querySelector('{ROWS}[aria-selected=true]'); \
+             return r ? r.dataset.conversationId : null"
+        );
+        self.js(&script).await.as_str().and_then(|s| s.parse().ok())
+    }
+
+    pub async fn row(&self, id: ConversationId) -> Element {
+        self.browser
+            .client
+            .find(Locator::Css(&format!(
+                "{ROWS}[data-conversation-id=\"{id}\"]"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("row {id}: {e}"))
+    }
+
+    pub async fn row_label(&self, id: ConversationId) -> Option<String> {
+        let script = format!(
+            "const r = document.querySelector('{ROWS}[data-conversation-id=\"{id}\"]'); \
+             return r ? r.getAttribute('aria-label') : null"
+        );
+        self.js(&script).await.as_str().map(str::to_owned)
+    }
+
+    /// A trusted key press (keydown and keyup through WebDriver), to whatever has the focus.
+    pub async fn press(&self, key: impl Into<char>) {
+        let key = key.into();
+        let actions = KeyActions::new("keyboard".to_owned())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.browser
+            .client
+            .perform_actions(actions)
+            .await
+            .expect("key press");
+    }
+
+    /// Presses `j` until `id` is the selected row.
+    pub async fn select(&self, id: ConversationId) {
+        for _ in 0..60 {
+            if self.selected().await == Some(id) {
+                return;
+            }
+            self.press('j').await;
+        }
+        panic!("could not select {id}");
+    }
+
+    pub async fn wait_selected(&self, id: ConversationId) {
+        eventually(&format!("row {id} is selected"), || async {
+            self.selected().await == Some(id)
+        })
+        .await;
+    }
+
+    pub async fn path(&self) -> String {
+        self.browser
+            .client
+            .current_url()
+            .await
+            .expect("url")
+            .path()
+            .to_owned()
+    }
+
+    pub async fn tab(&self, name: &str) -> Element {
+        self.browser
+            .client
+            .find(Locator::XPath(&format!(
+                "//*[@role='tab'][normalize-space()='{name}']"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("tab {name}: {e}"))
+    }
+
+    /// The accessible name of the "Phone lines" navigation's link for `line_name`.
+    pub async fn line_link_label(&self, line_name: &str) -> String {
+        let script = format!(
+            "const links = [...document.querySelectorAll('nav[aria-label=\"Phone lines\"] a')]; \
+             const l = links.find(a => a.querySelector('.line-name').textContent === '{line_name}'); \
+             return l ? l.getAttribute('aria-label') : null"
+        );
+        self.js(&script)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    // ----- The server's side, over its API -----
+
+    pub async fn conversation(&self, id: ConversationId) -> ConversationDetail {
+        self.get_json(&format!("/api/v1/conversations/{id}")).await
+    }
+
+    pub async fn status_on_server(&self, id: ConversationId) -> (Status, bool) {
+        let c = self.conversation(id).await.conversation;
+        (c.status, c.unread)
+    }
+
+    pub async fn wait_on_server(&self, id: ConversationId, expected: (Status, bool)) {
+        eventually(&format!("the server has {id} as {expected:?}"), || async {
+            self.status_on_server(id).await == expected
+        })
+        .await;
+    }
+
+    pub async fn lines(&self) -> LineList {
+        self.get_json("/api/v1/lines").await
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        self.http
+            .get(format!("{}{path}", self.server.url))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json")
+    }
+}
+
+fn ids(value: Value) -> Vec<ConversationId> {
+    value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Waits up to ten seconds for `condition`; the app syncs asynchronously.
+pub async fn eventually<F, Fut>(what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !condition().await {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Lets any change that would (wrongly) follow an action happen before checking it did not.
+pub async fn settle() {
+    tokio::time::sleep(Duration::from_millis(600)).await;
+}

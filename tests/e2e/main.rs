@@ -1,0 +1,10 @@
+//! End to end: the real server on a free port with a temporary database and demo data, the
+//! built web app, and headless Chromium driven through chromedriver. Elements are found by
+//! their ARIA roles and accessible names.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod helpers;
+mod keyboard;
+mod mouse;
+mod places;
+mod sync;

@@ -1,0 +1,78 @@
+use crate::helpers::{eventually, E2e};
+use switchboard_domain::api::{ActivityContent, Direction};
+use switchboard_domain::Status;
+use switchboard_server::db::conversations::{record_inbound, NewActivity};
+use switchboard_server::db::{now_ms, Db};
+
+#[tokio::test]
+async fn a_message_the_user_has_not_seen_keeps_the_conversation_open() {
+    let app = E2e::start().await;
+    app.open("/all/open").await;
+    let target = app.row_ids().await[0];
+    app.wait_selected(target).await;
+
+    // A customer writes after the page was loaded: the screen has not seen it.
+    let conversation = app.conversation(target).await.conversation;
+    let db = Db::open(&app.server.database)
+        .await
+        .expect("the server's database");
+    let message = NewActivity {
+        direction: Direction::Inbound,
+        content: ActivityContent::Message {
+            text: "Actually, one more question".into(),
+        },
+        at: now_ms(),
+    };
+    record_inbound(
+        &db,
+        conversation.line_id,
+        &conversation.contact.number,
+        &message,
+    )
+    .await
+    .expect("inbound message");
+
+    app.press('e').await;
+    eventually("the row is back, unread, with the new message", || async {
+        app.row_label(target)
+            .await
+            .is_some_and(|label| label.contains(", unread, Actually, one more question"))
+    })
+    .await;
+    eventually("a notice tells what happened", || async {
+        let notices = app
+            .js("return document.querySelector('.notices').textContent")
+            .await;
+        notices
+            .as_str()
+            .is_some_and(|t| t.contains("sent something new"))
+    })
+    .await;
+    assert_eq!(app.status_on_server(target).await, (Status::Open, true));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_change_the_server_never_gets_is_rolled_back_with_a_notice() {
+    let mut app = E2e::start().await;
+    app.open("/all/open").await;
+    let target = app.row_ids().await[0];
+    app.wait_selected(target).await;
+    app.server.kill();
+
+    app.press('e').await;
+    eventually("the row comes back", || async {
+        app.row_ids().await.first() == Some(&target)
+    })
+    .await;
+    eventually("an alert says the change was undone", || async {
+        let alert = app
+            .js("return document.querySelector('.notices [role=alert]').textContent")
+            .await;
+        alert
+            .as_str()
+            .is_some_and(|t| t.contains("Could not mark") && t.contains("undone"))
+    })
+    .await;
+    app.finish().await;
+}
