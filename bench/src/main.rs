@@ -1,1 +1,145 @@
-fn main() {}
+//! Browser benchmark: with 10,000 conversations, the time from a trusted `E` keydown to the next
+//! paint, over 50 presses. Prints the median and the worst, and the Event Timing API's own view
+//! (keydown events whose duration, to the next paint, reached 16 ms).
+//!
+//! Run by `scripts/bench`, which builds the release server and points `SWITCHBOARD_BIN` at it.
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use serde_json::Value;
+use std::time::Duration;
+use switchboard_testkit::{Browser, Device, Server};
+
+const CONVERSATIONS: u32 = 10_000;
+const PRESSES: usize = 50;
+const BUDGET_MEDIAN_MS: f64 = 16.0;
+const BUDGET_WORST_MS: f64 = 50.0;
+
+/// Measures in the page: from the keydown's timestamp to a task queued from the next animation
+/// frame, which runs once that frame is painted.
+const PROBE: &str = r#"
+    window.__latencies = [];
+    window.__slowEvents = [];
+    document.addEventListener('keydown', (event) => {
+        if (event.key !== 'e' || !event.isTrusted) return;
+        const start = event.timeStamp;
+        requestAnimationFrame(() => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => window.__latencies.push(performance.now() - start);
+            channel.port2.postMessage(null);
+        });
+    }, { capture: true });
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+            if (entry.name === 'keydown') window.__slowEvents.push(entry.duration);
+        }
+    }).observe({ type: 'event', durationThreshold: 16, buffered: true });
+"#;
+
+#[tokio::main]
+async fn main() {
+    let server = Server::start(CONVERSATIONS);
+    let browser = Browser::start(Device::Desktop {
+        width: 1400,
+        height: 900,
+    })
+    .await;
+    let client = &browser.client;
+    client
+        .goto(&format!("{}/all/open", server.url))
+        .await
+        .expect("open the app");
+    wait_for(
+        client,
+        "return document.querySelectorAll('[role=row]').length > 10",
+    )
+    .await;
+    client
+        .execute(PROBE, vec![])
+        .await
+        .expect("install the probe");
+
+    for press in 1..=PRESSES {
+        let actions = KeyActions::new("keyboard".to_owned())
+            .then(KeyAction::Down { value: 'e' })
+            .then(KeyAction::Up { value: 'e' });
+        client.perform_actions(actions).await.expect("press E");
+        wait_for(
+            client,
+            &format!("return window.__latencies.length >= {press}"),
+        )
+        .await;
+        // A person's pace, and time for the change to reach the server.
+        tokio::time::sleep(Duration::from_millis(120)).await;
+    }
+
+    let latencies = numbers(
+        client
+            .execute("return window.__latencies", vec![])
+            .await
+            .unwrap(),
+    );
+    let slow = numbers(
+        client
+            .execute("return window.__slowEvents", vec![])
+            .await
+            .unwrap(),
+    );
+    let done = client
+        .execute(
+            "return fetch('/api/v1/conversations?view=done&limit=200').then(r => r.json())\
+             .then(p => p.conversations.length)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.close().await;
+    drop(server);
+
+    let mut sorted = latencies.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    let worst = *sorted.last().expect("latencies");
+    println!(
+        "E keydown to next paint, {CONVERSATIONS} conversations, {} presses:",
+        sorted.len()
+    );
+    println!(
+        "  median {median:.1} ms (budget {BUDGET_MEDIAN_MS} ms), worst {worst:.1} ms (budget {BUDGET_WORST_MS} ms)"
+    );
+    println!(
+        "  Event Timing: {} keydown events of 16 ms or more{}",
+        slow.len(),
+        slow.iter()
+            .copied()
+            .reduce(f64::max)
+            .map(|max| format!(", longest {max:.0} ms"))
+            .unwrap_or_default()
+    );
+    println!("  conversations marked done on the server: {done} (of at least {PRESSES} pressed)");
+    let within = median < BUDGET_MEDIAN_MS && worst < BUDGET_WORST_MS;
+    println!(
+        "  {}",
+        if within {
+            "within budget"
+        } else {
+            "OVER BUDGET"
+        }
+    );
+}
+
+async fn wait_for(client: &fantoccini::Client, condition: &str) {
+    for _ in 0..400 {
+        if client.execute(condition, vec![]).await.ok() == Some(Value::Bool(true)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out: {condition}");
+}
+
+fn numbers(value: Value) -> Vec<f64> {
+    value
+        .as_array()
+        .map(|items| items.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default()
+}
