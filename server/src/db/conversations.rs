@@ -1,7 +1,7 @@
 //! Conversations and their activities.
 
 use super::{Db, DbError};
-use sqlx::SqliteConnection;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::fmt;
 use std::str::FromStr;
 use switchboard_domain::api::{
@@ -63,20 +63,18 @@ pub struct NewActivity {
 
 const SUMMARY_SELECT: &str = "
     SELECT c.id, c.line_id, c.status, c.unread, c.latest_inbound_activity_id,
-           c.latest_activity_at,
-           ct.id AS contact_id, ct.name AS contact_name, ct.number AS contact_number,
-           a.id AS activity_id, a.conversation_id, a.direction, a.kind, a.body, a.call_outcome,
+           c.latest_activity_at, ct.id, ct.name, ct.number,
+           a.id, a.conversation_id, a.direction, a.kind, a.body, a.call_outcome,
            a.duration_seconds, a.at
       FROM conversations c
       JOIN contacts ct ON ct.id = c.contact_id
       JOIN activities a ON a.id = c.latest_activity_id";
 
 const ACTIVITY_SELECT: &str = "
-    SELECT a.id AS activity_id, a.conversation_id, a.direction, a.kind, a.body, a.call_outcome,
+    SELECT a.id, a.conversation_id, a.direction, a.kind, a.body, a.call_outcome,
            a.duration_seconds, a.at
       FROM activities a";
 
-#[derive(sqlx::FromRow)]
 struct ActivityRow {
     activity_id: i64,
     conversation_id: i64,
@@ -88,7 +86,22 @@ struct ActivityRow {
     at: i64,
 }
 
-#[derive(sqlx::FromRow)]
+impl ActivityRow {
+    /// Reads the columns of [`ACTIVITY_SELECT`], starting at `first`.
+    fn read(row: &Row, first: usize) -> rusqlite::Result<ActivityRow> {
+        Ok(ActivityRow {
+            activity_id: row.get(first)?,
+            conversation_id: row.get(first + 1)?,
+            direction: row.get(first + 2)?,
+            kind: row.get(first + 3)?,
+            body: row.get(first + 4)?,
+            call_outcome: row.get(first + 5)?,
+            duration_seconds: row.get(first + 6)?,
+            at: row.get(first + 7)?,
+        })
+    }
+}
+
 struct SummaryRow {
     id: i64,
     line_id: i64,
@@ -99,8 +112,25 @@ struct SummaryRow {
     contact_id: i64,
     contact_name: Option<String>,
     contact_number: String,
-    #[sqlx(flatten)]
     activity: ActivityRow,
+}
+
+impl SummaryRow {
+    /// Reads the columns of [`SUMMARY_SELECT`].
+    fn read(row: &Row) -> rusqlite::Result<SummaryRow> {
+        Ok(SummaryRow {
+            id: row.get(0)?,
+            line_id: row.get(1)?,
+            status: row.get(2)?,
+            unread: row.get(3)?,
+            latest_inbound_activity_id: row.get(4)?,
+            latest_activity_at: row.get(5)?,
+            contact_id: row.get(6)?,
+            contact_name: row.get(7)?,
+            contact_number: row.get(8)?,
+            activity: ActivityRow::read(row, 9)?,
+        })
+    }
 }
 
 fn corrupt(what: impl fmt::Display) -> DbError {
@@ -209,7 +239,7 @@ fn activity_columns(
     }
 }
 
-/// One page of a view, newest activity first, pinned to `query.after`.
+/// One page of a view, newest activity first, after `query.after`.
 #[tracing::instrument(skip(db))]
 pub async fn page(db: &Db, query: PageQuery) -> Result<ConversationPage, DbError> {
     // Only fixed fragments are pasted into the SQL; every value is bound.
@@ -232,12 +262,22 @@ pub async fn page(db: &Db, query: PageQuery) -> Result<ConversationPage, DbError
           ORDER BY c.latest_activity_at DESC, c.id DESC
           LIMIT $4"
     );
-    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
-        .bind(query.line.map(|line| line.0))
-        .bind(query.after.map(|cursor| cursor.at))
-        .bind(query.after.map(|cursor| cursor.id.0))
-        .bind(i64::from(query.limit) + 1)
-        .fetch_all(&db.read)
+    let rows = db
+        .read(move |connection| {
+            let mut statement = connection.prepare_cached(&sql)?;
+            let rows = statement
+                .query_map(
+                    params![
+                        query.line.map(|line| line.0),
+                        query.after.map(|cursor| cursor.at),
+                        query.after.map(|cursor| cursor.id.0),
+                        i64::from(query.limit) + 1,
+                    ],
+                    SummaryRow::read,
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
         .await?;
     let has_more = rows.len() > query.limit as usize;
     let mut conversations = Vec::with_capacity(rows.len().min(query.limit as usize));
@@ -257,49 +297,63 @@ pub async fn page(db: &Db, query: PageQuery) -> Result<ConversationPage, DbError
     })
 }
 
-async fn summary(
-    connection: &mut SqliteConnection,
+fn summary(
+    connection: &Connection,
     id: ConversationId,
 ) -> Result<Option<ConversationSummary>, DbError> {
-    let sql = format!("{SUMMARY_SELECT} WHERE c.id = $1");
-    let row: Option<SummaryRow> = sqlx::query_as(&sql)
-        .bind(id.0)
-        .fetch_optional(connection)
-        .await?;
+    let row = connection
+        .prepare_cached(&format!("{SUMMARY_SELECT} WHERE c.id = $1"))?
+        .query_row([id.0], SummaryRow::read)
+        .optional()?;
     row.map(TryInto::try_into).transpose()
+}
+
+fn existing_summary(
+    connection: &Connection,
+    id: ConversationId,
+) -> Result<ConversationSummary, DbError> {
+    summary(connection, id)?
+        .ok_or_else(|| corrupt(format_args!("conversation {id} has no activity")))
 }
 
 /// One conversation with its whole thread, oldest first.
 #[tracing::instrument(skip(db))]
 pub async fn detail(db: &Db, id: ConversationId) -> Result<Option<ConversationDetail>, DbError> {
-    // One read transaction, so that the summary and the thread are of the same moment.
-    let mut tx = db.read.begin().await?;
-    let Some(conversation) = summary(&mut tx, id).await? else {
-        return Ok(None);
-    };
-    let sql = format!("{ACTIVITY_SELECT} WHERE a.conversation_id = $1 ORDER BY a.id");
-    let rows: Vec<ActivityRow> = sqlx::query_as(&sql).bind(id.0).fetch_all(&mut *tx).await?;
-    tx.commit().await?;
-    let activities = rows
-        .into_iter()
-        .map(TryInto::try_into)
-        .collect::<Result<_, _>>()?;
-    Ok(Some(ConversationDetail {
-        conversation,
-        activities,
-    }))
+    db.read(move |connection| {
+        // One read transaction, so that the summary and the thread are of the same moment.
+        let tx = connection.unchecked_transaction()?;
+        let Some(conversation) = summary(&tx, id)? else {
+            return Ok(None);
+        };
+        let rows = tx
+            .prepare_cached(&format!(
+                "{ACTIVITY_SELECT} WHERE a.conversation_id = $1 ORDER BY a.id"
+            ))?
+            .query_map([id.0], |row| ActivityRow::read(row, 0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        tx.commit()?;
+        let activities = rows
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<_, _>>()?;
+        Ok(Some(ConversationDetail {
+            conversation,
+            activities,
+        }))
+    })
+    .await
 }
 
-async fn load_state(
-    connection: &mut SqliteConnection,
+fn load_state(
+    connection: &Connection,
     id: ConversationId,
 ) -> Result<Option<ConversationState>, DbError> {
-    let row: Option<(String, bool, Option<i64>)> = sqlx::query_as(
-        "SELECT status, unread, latest_inbound_activity_id FROM conversations WHERE id = $1",
-    )
-    .bind(id.0)
-    .fetch_optional(connection)
-    .await?;
+    let row: Option<(String, bool, Option<i64>)> = connection
+        .prepare_cached(
+            "SELECT status, unread, latest_inbound_activity_id FROM conversations WHERE id = $1",
+        )?
+        .query_row([id.0], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .optional()?;
     row.map(|(status, unread, latest_inbound)| {
         Ok(ConversationState {
             status: status.parse::<Status>().map_err(corrupt)?,
@@ -310,21 +364,22 @@ async fn load_state(
     .transpose()
 }
 
-pub(super) async fn store_state(
-    connection: &mut SqliteConnection,
+pub(super) fn store_state(
+    connection: &Connection,
     id: ConversationId,
     state: ConversationState,
 ) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE conversations SET status = $1, unread = $2, latest_inbound_activity_id = $3
-          WHERE id = $4",
-    )
-    .bind(state.status.as_str())
-    .bind(state.unread)
-    .bind(state.latest_inbound.map(|a| a.0))
-    .bind(id.0)
-    .execute(connection)
-    .await?;
+    connection
+        .prepare_cached(
+            "UPDATE conversations SET status = $1, unread = $2, latest_inbound_activity_id = $3
+              WHERE id = $4",
+        )?
+        .execute(params![
+            state.status.as_str(),
+            state.unread,
+            state.latest_inbound.map(|a| a.0),
+            id.0
+        ])?;
     Ok(())
 }
 
@@ -336,65 +391,64 @@ pub async fn change_state(
     change: StateChange,
     seen: Option<ActivityId>,
 ) -> Result<Option<ChangeOutcome>, DbError> {
-    let mut tx = db.write.begin().await?;
-    let Some(state) = load_state(&mut tx, id).await? else {
-        return Ok(None);
-    };
-    let applied = state.apply(change, seen);
-    if let Ok(next) = applied {
-        if next != state {
-            store_state(&mut tx, id, next).await?;
+    db.write(move |tx| {
+        let Some(state) = load_state(tx, id)? else {
+            return Ok(None);
+        };
+        let applied = state.apply(change, seen);
+        if let Ok(next) = applied {
+            if next != state {
+                store_state(tx, id, next)?;
+            }
         }
-    }
-    let conversation = summary(&mut tx, id)
-        .await?
-        .ok_or_else(|| corrupt(format_args!("conversation {id} has no activity")))?;
-    tx.commit().await?;
-    Ok(Some(match applied {
-        Ok(_) => ChangeOutcome::Changed(conversation),
-        Err(_) => ChangeOutcome::Refused(conversation),
-    }))
+        let conversation = existing_summary(tx, id)?;
+        Ok(Some(match applied {
+            Ok(_) => ChangeOutcome::Changed(conversation),
+            Err(_) => ChangeOutcome::Refused(conversation),
+        }))
+    })
+    .await
 }
 
-pub(super) async fn insert_activity(
-    connection: &mut SqliteConnection,
+pub(super) fn insert_activity(
+    connection: &Connection,
     conversation: ConversationId,
     activity: &NewActivity,
 ) -> Result<ActivityId, DbError> {
     let (direction, kind, body, call_outcome, duration) = activity_columns(activity);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO activities
-             (conversation_id, direction, kind, body, call_outcome, duration_seconds, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING id",
-    )
-    .bind(conversation.0)
-    .bind(direction)
-    .bind(kind)
-    .bind(body)
-    .bind(call_outcome)
-    .bind(duration)
-    .bind(activity.at)
-    .fetch_one(&mut *connection)
-    .await?;
-    sqlx::query(
-        "UPDATE conversations SET latest_activity_id = $1, latest_activity_at = $2 WHERE id = $3",
-    )
-    .bind(id)
-    .bind(activity.at)
-    .bind(conversation.0)
-    .execute(connection)
-    .await?;
+    let id: i64 = connection
+        .prepare_cached(
+            "INSERT INTO activities
+                 (conversation_id, direction, kind, body, call_outcome, duration_seconds, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             RETURNING id",
+        )?
+        .query_row(
+            params![
+                conversation.0,
+                direction,
+                kind,
+                body,
+                call_outcome,
+                duration,
+                activity.at
+            ],
+            |row| row.get(0),
+        )?;
+    connection
+        .prepare_cached(
+            "UPDATE conversations SET latest_activity_id = $1, latest_activity_at = $2
+              WHERE id = $3",
+        )?
+        .execute(params![id, activity.at, conversation.0])?;
     Ok(ActivityId(id))
 }
 
-async fn activity(connection: &mut SqliteConnection, id: ActivityId) -> Result<Activity, DbError> {
-    let sql = format!("{ACTIVITY_SELECT} WHERE a.id = $1");
-    let row: ActivityRow = sqlx::query_as(&sql)
-        .bind(id.0)
-        .fetch_one(connection)
-        .await?;
-    row.try_into()
+fn activity(connection: &Connection, id: ActivityId) -> Result<Activity, DbError> {
+    connection
+        .prepare_cached(&format!("{ACTIVITY_SELECT} WHERE a.id = $1"))?
+        .query_row([id.0], |row| ActivityRow::read(row, 0))?
+        .try_into()
 }
 
 /// Stores a teammate's reply as an outbound message; `None` if there is no such conversation.
@@ -406,10 +460,6 @@ pub async fn reply(
     seen: Option<ActivityId>,
     at: i64,
 ) -> Result<Option<ReplyResponse>, DbError> {
-    let mut tx = db.write.begin().await?;
-    let Some(state) = load_state(&mut tx, id).await? else {
-        return Ok(None);
-    };
     let message = NewActivity {
         direction: Direction::Outbound,
         content: ActivityContent::Message {
@@ -417,17 +467,18 @@ pub async fn reply(
         },
         at,
     };
-    let activity_id = insert_activity(&mut tx, id, &message).await?;
-    store_state(&mut tx, id, state.reply(seen)).await?;
-    let activity = activity(&mut tx, activity_id).await?;
-    let conversation = summary(&mut tx, id)
-        .await?
-        .ok_or_else(|| corrupt(format_args!("conversation {id} has no activity")))?;
-    tx.commit().await?;
-    Ok(Some(ReplyResponse {
-        activity,
-        conversation,
-    }))
+    db.write(|tx| {
+        let Some(state) = load_state(tx, id)? else {
+            return Ok(None);
+        };
+        let activity_id = insert_activity(tx, id, &message)?;
+        store_state(tx, id, state.reply(seen))?;
+        Ok(Some(ReplyResponse {
+            activity: activity(tx, activity_id)?,
+            conversation: existing_summary(tx, id)?,
+        }))
+    })
+    .await
 }
 
 /// Records a customer's message or call on a line, creating the contact and the conversation if
@@ -439,35 +490,27 @@ pub async fn record_inbound(
     from_number: &str,
     activity: &NewActivity,
 ) -> Result<(ConversationSummary, ActivityId), DbError> {
-    let mut tx = db.write.begin().await?;
-    let contact: i64 = sqlx::query_scalar(
-        "INSERT INTO contacts (name, number) VALUES (NULL, $1)
-         ON CONFLICT (number) DO UPDATE SET number = excluded.number
-         RETURNING id",
-    )
-    .bind(from_number)
-    .fetch_one(&mut *tx)
-    .await?;
-    let conversation: i64 = sqlx::query_scalar(
-        "INSERT INTO conversations (line_id, contact_id, status, unread, latest_activity_at)
-         VALUES ($1, $2, 'open', TRUE, $3)
-         ON CONFLICT (line_id, contact_id) DO UPDATE SET line_id = excluded.line_id
-         RETURNING id",
-    )
-    .bind(line.0)
-    .bind(contact)
-    .bind(activity.at)
-    .fetch_one(&mut *tx)
-    .await?;
-    let id = ConversationId(conversation);
-    let state = load_state(&mut tx, id)
-        .await?
-        .ok_or_else(|| corrupt("conversation vanished"))?;
-    let activity_id = insert_activity(&mut tx, id, activity).await?;
-    store_state(&mut tx, id, state.receive_inbound(activity_id)).await?;
-    let summary = summary(&mut tx, id)
-        .await?
-        .ok_or_else(|| corrupt(format_args!("conversation {id} has no activity")))?;
-    tx.commit().await?;
-    Ok((summary, activity_id))
+    db.write(|tx| {
+        let contact: i64 = tx
+            .prepare_cached(
+                "INSERT INTO contacts (name, number) VALUES (NULL, $1)
+                 ON CONFLICT (number) DO UPDATE SET number = excluded.number
+                 RETURNING id",
+            )?
+            .query_row([from_number], |row| row.get(0))?;
+        let conversation: i64 = tx
+            .prepare_cached(
+                "INSERT INTO conversations (line_id, contact_id, status, unread, latest_activity_at)
+                 VALUES ($1, $2, 'open', TRUE, $3)
+                 ON CONFLICT (line_id, contact_id) DO UPDATE SET line_id = excluded.line_id
+                 RETURNING id",
+            )?
+            .query_row(params![line.0, contact, activity.at], |row| row.get(0))?;
+        let id = ConversationId(conversation);
+        let state = load_state(tx, id)?.ok_or_else(|| corrupt("conversation vanished"))?;
+        let activity_id = insert_activity(tx, id, activity)?;
+        store_state(tx, id, state.receive_inbound(activity_id))?;
+        Ok((existing_summary(tx, id)?, activity_id))
+    })
+    .await
 }

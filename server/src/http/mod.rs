@@ -8,12 +8,13 @@ mod web_app;
 
 use crate::error::AppError;
 use crate::AppState;
+use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use std::path::Path;
-use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -54,15 +55,16 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// The whole application.
 pub fn app(state: AppState, web_root: &Path) -> Router {
     let (api, openapi) = api();
-    let openapi = Arc::new(openapi);
+    // Written once: the document only changes with the code.
+    let openapi: Bytes = openapi
+        .to_json()
+        .expect("the OpenAPI document serialises")
+        .into();
     Router::new()
         .merge(api)
         .route(
             "/api/openapi.json",
-            get(move || {
-                let openapi = Arc::clone(&openapi);
-                async move { Json(openapi) }
-            }),
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi) }),
         )
         .route("/api", axum::routing::any(unknown_api_path))
         .route("/api/{*rest}", axum::routing::any(unknown_api_path))
