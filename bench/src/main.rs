@@ -19,6 +19,7 @@ const BUDGET_WORST_MS: f64 = 50.0;
 const PROBE: &str = r#"
     window.__latencies = [];
     window.__slowEvents = [];
+    window.__processing = [];
     document.addEventListener('keydown', (event) => {
         if (event.key !== 'e' || !event.isTrusted) return;
         const start = event.timeStamp;
@@ -30,7 +31,10 @@ const PROBE: &str = r#"
     }, { capture: true });
     new PerformanceObserver((list) => {
         for (const entry of list.getEntries()) {
-            if (entry.name === 'keydown') window.__slowEvents.push(entry.duration);
+            if (entry.name === 'keydown') {
+                window.__slowEvents.push(entry.duration);
+                window.__processing.push(entry.processingEnd - entry.processingStart);
+            }
         }
     }).observe({ type: 'event', durationThreshold: 16, buffered: true });
 "#;
@@ -58,7 +62,16 @@ async fn main() {
         .await
         .expect("install the probe");
 
+    let mut pressed = Vec::with_capacity(PRESSES);
     for press in 1..=PRESSES {
+        let selected = client
+            .execute(
+                "return document.querySelector('[role=row][aria-selected=true]').dataset.conversationId",
+                vec![],
+            )
+            .await
+            .expect("the selected row");
+        pressed.push(selected.as_str().unwrap_or_default().to_owned());
         let actions = KeyActions::new("keyboard".to_owned())
             .then(KeyAction::Down { value: 'e' })
             .then(KeyAction::Up { value: 'e' });
@@ -84,14 +97,21 @@ async fn main() {
             .await
             .unwrap(),
     );
+    let mut processing = numbers(
+        client
+            .execute("return window.__processing", vec![])
+            .await
+            .unwrap(),
+    );
+    processing.sort_by(f64::total_cmp);
+    let check = format!(
+        "return Promise.all({pressed:?}.map(id => fetch('/api/v1/conversations/' + id)\
+         .then(r => r.json()).then(d => d.conversation.status))).then(s => s.filter(x => x === 'done').length)"
+    );
     let done = client
-        .execute(
-            "return fetch('/api/v1/conversations?view=done&limit=200').then(r => r.json())\
-             .then(p => p.conversations.length)",
-            vec![],
-        )
+        .execute(&check, vec![])
         .await
-        .unwrap();
+        .expect("check the server");
     browser.close().await;
     drop(server);
 
@@ -107,7 +127,7 @@ async fn main() {
         "  median {median:.1} ms (budget {BUDGET_MEDIAN_MS} ms), worst {worst:.1} ms (budget {BUDGET_WORST_MS} ms)"
     );
     println!(
-        "  Event Timing: {} keydown events of 16 ms or more{}",
+        "  Event Timing (to the frame's presentation, 8 ms steps): {} keydown events of 16 ms or more{}",
         slow.len(),
         slow.iter()
             .copied()
@@ -115,7 +135,10 @@ async fn main() {
             .map(|max| format!(", longest {max:.0} ms"))
             .unwrap_or_default()
     );
-    println!("  conversations marked done on the server: {done} (of at least {PRESSES} pressed)");
+    if let (Some(median), Some(worst)) = (processing.get(processing.len() / 2), processing.last()) {
+        println!("    of which in event handlers: median {median:.1} ms, worst {worst:.1} ms");
+    }
+    println!("  the server holds {done} of the {PRESSES} conversations as done");
     let within = median < BUDGET_MEDIAN_MS && worst < BUDGET_WORST_MS;
     println!(
         "  {}",
