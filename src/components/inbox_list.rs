@@ -99,7 +99,6 @@ pub fn InboxList() -> impl IntoView {
 
     view! {
         <div class="inbox-list" role="grid" id="conversation-list" aria-label="Conversations"
-            aria-labelledby=move || format!("tab-{}", store.route.with(|r| r.view.as_str()))
             aria-rowcount=move || if more() { "-1".to_owned() } else { len.get().to_string() }
             aria-busy=move || store.list.with(|l| matches!(l.status, ListStatus::Loading)).to_string()
             node_ref=grid

@@ -4,20 +4,36 @@ use crate::store::{Store, Thread};
 use crate::time_format::{self, LocalTime};
 use leptos::html;
 use leptos::prelude::*;
-use switchboard_domain::api::{
-    format_duration, Activity, ActivityContent, CallOutcome, ConversationDetail, Direction,
-};
+use switchboard_domain::api::{format_duration, Activity, ActivityContent, CallOutcome, Direction};
 use switchboard_domain::phone::display_number;
-use switchboard_domain::{StateChange, Status};
+use switchboard_domain::{ConversationId, StateChange, Status};
+
+/// What the pane shows, without the thread's content: a new activity in the open thread must not
+/// rebuild the pane (and lose the reply box's focus).
+#[derive(Debug, Clone, PartialEq)]
+enum Showing {
+    Nothing,
+    Loading,
+    Failed(String),
+    Conversation(ConversationId),
+}
 
 /// The open conversation beside the list, or a hint when none is open.
 #[component]
 pub fn ThreadPane() -> impl IntoView {
     let store = expect_context::<Store>();
+    let showing = Memo::new(move |_| {
+        store.thread.with(|thread| match thread {
+            Thread::Closed => Showing::Nothing,
+            Thread::Loading(_) => Showing::Loading,
+            Thread::Failed(_, error) => Showing::Failed(error.clone()),
+            Thread::Loaded(detail) => Showing::Conversation(detail.conversation.id),
+        })
+    });
     view! {
         <section class="thread-pane" aria-label="Conversation">
-            {move || match store.thread.get() {
-                Thread::Closed => view! {
+            {move || match showing.get() {
+                Showing::Nothing => view! {
                     <div class="thread-empty">
                         <p>"Select a conversation to read it here."</p>
                         <p class="hint">
@@ -26,31 +42,38 @@ pub fn ThreadPane() -> impl IntoView {
                         </p>
                     </div>
                 }.into_any(),
-                Thread::Loading(_) => view! {
+                Showing::Loading => view! {
                     <p class="thread-empty" role="status">"Loading the conversation…"</p>
                 }.into_any(),
-                Thread::Failed(_, error) => view! {
+                Showing::Failed(error) => view! {
                     <p class="thread-empty failed" role="alert">{format!("Could not load the conversation: {error}")}</p>
                 }.into_any(),
-                Thread::Loaded(detail) => view! { <ConversationThread detail/> }.into_any(),
+                Showing::Conversation(id) => view! { <ConversationThread id/> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
-fn ConversationThread(detail: ConversationDetail) -> impl IntoView {
+fn ConversationThread(id: ConversationId) -> impl IntoView {
     let store = expect_context::<Store>();
     let now = expect_context::<Now>().0.get_untracked();
-    let id = detail.conversation.id;
-    let contact = detail.conversation.contact.clone();
+    let detail = move || match store.thread.get_untracked() {
+        Thread::Loaded(detail) => Some(detail),
+        _ => None,
+    };
+    let Some(first) = detail() else {
+        return ().into_any();
+    };
+    let contact = first.conversation.contact.clone();
     let name = contact.display_name();
     let number = display_number(&contact.number);
+    let line_id = first.conversation.line_id;
     let line_name = move || {
         store.lines.with(|lines| {
             lines
                 .iter()
-                .find(|l| l.id == detail.conversation.line_id)
+                .find(|l| l.id == line_id)
                 .map(|l| l.name.clone())
                 .unwrap_or_default()
         })
@@ -63,17 +86,20 @@ fn ConversationThread(detail: ConversationDetail) -> impl IntoView {
             .map(|s| s.with(|s| (s.status, s.unread)))
             .unwrap_or((Status::Open, false))
     });
+    let activities = Memo::new(move |_| {
+        store.thread.with(|thread| match thread {
+            Thread::Loaded(detail) if detail.conversation.id == id => detail.activities.clone(),
+            _ => Vec::new(),
+        })
+    });
+    // Keep the newest activity in view as activities arrive.
     let activities_ref = NodeRef::<html::Ol>::new();
     Effect::new(move |_| {
+        activities.with(Vec::len);
         if let Some(list) = activities_ref.get() {
-            list.set_scroll_top(list.scroll_height());
+            request_animation_frame(move || list.set_scroll_top(list.scroll_height()));
         }
     });
-    let activities = detail
-        .activities
-        .iter()
-        .map(|activity| view! { <ActivityItem activity=activity.clone() now/> })
-        .collect_view();
     let reply_name = name.clone();
 
     view! {
@@ -106,9 +132,13 @@ fn ConversationThread(detail: ConversationDetail) -> impl IntoView {
                 </button>
             </div>
         </header>
-        <ol class="activities" aria-label="Messages and calls" node_ref=activities_ref>{activities}</ol>
+        <ol class="activities" aria-label="Messages and calls" node_ref=activities_ref>
+            <For each=move || activities.get() key=|activity| activity.id
+                children=move |activity| view! { <ActivityItem activity now/> }/>
+        </ol>
         <ReplyBox id name=reply_name/>
     }
+    .into_any()
 }
 
 #[component]

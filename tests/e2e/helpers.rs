@@ -134,6 +134,27 @@ impl E2e {
         .await;
     }
 
+    /// Waits until the thread beside the list is `name`'s conversation.
+    pub async fn wait_thread_of(&self, name: &str) {
+        eventually(&format!("the thread of {name} shows"), || async {
+            let heading = self
+                .js("const h = document.querySelector('.thread-header h2'); return h && h.textContent")
+                .await;
+            heading.as_str() == Some(name)
+        })
+        .await;
+    }
+
+    /// The open thread's reply box, once it shows.
+    pub async fn reply_box(&self) -> Element {
+        self.browser
+            .client
+            .wait()
+            .for_element(Locator::Css("textarea[aria-label^='Reply to']"))
+            .await
+            .expect("the reply box")
+    }
+
     pub async fn path(&self) -> String {
         self.browser
             .client

@@ -152,13 +152,7 @@ async fn enter_opens_the_selected_conversation_and_viewing_marks_it_read() {
         app.path().await == format!("/all/unread/{}", ids[1])
     })
     .await;
-    eventually("the thread shows", || async {
-        let heading = app
-            .js("const h = document.querySelector('.thread-header h2'); return h && h.textContent")
-            .await;
-        heading.as_str() == Some(name.as_str())
-    })
-    .await;
+    app.wait_thread_of(&name).await;
     app.wait_on_server(ids[1], (Status::Open, false)).await;
     eventually("the row no longer says unread", || async {
         !app.row_label(ids[1]).await.unwrap().contains(", unread,")
@@ -179,13 +173,7 @@ async fn typing_e_in_the_reply_box_changes_nothing() {
     app.open("/all/open").await;
     let target = app.row_ids().await[0];
     app.press(Key::Enter).await;
-    let reply = app
-        .browser
-        .client
-        .wait()
-        .for_element(Locator::Css("textarea[aria-label^='Reply to']"))
-        .await
-        .expect("the reply box");
+    let reply = app.reply_box().await;
     reply.click().await.unwrap();
     reply.send_keys("eeuoz").await.unwrap();
     settle().await;

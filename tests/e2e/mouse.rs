@@ -98,13 +98,7 @@ async fn clicking_a_line_shows_only_its_conversations_and_a_reply_is_sent() {
 
     let target = app.row_ids().await[0];
     app.row(target).await.click().await.unwrap();
-    let reply = app
-        .browser
-        .client
-        .wait()
-        .for_element(Locator::Css("textarea[aria-label^='Reply to']"))
-        .await
-        .unwrap();
+    let reply = app.reply_box().await;
     reply.send_keys("Thanks, we're on it!\n").await.unwrap();
     eventually("the reply is stored as the newest activity", || async {
         let thread = app.conversation(target).await;
@@ -118,5 +112,10 @@ async fn clicking_a_line_shows_only_its_conversations_and_a_reply_is_sent() {
         text.as_str() == Some("Thanks, we're on it!")
     })
     .await;
+    // The box is emptied and keeps the focus, ready for the next message.
+    let focused = app
+        .js("const a = document.activeElement; return a.tagName + ':' + a.value")
+        .await;
+    assert_eq!(focused, "TEXTAREA:");
     app.finish().await;
 }

@@ -36,13 +36,7 @@ async fn reload_and_back_keep_the_place_and_the_state() {
         .conversation
         .contact
         .display_name();
-    eventually("the thread shows after the reload", || async {
-        let heading = app
-            .js("const h = document.querySelector('.thread-header h2'); return h && h.textContent")
-            .await;
-        heading.as_str() == Some(name.as_str())
-    })
-    .await;
+    app.wait_thread_of(&name).await;
     assert!(!app.row_ids().await.contains(&ids[0]), "done stays done");
     app.wait_selected(ids[1]).await;
     app.finish().await;
