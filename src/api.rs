@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
 use switchboard_domain::api::{
-    ChangeStateRequest, ConversationDetail, ConversationPage, ConversationSummary, ErrorCode,
-    ErrorResponse, LineList, ReplyRequest, ReplyResponse,
+    ChangeId, ChangeStateRequest, ConversationDetail, ConversationPage, ConversationSummary,
+    ErrorCode, ErrorResponse, LineList, ReplyRequest, ReplyResponse,
 };
 use switchboard_domain::{ActivityId, ConversationId, LineId, StateChange, View};
 
@@ -73,10 +73,12 @@ pub async fn change_state(
     id: ConversationId,
     change: StateChange,
     seen_activity_id: Option<ActivityId>,
+    change_id: Option<ChangeId>,
 ) -> Result<ConversationSummary, ClientError> {
     let body = ChangeStateRequest {
         change,
         seen_activity_id,
+        change_id,
     };
     post(&format!("{BASE}/conversations/{id}/state"), &body).await
 }

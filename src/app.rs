@@ -16,6 +16,12 @@ pub fn App() -> impl IntoView {
     provide_context(store);
     provide_context(Now::start());
 
+    // Changes a previous visit could not send go out now; the browser's own word on the
+    // connection starts another try, or marks the app offline.
+    store.restore_pending_changes();
+    let _online = window_event_listener(leptos::ev::online, move |_| store.sync());
+    let _offline = window_event_listener(leptos::ev::offline, move |_| store.online.set(false));
+
     // The document title carries the unread total, like every mail client's.
     Effect::new(move |_| {
         let title = match store.total_unread() {

@@ -5,7 +5,8 @@
 //!   thread, reply box, shortcut sheet, notices).
 //! - [`store`]: the app's state in signals, and every change's optimistic sync with the server.
 //! - [`api`]: all HTTP, one method per endpoint.
-//! - [`keyboard`], [`navigation`], [`routes`], [`time_format`]: pure logic, tested natively.
+//! - [`keyboard`], [`navigation`], [`routes`], [`sync_queue`], [`time_format`]: pure logic,
+//!   tested natively.
 
 pub mod api;
 pub mod app;
@@ -15,6 +16,7 @@ pub mod navigation;
 pub mod pages;
 pub mod routes;
 pub mod store;
+pub mod sync_queue;
 pub mod time_format;
 
 pub use app::App;

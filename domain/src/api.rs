@@ -184,8 +184,41 @@ pub struct ConversationDetail {
     pub activities: Vec<Activity>,
 }
 
+/// A client's name for one change, so that a change sent twice is applied once: 1 to 64
+/// letters, digits, `-` or `_` (a UUID fits).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+#[serde(try_from = "String", into = "String")]
+pub struct ChangeId(String);
+
+impl ChangeId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ChangeId {
+    type Error = String;
+    fn try_from(id: String) -> Result<Self, String> {
+        let valid = (1..=64).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        match valid {
+            true => Ok(ChangeId(id)),
+            false => Err("change_id must be 1 to 64 letters, digits, '-' or '_'".to_owned()),
+        }
+    }
+}
+
+impl From<ChangeId> for String {
+    fn from(id: ChangeId) -> String {
+        id.0
+    }
+}
+
 /// `POST /api/v1/conversations/{id}/state`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeStateRequest {
@@ -194,6 +227,10 @@ pub struct ChangeStateRequest {
     /// is refused (409) if inbound activity arrived after it.
     #[serde(default)]
     pub seen_activity_id: Option<ActivityId>,
+    /// Optional: the client's name for this change. A change whose name the server has seen
+    /// is not applied again; the answer is the conversation as it is.
+    #[serde(default)]
+    pub change_id: Option<ChangeId>,
 }
 
 /// `POST /api/v1/conversations/{id}/replies`.
@@ -354,6 +391,22 @@ mod tests {
     fn activity_content_is_tagged_by_kind() {
         let json = serde_json::to_value(ActivityContent::Message { text: "hi".into() }).unwrap();
         assert_eq!(json, serde_json::json!({"kind": "message", "text": "hi"}));
+    }
+
+    #[test]
+    fn a_change_id_is_short_and_plain() {
+        let uuid = "0b7f3c1e-8d2a-4f5b-9c6d-1e2f3a4b5c6d".to_owned();
+        assert_eq!(ChangeId::try_from(uuid.clone()).unwrap().as_str(), uuid);
+        for bad in ["", "has space", "semi;colon", &"x".repeat(65)] {
+            assert!(ChangeId::try_from(bad.to_owned()).is_err(), "{bad:?}");
+        }
+        let parsed: ChangeStateRequest =
+            serde_json::from_str(r#"{"change":"done","change_id":"abc-1"}"#).unwrap();
+        assert_eq!(parsed.change_id.unwrap().as_str(), "abc-1");
+        assert!(serde_json::from_str::<ChangeStateRequest>(
+            r#"{"change":"done","change_id":"a b"}"#
+        )
+        .is_err());
     }
 
     #[test]

@@ -6,8 +6,17 @@ use leptos::prelude::*;
 use switchboard_domain::api::{ActivityContent, ConversationSummary, Direction};
 use switchboard_domain::{ConversationId, StateChange, Status, View};
 
-/// The accessible name of a row: who, whether unread, what happened last, and when.
-pub fn row_label(summary: &ConversationSummary, time: &str) -> String {
+/// The accessible name of a row: who, whether unread, what happened last, and when (and
+/// whether a change waits to be sent).
+pub fn row_label(summary: &ConversationSummary, time: &str, pending: bool) -> String {
+    let label = row_label_without_sync(summary, time);
+    match pending {
+        true => format!("{label}, waiting to sync"),
+        false => label,
+    }
+}
+
+fn row_label_without_sync(summary: &ConversationSummary, time: &str) -> String {
     let name = summary.contact.display_name();
     let last = summary.latest_activity.summary();
     let you = match (
@@ -63,8 +72,9 @@ pub fn ConversationRow(
             &LocalTime::in_browser(now.get()),
         )
     });
+    let pending = Memo::new(move |_| store.pending.with(|p| p.contains(&id)));
     let s = summary.clone();
-    let label = move || s.with(|s| row_label(s, &time.get()));
+    let label = move || s.with(|s| row_label(s, &time.get(), pending.get()));
     let s = summary.clone();
     let name = move || s.with(|s| s.contact.display_name());
     let s = summary.clone();
@@ -114,6 +124,7 @@ pub fn ConversationRow(
             class:unread=move || unread.get()
             class:selected=move || selected.get()
             class:opened=move || opened.get()
+            class:pending=move || pending.get()
             aria-selected=move || selected.get().to_string()
             aria-rowindex=move || position.get().to_string()
             aria-label=label
@@ -127,6 +138,7 @@ pub fn ConversationRow(
                     <span class="row-top">
                         <span class="unread-dot" aria-hidden="true"></span>
                         <span class="name">{name}</span>
+                        <span class="sync-mark" aria-hidden="true" title="Waiting to sync">"⟳"</span>
                         <time class="time">{move || time.get()}</time>
                     </span>
                     <span class="preview" class:missed=missed>
@@ -202,7 +214,7 @@ mod tests {
         let text = ActivityContent::Message {
             text: "Are you open Saturday?".into(),
         };
-        let label = row_label(&summary(true, text, Direction::Inbound), "2:14 PM");
+        let label = row_label(&summary(true, text, Direction::Inbound), "2:14 PM", false);
         assert_eq!(label, "Maya Smith, unread, Are you open Saturday?, 2:14 PM");
     }
 
@@ -211,7 +223,11 @@ mod tests {
         let text = ActivityContent::Message {
             text: "See you then".into(),
         };
-        let label = row_label(&summary(false, text, Direction::Outbound), "Yesterday");
+        let label = row_label(
+            &summary(false, text, Direction::Outbound),
+            "Yesterday",
+            false,
+        );
         assert_eq!(label, "Maya Smith, You: See you then, Yesterday");
     }
 
@@ -221,8 +237,11 @@ mod tests {
             outcome: CallOutcome::Missed,
             duration_seconds: 0,
         };
-        let label = row_label(&summary(true, missed, Direction::Inbound), "Mon");
-        assert_eq!(label, "Maya Smith, unread, Missed call, Mon");
+        let label = row_label(&summary(true, missed, Direction::Inbound), "Mon", true);
+        assert_eq!(
+            label,
+            "Maya Smith, unread, Missed call, Mon, waiting to sync"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What the user sees, one component per file, named for it.
 
+pub mod connection_status;
 pub mod conversation_row;
 pub mod icons;
 pub mod inbox_list;
@@ -10,6 +11,7 @@ pub mod shortcut_sheet;
 pub mod thread;
 pub mod view_tabs;
 
+pub use connection_status::ConnectionStatus;
 pub use conversation_row::ConversationRow;
 pub use inbox_list::InboxList;
 pub use line_sidebar::LineSidebar;

@@ -1,4 +1,6 @@
-use crate::components::{InboxList, LineSidebar, Notices, ShortcutSheet, ThreadPane, ViewTabs};
+use crate::components::{
+    ConnectionStatus, InboxList, LineSidebar, Notices, ShortcutSheet, ThreadPane, ViewTabs,
+};
 use crate::pages::NotFound;
 use crate::routes::InboxRoute;
 use crate::store::Store;
@@ -31,6 +33,7 @@ pub fn InboxPage() -> impl IntoView {
             <div class="inbox" class:thread-open=thread_open>
                 <LineSidebar/>
                 <main class="list-pane">
+                    <ConnectionStatus/>
                     <ViewTabs/>
                     <InboxList/>
                 </main>

@@ -52,6 +52,7 @@ pub struct Server {
     /// `http://127.0.0.1:PORT`
     pub url: String,
     pub database: PathBuf,
+    demo_conversations: u32,
     _dir: TempDir,
 }
 
@@ -60,29 +61,12 @@ impl Server {
     pub fn start(demo_conversations: u32) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = dir.path().join("switchboard.db");
-        let mut child = Command::new(server_binary())
-            .args(["--addr", "127.0.0.1:0", "--demo", "--demo-conversations"])
-            .arg(demo_conversations.to_string())
-            .arg("--database")
-            .arg(&database)
-            .arg("--web-root")
-            .arg(web_root())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the server");
-        let stdout = child.stdout.take().expect("stdout");
-        let line = BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .find(|line| line.contains("listening on"))
-            .expect("the server prints its address");
-        let url = line.rsplit(' ').next().expect("address").to_owned();
+        let (child, url) = spawn("127.0.0.1:0", &database, demo_conversations);
         Server {
             child,
             url,
             database,
+            demo_conversations,
             _dir: dir,
         }
     }
@@ -92,6 +76,38 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+
+    /// Starts the server again, on the same address with the same database.
+    pub fn restart(&mut self) {
+        self.kill();
+        let address = self.url.trim_start_matches("http://").to_owned();
+        let (child, url) = spawn(&address, &self.database, self.demo_conversations);
+        assert_eq!(url, self.url);
+        self.child = child;
+    }
+}
+
+fn spawn(address: &str, database: &Path, demo_conversations: u32) -> (Child, String) {
+    let mut child = Command::new(server_binary())
+        .args(["--addr", address, "--demo", "--demo-conversations"])
+        .arg(demo_conversations.to_string())
+        .arg("--database")
+        .arg(database)
+        .arg("--web-root")
+        .arg(web_root())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the server");
+    let stdout = child.stdout.take().expect("stdout");
+    let line = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find(|line| line.contains("listening on"))
+        .expect("the server prints its address");
+    let url = line.rsplit(' ').next().expect("address").to_owned();
+    (child, url)
 }
 
 impl Drop for Server {

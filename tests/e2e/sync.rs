@@ -53,12 +53,64 @@ async fn a_message_the_user_has_not_seen_keeps_the_conversation_open() {
 }
 
 #[tokio::test]
-async fn a_change_the_server_never_gets_is_rolled_back_with_a_notice() {
+async fn while_the_server_cannot_be_reached_a_change_waits_and_then_syncs() {
     let mut app = E2e::start().await;
     app.open("/all/open").await;
     let target = app.row_ids().await[0];
     app.wait_selected(target).await;
     app.server.kill();
+
+    app.press('e').await;
+    eventually("the row leaves at once", || async {
+        !app.row_ids().await.contains(&target)
+    })
+    .await;
+    eventually(
+        "the app says it is offline with a change waiting",
+        || async {
+            let status = app
+                .js("return document.querySelector('.connection-status').textContent")
+                .await;
+            status.as_str().is_some_and(|t| {
+                t.contains("Offline") && t.contains("1 conversation has changes waiting")
+            })
+        },
+    )
+    .await;
+    let stored = app
+        .js("return JSON.parse(localStorage.getItem('switchboard.pending-changes')).length")
+        .await;
+    assert_eq!(stored, 1, "the change is kept in the browser");
+
+    app.server.restart();
+    app.wait_on_server(target, (Status::Done, false)).await;
+    eventually("nothing waits any more", || async {
+        let status = app
+            .js("return document.querySelector('.connection-status').textContent")
+            .await;
+        status.as_str() == Some("")
+    })
+    .await;
+    assert!(!app.row_ids().await.contains(&target));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_change_the_server_refuses_is_rolled_back_with_a_notice() {
+    let app = E2e::start().await;
+    app.open("/all/open").await;
+    let target = app.row_ids().await[0];
+    app.wait_selected(target).await;
+
+    // Someone removes the conversation from the database behind the page's back.
+    let database = rusqlite::Connection::open(&app.server.database).unwrap();
+    database
+        .execute_batch(&format!(
+            "DELETE FROM state_changes WHERE conversation_id = {target};
+             DELETE FROM activities WHERE conversation_id = {target};
+             DELETE FROM conversations WHERE id = {target};"
+        ))
+        .unwrap();
 
     app.press('e').await;
     eventually("the row comes back", || async {

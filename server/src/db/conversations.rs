@@ -5,8 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::fmt;
 use std::str::FromStr;
 use switchboard_domain::api::{
-    Activity, ActivityContent, CallOutcome, Contact, ConversationDetail, ConversationPage,
-    ConversationSummary, Direction, ReplyResponse, ReplyText,
+    Activity, ActivityContent, CallOutcome, ChangeId, Contact, ConversationDetail,
+    ConversationPage, ConversationSummary, Direction, ReplyResponse, ReplyText,
 };
 use switchboard_domain::{
     ActivityId, ContactId, ConversationId, ConversationState, LineId, StateChange, Status, View,
@@ -383,23 +383,45 @@ pub(super) fn store_state(
     Ok(())
 }
 
-/// Applies a teammate's change under the safety rule; `None` if there is no such conversation.
+/// Applies a teammate's change under the safety rule, and records it; `None` if there is no
+/// such conversation. A change whose `change_id` was recorded before is not applied again.
 #[tracing::instrument(skip(db))]
 pub async fn change_state(
     db: &Db,
     id: ConversationId,
     change: StateChange,
     seen: Option<ActivityId>,
+    change_id: Option<&ChangeId>,
+    at: i64,
 ) -> Result<Option<ChangeOutcome>, DbError> {
-    db.write(move |tx| {
+    db.write(|tx| {
         let Some(state) = load_state(tx, id)? else {
             return Ok(None);
         };
+        if let Some(change_id) = change_id {
+            let applied_before: Option<i64> = tx
+                .prepare_cached("SELECT conversation_id FROM state_changes WHERE change_id = $1")?
+                .query_row([change_id.as_str()], |row| row.get(0))
+                .optional()?;
+            if applied_before.is_some() {
+                return Ok(Some(ChangeOutcome::Changed(existing_summary(tx, id)?)));
+            }
+        }
         let applied = state.apply(change, seen);
         if let Ok(next) = applied {
             if next != state {
                 store_state(tx, id, next)?;
             }
+            tx.prepare_cached(
+                "INSERT INTO state_changes (change_id, conversation_id, change, at)
+                 VALUES ($1, $2, $3, $4)",
+            )?
+            .execute(params![
+                change_id.map(ChangeId::as_str),
+                id.0,
+                change.as_str(),
+                at
+            ])?;
         }
         let conversation = existing_summary(tx, id)?;
         Ok(Some(match applied {
@@ -511,6 +533,36 @@ pub async fn record_inbound(
         let activity_id = insert_activity(tx, id, activity)?;
         store_state(tx, id, state.receive_inbound(activity_id))?;
         Ok((existing_summary(tx, id)?, activity_id))
+    })
+    .await
+}
+
+/// A state change as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedChange {
+    pub change_id: Option<String>,
+    pub change: String,
+    pub at: i64,
+}
+
+/// The state changes applied to a conversation, oldest first.
+#[tracing::instrument(skip(db))]
+pub async fn history(db: &Db, id: ConversationId) -> Result<Vec<RecordedChange>, DbError> {
+    db.read(|connection| {
+        let changes = connection
+            .prepare_cached(
+                "SELECT change_id, change, at FROM state_changes
+                  WHERE conversation_id = $1 ORDER BY seq",
+            )?
+            .query_map([id.0], |row| {
+                Ok(RecordedChange {
+                    change_id: row.get(0)?,
+                    change: row.get(1)?,
+                    at: row.get(2)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(changes)
     })
     .await
 }

@@ -35,7 +35,10 @@ pub enum DbError {
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../../migrations/0001_inbox.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/0001_inbox.sql")),
+        M::up(include_str!("../../migrations/0002_state_changes.sql")),
+    ])
 }
 
 /// Set on every connection. WAL: readers never wait for the writer. NORMAL: a commit is in the

@@ -112,6 +112,7 @@ async fn get_conversation(
 ///
 /// `done` and `read` are refused with 409 when inbound activity arrived after
 /// `seen_activity_id`: the body then holds the conversation as it now is, still Open and unread.
+/// A change sent again with the same `change_id` is not applied twice.
 #[utoipa::path(post, path = "/conversations/{id}/state", tag = "conversations",
     params(("id" = i64, Path, description = "Conversation id")),
     request_body = ChangeStateRequest,
@@ -127,9 +128,16 @@ async fn change_state(
     Path(id): Path<ConversationId>,
     Json(request): Json<ChangeStateRequest>,
 ) -> Result<axum::Json<ConversationSummary>, AppError> {
-    let outcome = store::change_state(&state.db, id, request.change, request.seen_activity_id)
-        .await?
-        .ok_or_else(|| no_conversation(id))?;
+    let outcome = store::change_state(
+        &state.db,
+        id,
+        request.change,
+        request.seen_activity_id,
+        request.change_id.as_ref(),
+        now_ms(),
+    )
+    .await?
+    .ok_or_else(|| no_conversation(id))?;
     match outcome {
         ChangeOutcome::Changed(conversation) => Ok(axum::Json(conversation)),
         ChangeOutcome::Refused(conversation) => Err(AppError::UnseenActivity {

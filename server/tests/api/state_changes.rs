@@ -162,3 +162,70 @@ async fn a_change_to_an_unknown_conversation_is_not_found() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_change_sent_twice_with_the_same_id_is_applied_once() {
+    let app = spawn_app().await;
+    let target = app.first_of("open").await;
+    let path = format!("/api/v1/conversations/{}/state", target.id);
+    let seen = target.latest_activity.id;
+    let unread = serde_json::json!({"change": "unread", "change_id": "offline-7f3a"});
+
+    let first: ConversationSummary = ok_json(app.post_json(&path, &unread).await).await;
+    assert!(first.unread);
+    let read = serde_json::json!({"change": "read", "seen_activity_id": seen, "change_id": "offline-7f3b"});
+    let read: ConversationSummary = ok_json(app.post_json(&path, &read).await).await;
+    assert!(!read.unread);
+
+    // The first change again (a retry after a lost answer): not applied a second time.
+    let replayed: ConversationSummary = ok_json(app.post_json(&path, &unread).await).await;
+    assert!(!replayed.unread, "the replay did not undo the later change");
+    let history = switchboard_server::db::conversations::history(&app.db, target.id)
+        .await
+        .unwrap();
+    let recorded: Vec<(Option<&str>, &str)> = history
+        .iter()
+        .map(|c| (c.change_id.as_deref(), c.change.as_str()))
+        .collect();
+    assert_eq!(
+        recorded,
+        [
+            (Some("offline-7f3a"), "unread"),
+            (Some("offline-7f3b"), "read")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_refused_change_is_not_recorded() {
+    let app = spawn_app().await;
+    let target = app.first_of("unread").await;
+    app.customer_texts(&target, "Hello?").await;
+    let response = app
+        .change(target.id, "done", Some(target.latest_activity.id))
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let history = switchboard_server::db::conversations::history(&app.db, target.id)
+        .await
+        .unwrap();
+    assert!(history.is_empty());
+}
+
+#[tokio::test]
+async fn a_malformed_change_id_is_refused() {
+    let app = spawn_app().await;
+    let target = app.first_of("open").await;
+    let path = format!("/api/v1/conversations/{}/state", target.id);
+    let body = serde_json::json!({"change": "unread", "change_id": "no spaces; please"});
+    let error = assert_error(
+        app.post_json(&path, &body).await,
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidBody,
+    )
+    .await;
+    assert!(
+        error.error.message.contains("change_id"),
+        "{}",
+        error.error.message
+    );
+}

@@ -1,24 +1,25 @@
-//! The web app's state, in signals, and the one path by which a conversation's state changes:
-//! applied on screen at once (optimistic), queued, sent to the server in order, and settled by
-//! its answer (kept, corrected by a 409's fresh conversation, or rolled back with a notice).
+//! The web app's state, in signals. Each conversation's summary lives in its own signal, so that
+//! a change re-renders its row only; the list itself is a vector of ids.
 //!
-//! Each conversation's summary lives in its own signal, so that a change re-renders its row
-//! only; the list itself is a vector of ids.
+//! [`changes`] holds the one path by which a conversation's state changes.
+
+mod changes;
 
 use crate::api::{self, ClientError};
 use crate::navigation;
 use crate::routes::{InboxRoute, LineFilter};
+use crate::sync_queue::SyncQueue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::time::Duration;
 use switchboard_domain::api::{ConversationDetail, ConversationSummary, Line};
-use switchboard_domain::{ActivityId, ConversationId, ConversationState, StateChange, View};
+use switchboard_domain::{ConversationId, ConversationState, View};
 
 /// Conversations fetched per page.
 pub const PAGE_SIZE: u32 = 50;
 /// Changes that can be undone with `Z`, newest last.
-const UNDO_DEPTH: usize = 50;
+pub(crate) const UNDO_DEPTH: usize = 50;
 
 /// Which list: a line (or all) and a view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -87,19 +88,6 @@ struct UndoEntry {
     index: usize,
 }
 
-/// A state change waiting to be sent, with what is needed to settle it.
-#[derive(Debug, Clone)]
-struct Job {
-    id: ConversationId,
-    change: StateChange,
-    seen: Option<ActivityId>,
-    before: ConversationSummary,
-    /// Where the row was when the change took it out of the list.
-    removed_from: Option<(ListKey, usize)>,
-    /// Asked for by the user (not the automatic "read" of viewing): failures are reported.
-    explicit: bool,
-}
-
 type Navigator = Box<dyn Fn(&str, bool)>;
 
 #[derive(Clone, Copy)]
@@ -115,10 +103,17 @@ pub struct Store {
     pub sheet_open: RwSignal<bool>,
     /// Bumped when the keyboard moves the selection: the list then scrolls to it and focuses it.
     pub keyboard_moves: RwSignal<u64>,
+    /// Conversations with changes the server has not acknowledged yet.
+    pub pending: RwSignal<Vec<ConversationId>>,
+    /// Whether the server answered the last request (false: offline, or the server is down).
+    pub online: RwSignal<bool>,
     summaries: StoredValue<HashMap<ConversationId, ArcRwSignal<ConversationSummary>>>,
     undo: StoredValue<Vec<UndoEntry>>,
-    queue: StoredValue<VecDeque<Job>>,
+    queue: StoredValue<SyncQueue>,
+    /// Where rows were when a queued change took them out of the list, by change id.
+    removed_from: StoredValue<HashMap<String, (ListKey, usize)>>,
     syncing: StoredValue<bool>,
+    retry_delay: StoredValue<Duration>,
     notice_ids: StoredValue<u64>,
     navigator: StoredValue<Option<Navigator>, LocalStorage>,
 }
@@ -145,10 +140,14 @@ impl Store {
             notices: RwSignal::new(Vec::new()),
             sheet_open: RwSignal::new(false),
             keyboard_moves: RwSignal::new(0),
+            pending: RwSignal::new(Vec::new()),
+            online: RwSignal::new(true),
             summaries: StoredValue::new(HashMap::new()),
             undo: StoredValue::new(Vec::new()),
-            queue: StoredValue::new(VecDeque::new()),
+            queue: StoredValue::new(SyncQueue::default()),
+            removed_from: StoredValue::new(HashMap::new()),
             syncing: StoredValue::new(false),
+            retry_delay: StoredValue::new(changes::FIRST_RETRY),
             notice_ids: StoredValue::new(0),
             navigator: StoredValue::new_local(None),
         }
@@ -159,7 +158,7 @@ impl Store {
         self.navigator.set_value(Some(Box::new(navigate)));
     }
 
-    fn go(&self, route: InboxRoute, replace: bool) {
+    pub(super) fn go(&self, route: InboxRoute, replace: bool) {
         self.navigator.with_value(|navigate| {
             if let Some(navigate) = navigate {
                 navigate(&route.path(), replace);
@@ -175,7 +174,12 @@ impl Store {
     }
 
     /// Takes in a conversation as the server sent it with a page, whose line counts come with it.
-    pub fn remember(&self, summary: ConversationSummary) {
+    /// Changes still waiting for the server stay applied on top.
+    pub fn remember(&self, mut summary: ConversationSummary) {
+        let shown = self
+            .queue
+            .with_value(|queue| queue.overlay(summary.id, summary.state()));
+        summary.set_state(shown);
         match self.summary(summary.id) {
             Some(signal) => {
                 if signal.with_untracked(|current| current != &summary) {
@@ -189,7 +193,7 @@ impl Store {
     }
 
     /// Replaces a known conversation's summary, keeping its line's unread count in step.
-    fn update(&self, summary: ConversationSummary) {
+    pub(super) fn update(&self, summary: ConversationSummary) {
         let (line, unread) = (summary.line_id, summary.unread);
         let was_unread = self
             .summary(summary.id)
@@ -207,7 +211,7 @@ impl Store {
         }
     }
 
-    fn set_state(&self, id: ConversationId, state: ConversationState) {
+    pub(super) fn set_state(&self, id: ConversationId, state: ConversationState) {
         if let Some(signal) = self.summary(id) {
             let mut summary = signal.get_untracked();
             summary.set_state(state);
@@ -272,10 +276,7 @@ impl Store {
             }
             match result {
                 Ok(page) => {
-                    let ids = page.conversations.iter().map(|c| c.id).collect();
-                    for summary in page.conversations {
-                        store.remember(summary);
-                    }
+                    let ids = store.take_in_page(key, page.conversations);
                     store.list.set(ConversationList {
                         key: Some(key),
                         ids,
@@ -337,6 +338,21 @@ impl Store {
         });
     }
 
+    /// Remembers a page's conversations and returns the ids of those that belong in the list
+    /// (a change waiting for the server may have taken one out of its view).
+    fn take_in_page(&self, key: ListKey, page: Vec<ConversationSummary>) -> Vec<ConversationId> {
+        let mut ids = Vec::with_capacity(page.len());
+        for summary in page {
+            let id = summary.id;
+            self.remember(summary);
+            let shown = self.summary(id).map(|s| s.with_untracked(|s| s.state()));
+            if shown.is_some_and(|state| key.view.includes(&state)) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
     fn keep_selection_in_list(&self) {
         let ids = self.list.with_untracked(|list| list.ids.clone());
         let selected = self.selected.get_untracked();
@@ -359,7 +375,7 @@ impl Store {
 
     /// Loads a thread; viewing it marks it read when `mark_read` (not when it is only refreshed,
     /// so that a conversation marked unread on screen stays unread).
-    fn fetch_thread(&self, id: ConversationId, mark_read: bool) {
+    pub(super) fn fetch_thread(&self, id: ConversationId, mark_read: bool) {
         let store = *self;
         spawn_local(async move {
             let result = api::conversation(id).await;
@@ -373,7 +389,7 @@ impl Store {
                     store.update(detail.conversation.clone());
                     store.thread.set(Thread::Loaded(detail));
                     if unread && mark_read {
-                        store.change(id, StateChange::Read, seen, false);
+                        store.mark_read(id, seen);
                     }
                 }
                 Err(error) => store.thread.set(Thread::Failed(id, error.to_string())),
@@ -411,235 +427,6 @@ impl Store {
         if let Some(id) = self.selected.get_untracked() {
             self.open(id);
         }
-    }
-
-    // ----- State changes -----
-
-    /// The user's change to a conversation (key, button or swipe): shown at once, synced, and
-    /// undoable. A row that no longer belongs in the view leaves it and the next row is selected
-    /// (and opened, if the one that left was open).
-    pub fn act(&self, id: ConversationId, change: StateChange) {
-        let Some(before) = self.summary(id).map(|s| s.get_untracked()) else {
-            return;
-        };
-        let seen = Some(before.latest_activity.id);
-        let Ok(after) = before.state().apply(change, seen) else {
-            return;
-        };
-        if (after.status, after.unread) == (before.status, before.unread) {
-            return;
-        }
-        let key = self.list.with_untracked(|list| list.key);
-        let ids = self.list.with_untracked(|list| list.ids.clone());
-        let index = ids.iter().position(|x| *x == id);
-        let leaves = index.is_some() && key.is_some_and(|key| !key.view.includes(&after));
-        let successor = navigation::successor(&ids, id);
-
-        self.set_state(id, after);
-        let removed_from = match (leaves, key, index) {
-            (true, Some(key), Some(index)) => {
-                self.list.update(|list| list.ids.retain(|x| *x != id));
-                Some((key, index))
-            }
-            _ => None,
-        };
-        self.undo.update_value(|undo| {
-            undo.push(UndoEntry {
-                id,
-                previous: before.state(),
-                list: key,
-                index: index.unwrap_or(0),
-            });
-            if undo.len() > UNDO_DEPTH {
-                undo.remove(0);
-            }
-        });
-        if leaves {
-            self.selected.set(successor);
-            self.keyboard_moves.update(|n| *n += 1);
-            if self.route.get_untracked().conversation == Some(id) {
-                self.go(
-                    self.route.get_untracked().with_conversation(successor),
-                    true,
-                );
-            }
-        }
-        self.enqueue(Job {
-            id,
-            change,
-            seen,
-            before: before.clone(),
-            removed_from,
-            explicit: true,
-        });
-        let name = before.contact.display_name();
-        let text = match change {
-            StateChange::Done => format!("Marked {name} as done"),
-            StateChange::Unread => format!("Marked {name} as unread"),
-            StateChange::Open => format!("Reopened {name}"),
-            StateChange::Read => format!("Marked {name} as read"),
-        };
-        self.notify(NoticeKind::Info, text, true);
-    }
-
-    /// Acts on the selected conversation.
-    pub fn act_on_selected(&self, change: StateChange) {
-        if let Some(id) = self.selected.get_untracked() {
-            self.act(id, change);
-        }
-    }
-
-    /// Undoes the last change (`Z`): the conversation gets its earlier state back, and its row
-    /// its place.
-    pub fn undo(&self) {
-        let Some(entry) = self.undo.try_update_value(|undo| undo.pop()).flatten() else {
-            self.notify(NoticeKind::Info, "Nothing to undo".to_owned(), false);
-            return;
-        };
-        let Some(current) = self.summary(entry.id).map(|s| s.get_untracked()) else {
-            return;
-        };
-        let Some(change) = current.state().change_to_restore(&entry.previous) else {
-            return;
-        };
-        let seen = Some(current.latest_activity.id);
-        let Ok(after) = current.state().apply(change, seen) else {
-            return;
-        };
-        self.set_state(entry.id, after);
-        if let Some(key) = entry.list {
-            self.put_back(entry.id, Some((key, entry.index)));
-        }
-        if self
-            .list
-            .with_untracked(|list| list.ids.contains(&entry.id))
-        {
-            self.selected.set(Some(entry.id));
-            self.keyboard_moves.update(|n| *n += 1);
-        }
-        self.enqueue(Job {
-            id: entry.id,
-            change,
-            seen,
-            before: current.clone(),
-            removed_from: None,
-            explicit: true,
-        });
-        self.notify(
-            NoticeKind::Info,
-            format!("Undone: {} is back", current.contact.display_name()),
-            false,
-        );
-    }
-
-    /// Returns a row to the list where it was, if it belongs in the view again.
-    fn put_back(&self, id: ConversationId, removed_from: Option<(ListKey, usize)>) {
-        let Some((key, index)) = removed_from else {
-            return;
-        };
-        let Some(state) = self.summary(id).map(|s| s.with_untracked(|s| s.state())) else {
-            return;
-        };
-        self.list.update(|list| {
-            if list.key == Some(key) && !list.ids.contains(&id) && key.view.includes(&state) {
-                let index = index.min(list.ids.len());
-                list.ids.insert(index, id);
-            }
-        });
-    }
-
-    /// A change that is not undoable (viewing marks read).
-    fn change(
-        &self,
-        id: ConversationId,
-        change: StateChange,
-        seen: Option<ActivityId>,
-        explicit: bool,
-    ) {
-        let Some(before) = self.summary(id).map(|s| s.get_untracked()) else {
-            return;
-        };
-        if let Ok(after) = before.state().apply(change, seen) {
-            self.set_state(id, after);
-        }
-        self.enqueue(Job {
-            id,
-            change,
-            seen,
-            before,
-            removed_from: None,
-            explicit,
-        });
-    }
-
-    fn enqueue(&self, job: Job) {
-        self.queue.update_value(|queue| queue.push_back(job));
-        if !self.syncing.get_value() {
-            self.syncing.set_value(true);
-            let store = *self;
-            spawn_local(async move { store.drain_queue().await });
-        }
-    }
-
-    /// Sends queued changes one at a time, so that the server applies them in the order made.
-    async fn drain_queue(self) {
-        while let Some(job) = self.queue.try_update_value(|q| q.pop_front()).flatten() {
-            let result = api::change_state(job.id, job.change, job.seen).await;
-            self.settle(job, result);
-        }
-        self.syncing.set_value(false);
-    }
-
-    fn settle(&self, job: Job, result: Result<ConversationSummary, ClientError>) {
-        // A later change to the same conversation is queued: its answer will be the final word.
-        let superseded = self
-            .queue
-            .with_value(|queue| queue.iter().any(|later| later.id == job.id));
-        match result {
-            Ok(summary) => {
-                if !superseded {
-                    self.update(summary);
-                }
-            }
-            Err(error) => {
-                let name = job.before.contact.display_name();
-                if let Some(fresh) = error.unseen_activity().cloned() {
-                    let what = fresh.latest_activity.summary();
-                    self.update(fresh);
-                    self.put_back(job.id, job.removed_from);
-                    self.forget_undo(job.id);
-                    if self.route.get_untracked().conversation == Some(job.id) {
-                        self.fetch_thread(job.id, false);
-                    }
-                    self.notify(
-                        NoticeKind::Warning,
-                        format!("{name} sent something new: “{what}”. It stays open."),
-                        false,
-                    );
-                } else {
-                    if !superseded {
-                        self.update(job.before.clone());
-                        self.put_back(job.id, job.removed_from);
-                    }
-                    self.forget_undo(job.id);
-                    if job.explicit {
-                        self.notify(
-                            NoticeKind::Error,
-                            format!(
-                                "Could not mark {name} as {}: {error}. The change was undone.",
-                                job.change.as_str()
-                            ),
-                            false,
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    fn forget_undo(&self, id: ConversationId) {
-        self.undo
-            .update_value(|undo| undo.retain(|entry| entry.id != id));
     }
 
     // ----- Replies -----

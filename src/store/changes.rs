@@ -1,0 +1,322 @@
+//! The one path by which a conversation's state changes: applied on screen at once, queued
+//! (and kept in the browser's storage), sent to the server in order, and settled by its answer:
+//! kept, corrected by a 409's fresh conversation, or rolled back with a notice. When the server
+//! cannot be reached, changes wait and are sent once it answers again.
+
+use super::{ListKey, NoticeKind, Store, UndoEntry, UNDO_DEPTH};
+use crate::api::{self, ClientError};
+use crate::navigation;
+use crate::sync_queue::{PendingChange, SyncQueue};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::time::Duration;
+use switchboard_domain::api::ConversationSummary;
+use switchboard_domain::{ActivityId, ConversationId, StateChange};
+
+/// Where the queue is kept between visits.
+const STORAGE_KEY: &str = "switchboard.pending-changes";
+pub(super) const FIRST_RETRY: Duration = Duration::from_secs(1);
+const LAST_RETRY: Duration = Duration::from_secs(30);
+
+impl Store {
+    /// The user's change to a conversation (key, button or swipe): shown at once, synced, and
+    /// undoable. A row that no longer belongs in the view leaves it and the next row is selected
+    /// (and opened, if the one that left was open).
+    pub fn act(&self, id: ConversationId, change: StateChange) {
+        let Some(before) = self.summary(id).map(|s| s.get_untracked()) else {
+            return;
+        };
+        let seen = Some(before.latest_activity.id);
+        let Ok(after) = before.state().apply(change, seen) else {
+            return;
+        };
+        if (after.status, after.unread) == (before.status, before.unread) {
+            return;
+        }
+        let key = self.list.with_untracked(|list| list.key);
+        let ids = self.list.with_untracked(|list| list.ids.clone());
+        let index = ids.iter().position(|x| *x == id);
+        let leaves = index.is_some() && key.is_some_and(|key| !key.view.includes(&after));
+        let successor = navigation::successor(&ids, id);
+
+        self.set_state(id, after);
+        let removed_from = match (leaves, key, index) {
+            (true, Some(key), Some(index)) => {
+                self.list.update(|list| list.ids.retain(|x| *x != id));
+                Some((key, index))
+            }
+            _ => None,
+        };
+        self.undo.update_value(|undo| {
+            undo.push(UndoEntry {
+                id,
+                previous: before.state(),
+                list: key,
+                index: index.unwrap_or(0),
+            });
+            if undo.len() > UNDO_DEPTH {
+                undo.remove(0);
+            }
+        });
+        if leaves {
+            self.selected.set(successor);
+            self.keyboard_moves.update(|n| *n += 1);
+            if self.route.get_untracked().conversation == Some(id) {
+                self.go(
+                    self.route.get_untracked().with_conversation(successor),
+                    true,
+                );
+            }
+        }
+        let name = before.contact.display_name();
+        self.enqueue(change, seen, before, removed_from, true);
+        let text = match change {
+            StateChange::Done => format!("Marked {name} as done"),
+            StateChange::Unread => format!("Marked {name} as unread"),
+            StateChange::Open => format!("Reopened {name}"),
+            StateChange::Read => format!("Marked {name} as read"),
+        };
+        self.notify(NoticeKind::Info, text, true);
+    }
+
+    /// Acts on the selected conversation.
+    pub fn act_on_selected(&self, change: StateChange) {
+        if let Some(id) = self.selected.get_untracked() {
+            self.act(id, change);
+        }
+    }
+
+    /// Undoes the last change (`Z`): the conversation gets its earlier state back, and its row
+    /// its place.
+    pub fn undo(&self) {
+        let Some(entry) = self.undo.try_update_value(|undo| undo.pop()).flatten() else {
+            self.notify(NoticeKind::Info, "Nothing to undo".to_owned(), false);
+            return;
+        };
+        let Some(current) = self.summary(entry.id).map(|s| s.get_untracked()) else {
+            return;
+        };
+        let Some(change) = current.state().change_to_restore(&entry.previous) else {
+            return;
+        };
+        let seen = Some(current.latest_activity.id);
+        let Ok(after) = current.state().apply(change, seen) else {
+            return;
+        };
+        self.set_state(entry.id, after);
+        if let Some(key) = entry.list {
+            self.put_back(entry.id, Some((key, entry.index)));
+        }
+        if self
+            .list
+            .with_untracked(|list| list.ids.contains(&entry.id))
+        {
+            self.selected.set(Some(entry.id));
+            self.keyboard_moves.update(|n| *n += 1);
+        }
+        let name = current.contact.display_name();
+        self.enqueue(change, seen, current, None, true);
+        self.notify(NoticeKind::Info, format!("Undone: {name} is back"), false);
+    }
+
+    /// Returns a row to the list where it was, if it belongs in the view again.
+    fn put_back(&self, id: ConversationId, removed_from: Option<(ListKey, usize)>) {
+        let Some((key, index)) = removed_from else {
+            return;
+        };
+        let Some(state) = self.summary(id).map(|s| s.with_untracked(|s| s.state())) else {
+            return;
+        };
+        self.list.update(|list| {
+            if list.key == Some(key) && !list.ids.contains(&id) && key.view.includes(&state) {
+                let index = index.min(list.ids.len());
+                list.ids.insert(index, id);
+            }
+        });
+    }
+
+    /// Viewing a conversation marks it read: not undoable, and not reported if refused.
+    pub(super) fn mark_read(&self, id: ConversationId, seen: Option<ActivityId>) {
+        let Some(before) = self.summary(id).map(|s| s.get_untracked()) else {
+            return;
+        };
+        if let Ok(after) = before.state().apply(StateChange::Read, seen) {
+            self.set_state(id, after);
+        }
+        self.enqueue(StateChange::Read, seen, before, None, false);
+    }
+
+    fn enqueue(
+        &self,
+        change: StateChange,
+        seen: Option<ActivityId>,
+        before: ConversationSummary,
+        removed_from: Option<(ListKey, usize)>,
+        explicit: bool,
+    ) {
+        let change_id = new_change_id();
+        if let Some(place) = removed_from {
+            self.removed_from.update_value(|places| {
+                places.insert(change_id.clone(), place);
+            });
+        }
+        self.queue.update_value(|queue| {
+            queue.push(PendingChange {
+                change_id,
+                conversation: before.id,
+                change,
+                seen,
+                before,
+                explicit,
+            });
+        });
+        self.save_queue();
+        self.sync();
+    }
+
+    /// Takes back the changes a previous visit left unsent, and sends them.
+    pub fn restore_pending_changes(&self) {
+        let Some(stored) = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) else {
+            return;
+        };
+        let restored = SyncQueue::from_json(&stored);
+        if restored.is_empty() {
+            return;
+        }
+        self.queue.set_value(restored);
+        self.pending
+            .set(self.queue.with_value(SyncQueue::pending_conversations));
+        self.sync();
+    }
+
+    fn save_queue(&self) {
+        let (json, pending) = self
+            .queue
+            .with_value(|queue| (queue.to_json(), queue.pending_conversations()));
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(STORAGE_KEY, &json);
+        }
+        self.pending.set(pending);
+    }
+
+    /// Sends the queued changes, one at a time, unless that is already under way.
+    pub fn sync(&self) {
+        if self.syncing.get_value() {
+            return;
+        }
+        self.syncing.set_value(true);
+        let store = *self;
+        spawn_local(async move { store.drain().await });
+    }
+
+    async fn drain(self) {
+        while let Some(next) = self.queue.with_value(|queue| queue.next().cloned()) {
+            let change_id =
+                switchboard_domain::api::ChangeId::try_from(next.change_id.clone()).ok();
+            let result =
+                api::change_state(next.conversation, next.change, next.seen, change_id).await;
+            if let Err(ClientError::Network(_)) = result {
+                // Unreachable: keep the change, and try again later.
+                self.online.set(false);
+                self.syncing.set_value(false);
+                self.retry_later();
+                return;
+            }
+            self.online.set(true);
+            self.retry_delay.set_value(FIRST_RETRY);
+            let superseded = self
+                .queue
+                .with_value(|queue| queue.has_later_change(next.conversation, &next.change_id));
+            self.queue.update_value(|queue| {
+                queue.acknowledge(&next.change_id);
+            });
+            self.save_queue();
+            let removed_from = self
+                .removed_from
+                .try_update_value(|places| places.remove(&next.change_id))
+                .flatten();
+            self.settle(next, removed_from, superseded, result);
+        }
+        self.syncing.set_value(false);
+    }
+
+    fn retry_later(&self) {
+        let delay = self.retry_delay.get_value();
+        self.retry_delay.set_value((delay * 2).min(LAST_RETRY));
+        let store = *self;
+        set_timeout(move || store.sync(), delay);
+    }
+
+    fn settle(
+        &self,
+        change: PendingChange,
+        removed_from: Option<(ListKey, usize)>,
+        superseded: bool,
+        result: Result<ConversationSummary, ClientError>,
+    ) {
+        let id = change.conversation;
+        let error = match result {
+            Ok(summary) => {
+                if !superseded {
+                    self.update(summary);
+                }
+                return;
+            }
+            Err(error) => error,
+        };
+        let name = change.before.contact.display_name();
+        self.forget_undo(id);
+        if let Some(fresh) = error.unseen_activity().cloned() {
+            let what = fresh.latest_activity.summary();
+            self.update(fresh);
+            self.put_back(id, removed_from);
+            if self.route.get_untracked().conversation == Some(id) {
+                self.fetch_thread(id, false);
+            }
+            self.notify(
+                NoticeKind::Warning,
+                format!("{name} sent something new: “{what}”. It stays open."),
+                false,
+            );
+            return;
+        }
+        if !superseded {
+            self.update(change.before.clone());
+            self.put_back(id, removed_from);
+        }
+        if change.explicit {
+            self.notify(
+                NoticeKind::Error,
+                format!(
+                    "Could not mark {name} as {}: {error}. The change was undone.",
+                    change.change.as_str()
+                ),
+                false,
+            );
+        }
+    }
+
+    fn forget_undo(&self, id: ConversationId) {
+        self.undo
+            .update_value(|undo| undo.retain(|entry| entry.id != id));
+    }
+}
+
+/// A name for a change, unique enough never to meet another: a random UUID where the browser
+/// has one, else time and randomness.
+fn new_change_id() -> String {
+    let uuid = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|crypto| crypto.random_uuid());
+    uuid.unwrap_or_else(|| {
+        format!(
+            "{:x}-{:x}",
+            js_sys::Date::now() as u64,
+            (js_sys::Math::random() * u64::MAX as f64) as u64
+        )
+    })
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}

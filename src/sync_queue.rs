@@ -1,0 +1,231 @@
+//! The queue of state changes not yet acknowledged by the server, in the order they were made.
+//!
+//! It is kept in the browser's storage after every change, so that a reload or a closed tab
+//! loses none; offline, changes wait in it and are sent in order once the server answers again.
+//! Each change carries an id, so that a change is never queued twice and the server applies a
+//! resent one once.
+
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use switchboard_domain::api::ConversationSummary;
+use switchboard_domain::{ActivityId, ConversationId, ConversationState, StateChange};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingChange {
+    pub change_id: String,
+    pub conversation: ConversationId,
+    pub change: StateChange,
+    pub seen: Option<ActivityId>,
+    /// The conversation before the change, to return to if the server refuses it.
+    pub before: ConversationSummary,
+    /// Asked for by the user (not the automatic "read" of viewing): a refusal is reported.
+    pub explicit: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncQueue {
+    changes: VecDeque<PendingChange>,
+}
+
+impl SyncQueue {
+    /// Adds a change at the end; a change already queued (same id) is not added again.
+    pub fn push(&mut self, change: PendingChange) -> bool {
+        if self.changes.iter().any(|c| c.change_id == change.change_id) {
+            return false;
+        }
+        self.changes.push_back(change);
+        true
+    }
+
+    /// The change to send next.
+    pub fn next(&self) -> Option<&PendingChange> {
+        self.changes.front()
+    }
+
+    /// Removes a change the server has answered for.
+    pub fn acknowledge(&mut self, change_id: &str) -> Option<PendingChange> {
+        let index = self.changes.iter().position(|c| c.change_id == change_id)?;
+        self.changes.remove(index)
+    }
+
+    /// Whether a change to `conversation` is queued after `change_id`: its answer will be the
+    /// last word on that conversation.
+    pub fn has_later_change(&self, conversation: ConversationId, change_id: &str) -> bool {
+        self.changes
+            .iter()
+            .skip_while(|c| c.change_id != change_id)
+            .skip(1)
+            .any(|c| c.conversation == conversation)
+    }
+
+    pub fn is_pending(&self, conversation: ConversationId) -> bool {
+        self.changes.iter().any(|c| c.conversation == conversation)
+    }
+
+    pub fn pending_conversations(&self) -> Vec<ConversationId> {
+        let mut ids: Vec<ConversationId> = self.changes.iter().map(|c| c.conversation).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// `state` as it will be once the queued changes to `conversation` are applied: what the
+    /// screen shows while they wait.
+    pub fn overlay(
+        &self,
+        conversation: ConversationId,
+        state: ConversationState,
+    ) -> ConversationState {
+        self.changes
+            .iter()
+            .filter(|c| c.conversation == conversation)
+            .fold(state, |state, c| {
+                state.apply(c.change, c.seen).unwrap_or(state)
+            })
+    }
+
+    /// The queue as stored in the browser.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.changes).unwrap_or_else(|_| "[]".to_owned())
+    }
+
+    /// The stored queue; what cannot be read is dropped rather than blocking the rest.
+    pub fn from_json(stored: &str) -> SyncQueue {
+        let items: Vec<serde_json::Value> = serde_json::from_str(stored).unwrap_or_default();
+        let mut queue = SyncQueue::default();
+        for item in items {
+            if let Ok(change) = serde_json::from_value(item) {
+                queue.push(change);
+            }
+        }
+        queue
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_domain::api::{Activity, ActivityContent, Contact, Direction};
+    use switchboard_domain::{ContactId, LineId, Status};
+
+    fn before(conversation: i64) -> ConversationSummary {
+        ConversationSummary {
+            id: ConversationId(conversation),
+            line_id: LineId(1),
+            contact: Contact {
+                id: ContactId(1),
+                name: None,
+                number: "+12125550100".into(),
+            },
+            status: Status::Open,
+            unread: true,
+            latest_activity: Activity {
+                id: ActivityId(5),
+                conversation_id: ConversationId(conversation),
+                direction: Direction::Inbound,
+                at: 0,
+                content: ActivityContent::Message { text: "hi".into() },
+            },
+            latest_inbound_activity_id: Some(ActivityId(5)),
+        }
+    }
+
+    fn change(id: &str, conversation: i64, change: StateChange) -> PendingChange {
+        PendingChange {
+            change_id: id.to_owned(),
+            conversation: ConversationId(conversation),
+            change,
+            seen: Some(ActivityId(5)),
+            before: before(conversation),
+            explicit: true,
+        }
+    }
+
+    #[test]
+    fn changes_leave_in_the_order_they_were_made() {
+        let mut queue = SyncQueue::default();
+        queue.push(change("a", 1, StateChange::Done));
+        queue.push(change("b", 2, StateChange::Done));
+        queue.push(change("c", 3, StateChange::Unread));
+        let mut sent = Vec::new();
+        while let Some(next) = queue.next().cloned() {
+            sent.push(next.change_id.clone());
+            queue.acknowledge(&next.change_id);
+        }
+        assert_eq!(sent, ["a", "b", "c"]);
+        assert!(queue.is_empty());
+    }
+
+    #[test]
+    fn a_change_is_queued_once_however_often_it_is_pushed() {
+        let mut queue = SyncQueue::default();
+        assert!(queue.push(change("a", 1, StateChange::Done)));
+        assert!(!queue.push(change("a", 1, StateChange::Done)));
+        assert_eq!(queue.len(), 1);
+    }
+
+    #[test]
+    fn an_unanswered_change_stays_first() {
+        let mut queue = SyncQueue::default();
+        queue.push(change("a", 1, StateChange::Done));
+        queue.push(change("b", 2, StateChange::Done));
+        // The network failed: nothing is acknowledged, the same change is next again.
+        assert_eq!(queue.next().unwrap().change_id, "a");
+        assert_eq!(queue.next().unwrap().change_id, "a");
+        assert_eq!(queue.acknowledge("zzz"), None);
+        assert_eq!(queue.len(), 2);
+    }
+
+    #[test]
+    fn the_stored_queue_comes_back_whole_and_in_order() {
+        let mut queue = SyncQueue::default();
+        queue.push(change("a", 1, StateChange::Done));
+        queue.push(change("b", 2, StateChange::Unread));
+        let restored = SyncQueue::from_json(&queue.to_json());
+        assert_eq!(restored, queue);
+    }
+
+    #[test]
+    fn a_damaged_store_loses_only_what_is_damaged() {
+        let mut queue = SyncQueue::default();
+        queue.push(change("a", 1, StateChange::Done));
+        let json = queue.to_json();
+        let damaged = format!("[{{\"nonsense\": true}}, {}", &json[1..]);
+        assert_eq!(SyncQueue::from_json(&damaged), queue);
+        assert!(SyncQueue::from_json("not json").is_empty());
+    }
+
+    #[test]
+    fn a_later_change_to_the_same_conversation_has_the_last_word() {
+        let mut queue = SyncQueue::default();
+        queue.push(change("a", 1, StateChange::Done));
+        queue.push(change("b", 2, StateChange::Done));
+        queue.push(change("c", 1, StateChange::Unread));
+        assert!(queue.has_later_change(ConversationId(1), "a"));
+        assert!(!queue.has_later_change(ConversationId(1), "c"));
+        assert!(!queue.has_later_change(ConversationId(2), "b"));
+    }
+
+    #[test]
+    fn the_screen_shows_the_state_after_the_queued_changes() {
+        let mut queue = SyncQueue::default();
+        queue.push(change("a", 1, StateChange::Done));
+        queue.push(change("b", 2, StateChange::Unread));
+        let fresh = before(1).state();
+        let shown = queue.overlay(ConversationId(1), fresh);
+        assert_eq!((shown.status, shown.unread), (Status::Done, false));
+        assert_eq!(queue.overlay(ConversationId(3), fresh), fresh);
+        assert_eq!(
+            queue.pending_conversations(),
+            [ConversationId(1), ConversationId(2)]
+        );
+    }
+}
