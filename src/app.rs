@@ -1,6 +1,7 @@
 use crate::components::Now;
 use crate::keyboard::{self, KeyPress, KeyTarget, Shortcut};
-use crate::pages::{InboxPage, NotFound};
+use crate::pages::{InboxPage, LinesPage, NotFound};
+use crate::pwa;
 use crate::routes::InboxRoute;
 use crate::store::Store;
 use leptos::prelude::*;
@@ -22,13 +23,17 @@ pub fn App() -> impl IntoView {
     let _online = window_event_listener(leptos::ev::online, move |_| store.sync());
     let _offline = window_event_listener(leptos::ev::offline, move |_| store.online.set(false));
 
-    // The document title carries the unread total, like every mail client's.
+    pwa::register_service_worker(store);
+
+    // The document title and the installed app's icon carry the unread total.
     Effect::new(move |_| {
-        let title = match store.total_unread() {
+        let unread = store.total_unread();
+        let title = match unread {
             0 => "Switchboard".to_owned(),
             n => format!("({n}) Switchboard"),
         };
         document().set_title(&title);
+        pwa::set_app_badge(unread);
     });
 
     view! {
@@ -36,6 +41,7 @@ pub fn App() -> impl IntoView {
             <Navigator/>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=|| view! { <Redirect path=InboxRoute::default().path()/> }/>
+                <Route path=path!("/lines") view=LinesPage/>
                 <Route path=path!("/:line/:view/:conversation?") view=InboxPage/>
             </Routes>
         </Router>

@@ -1,5 +1,7 @@
 use crate::components::icons::{CheckIcon, EnvelopeIcon, PhoneIcon, ReopenIcon, VoicemailIcon};
+use crate::components::row_swipe::RowSwipe;
 use crate::components::Now;
+use crate::gesture::SwipeAction;
 use crate::store::Store;
 use crate::time_format::{self, LocalTime};
 use leptos::prelude::*;
@@ -119,59 +121,80 @@ pub fn ConversationRow(
     };
     let button_tabindex = move || if selected.get() { "0" } else { "-1" };
 
+    let surface = NodeRef::<leptos::html::Div>::new();
+    let swipe = RowSwipe::new(store, id, surface);
+    let band = move || match swipe.revealed.get() {
+        Some(SwipeAction::Done) => "swipe-done",
+        Some(SwipeAction::Unread) => "swipe-unread",
+        None => "",
+    };
+
     view! {
-        <div role="row" class="row"
+        <div role="row" class=move || format!("row {}", band())
             class:unread=move || unread.get()
             class:selected=move || selected.get()
             class:opened=move || opened.get()
             class:pending=move || pending.get()
+            class:armed=move || swipe.armed.get()
             aria-selected=move || selected.get().to_string()
             aria-rowindex=move || position.get().to_string()
             aria-label=label
             data-conversation-id=id.to_string()
             tabindex=move || if selected.get() { "0" } else { "-1" }
-            on:click=move |_| store.open(id)
+            on:click=move |_| {
+                if !swipe.swallows_click() {
+                    store.open(id);
+                }
+            }
+            on:pointerdown=move |ev| swipe.down(&ev)
+            on:pointermove=move |ev| swipe.moved(&ev)
+            on:pointerup=move |ev| swipe.up(&ev)
+            on:pointercancel=move |_| swipe.cancel()
         >
-            <div role="gridcell" class="row-main">
-                <span class="avatar" aria-hidden="true">{avatar}</span>
-                <span class="row-text">
-                    <span class="row-top">
-                        <span class="unread-dot" aria-hidden="true"></span>
-                        <span class="name">{name}</span>
-                        <span class="sync-mark" aria-hidden="true" title="Waiting to sync">"⟳"</span>
-                        <time class="time">{move || time.get()}</time>
+            <div class="swipe-band band-unread" aria-hidden="true"><EnvelopeIcon/>" Unread"</div>
+            <div class="swipe-band band-done" aria-hidden="true">"Done "<CheckIcon/></div>
+            <div class="row-surface" role="none" node_ref=surface>
+                <div role="gridcell" class="row-main">
+                    <span class="avatar" aria-hidden="true">{avatar}</span>
+                    <span class="row-text">
+                        <span class="row-top">
+                            <span class="unread-dot" aria-hidden="true"></span>
+                            <span class="name">{name}</span>
+                            <span class="sync-mark" aria-hidden="true" title="Waiting to sync">"⟳"</span>
+                            <time class="time">{move || time.get()}</time>
+                        </span>
+                        <span class="preview" class:missed=missed>
+                            {move || {
+                                let (icon, you, text) = preview();
+                                view! { {icon} {you.map(|y| view! { <span class="you">{y}</span> })} <span class="preview-text">{text}</span> }
+                            }}
+                        </span>
                     </span>
-                    <span class="preview" class:missed=missed>
-                        {move || {
-                            let (icon, you, text) = preview();
-                            view! { {icon} {you.map(|y| view! { <span class="you">{y}</span> })} <span class="preview-text">{text}</span> }
-                        }}
-                    </span>
-                </span>
-            </div>
-            <div role="gridcell" class="row-actions">
-                {move || match in_done_view.get() || is_done.get() {
-                    true => view! {
-                        <button type="button" class="action reopen" aria-label="Mark as open"
-                            title="Mark as open (O)" tabindex=button_tabindex
-                            on:click=act(StateChange::Open)>
-                            <ReopenIcon/>
-                        </button>
-                    }.into_any(),
-                    false => view! {
-                        <button type="button" class="action done" aria-label="Mark as done"
-                            title="Mark as done (E)" tabindex=button_tabindex
-                            on:click=act(StateChange::Done)>
-                            <CheckIcon/>
-                        </button>
-                    }.into_any(),
-                }}
-                <button type="button" class="action unread" aria-label="Mark as unread"
-                    title="Mark as unread (U)" tabindex=button_tabindex
-                    disabled=move || unread.get()
-                    on:click=act(StateChange::Unread)>
-                    <EnvelopeIcon/>
-                </button>
+                </div>
+                <div role="gridcell" class="row-actions">
+                    {move || match in_done_view.get() || is_done.get() {
+                        true => view! {
+                            <button type="button" class="action reopen" aria-label="Mark as open"
+                                title="Mark as open (O)" tabindex=button_tabindex
+                                on:click=act(StateChange::Open)>
+                                <ReopenIcon/>
+                            </button>
+                        }.into_any(),
+                        false => view! {
+                            <button type="button" class="action done" aria-label="Mark as done"
+                                title="Mark as done (E)" tabindex=button_tabindex
+                                on:click=act(StateChange::Done)>
+                                <CheckIcon/>
+                            </button>
+                        }.into_any(),
+                    }}
+                    <button type="button" class="action unread" aria-label="Mark as unread"
+                        title="Mark as unread (U)" tabindex=button_tabindex
+                        disabled=move || unread.get()
+                        on:click=act(StateChange::Unread)>
+                        <EnvelopeIcon/>
+                    </button>
+                </div>
             </div>
         </div>
     }

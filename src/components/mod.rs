@@ -7,6 +7,7 @@ pub mod inbox_list;
 pub mod line_sidebar;
 pub mod notices;
 pub mod reply_box;
+pub mod row_swipe;
 pub mod shortcut_sheet;
 pub mod thread;
 pub mod view_tabs;

@@ -1,4 +1,4 @@
-use crate::store::{NoticeKind, Store};
+use crate::store::{NoticeAction, NoticeKind, Store};
 use leptos::prelude::*;
 
 /// Short-lived messages about changes: confirmations with Undo, and problems. Polite ones are
@@ -26,10 +26,16 @@ pub fn Notices() -> impl IntoView {
         view! {
             <div class=format!("notice {kind}")>
                 <span class="notice-text">{notice.text}</span>
-                {notice.undoable.then(|| view! {
-                    <button type="button" class="notice-undo" on:click=move |_| { store.dismiss(id); store.undo(); }>
-                        "Undo"
-                    </button>
+                {notice.action.map(|action| {
+                    let (label, act): (&str, fn(Store)) = match action {
+                        NoticeAction::Undo => ("Undo", |store| store.undo()),
+                        NoticeAction::Reload => ("Reload", |_| crate::pwa::reload_into_update()),
+                    };
+                    view! {
+                        <button type="button" class="notice-action" on:click=move |_| { store.dismiss(id); act(store); }>
+                            {label}
+                        </button>
+                    }
                 })}
                 <button type="button" class="notice-close" aria-label="Dismiss" on:click=move |_| store.dismiss(id)>
                     "×"

@@ -104,6 +104,8 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
 
     view! {
         <header class="thread-header">
+            <button type="button" class="icon-button back phone-only" aria-label="Back to conversations"
+                on:click=move |_| store.back_to_list()>"←"</button>
             <div class="thread-title">
                 <h2>{name}</h2>
                 <p class="thread-meta">{number}" · "{line_name}</p>

@@ -33,6 +33,10 @@ pub fn InboxPage() -> impl IntoView {
             <div class="inbox" class:thread-open=thread_open>
                 <LineSidebar/>
                 <main class="list-pane">
+                    <header class="list-header phone-only">
+                        <a class="icon-button" href="/lines" aria-label="Switch line">"☰"</a>
+                        <h1>{move || store.line_name()}</h1>
+                    </header>
                     <ConnectionStatus/>
                     <ViewTabs/>
                     <InboxList/>

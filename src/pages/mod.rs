@@ -1,7 +1,9 @@
 //! The routed pages, one per file.
 
 pub mod inbox;
+pub mod lines;
 pub mod not_found;
 
 pub use inbox::InboxPage;
+pub use lines::LinesPage;
 pub use not_found::NotFound;

@@ -70,13 +70,21 @@ pub enum NoticeKind {
     Error,
 }
 
+/// What a notice's button does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeAction {
+    /// Undo the change the notice reports.
+    Undo,
+    /// Reload into the new version of the app.
+    Reload,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
     pub id: u64,
     pub kind: NoticeKind,
     pub text: String,
-    /// Whether the notice offers to undo the change it reports.
-    pub undoable: bool,
+    pub action: Option<NoticeAction>,
 }
 
 /// What `Z` restores.
@@ -114,6 +122,9 @@ pub struct Store {
     removed_from: StoredValue<HashMap<String, (ListKey, usize)>>,
     syncing: StoredValue<bool>,
     retry_delay: StoredValue<Duration>,
+    /// Whether the open conversation was opened from the list in this visit, so that "back"
+    /// can return through the browser's history.
+    opened_from_list: StoredValue<bool>,
     notice_ids: StoredValue<u64>,
     navigator: StoredValue<Option<Navigator>, LocalStorage>,
 }
@@ -148,6 +159,7 @@ impl Store {
             removed_from: StoredValue::new(HashMap::new()),
             syncing: StoredValue::new(false),
             retry_delay: StoredValue::new(changes::FIRST_RETRY),
+            opened_from_list: StoredValue::new(false),
             notice_ids: StoredValue::new(0),
             navigator: StoredValue::new_local(None),
         }
@@ -414,13 +426,38 @@ impl Store {
         }
     }
 
-    /// Opens a conversation (its thread beside the list).
+    /// Opens a conversation (its thread beside the list, or in its place on a phone).
     pub fn open(&self, id: ConversationId) {
         self.selected.set(Some(id));
-        self.go(
-            self.route.get_untracked().with_conversation(Some(id)),
-            false,
-        );
+        self.opened_from_list.set_value(true);
+        let route = self.route.get_untracked().with_conversation(Some(id));
+        self.go(route, false);
+    }
+
+    /// From a thread back to its list: through the history when the list is the page before,
+    /// so that Back and this button agree.
+    pub fn back_to_list(&self) {
+        if self.opened_from_list.get_value() {
+            self.opened_from_list.set_value(false);
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = history.back();
+                return;
+            }
+        }
+        self.go(self.route.get_untracked().with_conversation(None), true);
+    }
+
+    /// The name of the line the list shows, or "All lines".
+    pub fn line_name(&self) -> String {
+        match self.route.with(|route| route.line) {
+            LineFilter::All => "All lines".to_owned(),
+            LineFilter::Line(id) => self.lines.with(|lines| {
+                lines
+                    .iter()
+                    .find(|line| line.id == id)
+                    .map_or_else(String::new, |line| line.name.clone())
+            }),
+        }
     }
 
     pub fn open_selected(&self) {
@@ -463,7 +500,29 @@ impl Store {
 
     // ----- Notices -----
 
+    /// Shows a notice for a few seconds; `undoable` adds an Undo button for the last change.
     pub fn notify(&self, kind: NoticeKind, text: String, undoable: bool) {
+        let id = self.push_notice(kind, text, undoable.then_some(NoticeAction::Undo));
+        let store = *self;
+        let lasts = match kind {
+            NoticeKind::Info => Duration::from_secs(5),
+            NoticeKind::Warning | NoticeKind::Error => Duration::from_secs(10),
+        };
+        set_timeout(move || store.dismiss(id), lasts);
+    }
+
+    /// Offers to reload into a new version of the app; stays until used or dismissed.
+    pub fn offer_update(&self) {
+        let offered = self
+            .notices
+            .with_untracked(|n| n.iter().any(|n| n.action == Some(NoticeAction::Reload)));
+        if !offered {
+            let text = "A new version of Switchboard is ready.".to_owned();
+            self.push_notice(NoticeKind::Info, text, Some(NoticeAction::Reload));
+        }
+    }
+
+    fn push_notice(&self, kind: NoticeKind, text: String, action: Option<NoticeAction>) -> u64 {
         let id = self
             .notice_ids
             .try_update_value(|n| {
@@ -474,24 +533,21 @@ impl Store {
         self.notices.update(|notices| {
             // Only the newest change offers Undo; keep the stack short.
             for notice in notices.iter_mut() {
-                notice.undoable = false;
+                if notice.action == Some(NoticeAction::Undo) {
+                    notice.action = None;
+                }
             }
             notices.push(Notice {
                 id,
                 kind,
                 text,
-                undoable,
+                action,
             });
             if notices.len() > 3 {
                 notices.remove(0);
             }
         });
-        let store = *self;
-        let lasts = match kind {
-            NoticeKind::Info => Duration::from_secs(5),
-            NoticeKind::Warning | NoticeKind::Error => Duration::from_secs(10),
-        };
-        set_timeout(move || store.dismiss(id), lasts);
+        id
     }
 
     pub fn dismiss(&self, id: u64) {

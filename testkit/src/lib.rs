@@ -34,7 +34,8 @@ fn server_binary() -> PathBuf {
     path
 }
 
-fn web_root() -> PathBuf {
+/// The built web app that servers serve.
+pub fn web_root() -> PathBuf {
     let path = std::env::var_os("SWITCHBOARD_WEB_ROOT")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("dist"));
@@ -53,20 +54,27 @@ pub struct Server {
     pub url: String,
     pub database: PathBuf,
     demo_conversations: u32,
+    web_root: PathBuf,
     _dir: TempDir,
 }
 
 impl Server {
     /// A server whose fresh database holds `demo_conversations` demo conversations.
     pub fn start(demo_conversations: u32) -> Server {
+        Self::start_serving(demo_conversations, web_root())
+    }
+
+    /// The same, serving the web app from `web_root` (a copy to change, say).
+    pub fn start_serving(demo_conversations: u32, web_root: PathBuf) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = dir.path().join("switchboard.db");
-        let (child, url) = spawn("127.0.0.1:0", &database, demo_conversations);
+        let (child, url) = spawn("127.0.0.1:0", &database, demo_conversations, &web_root);
         Server {
             child,
             url,
             database,
             demo_conversations,
+            web_root,
             _dir: dir,
         }
     }
@@ -81,20 +89,30 @@ impl Server {
     pub fn restart(&mut self) {
         self.kill();
         let address = self.url.trim_start_matches("http://").to_owned();
-        let (child, url) = spawn(&address, &self.database, self.demo_conversations);
+        let (child, url) = spawn(
+            &address,
+            &self.database,
+            self.demo_conversations,
+            &self.web_root,
+        );
         assert_eq!(url, self.url);
         self.child = child;
     }
 }
 
-fn spawn(address: &str, database: &Path, demo_conversations: u32) -> (Child, String) {
+fn spawn(
+    address: &str,
+    database: &Path,
+    demo_conversations: u32,
+    web_root: &Path,
+) -> (Child, String) {
     let mut child = Command::new(server_binary())
         .args(["--addr", address, "--demo", "--demo-conversations"])
         .arg(demo_conversations.to_string())
         .arg("--database")
         .arg(database)
         .arg("--web-root")
-        .arg(web_root())
+        .arg(web_root)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -126,7 +144,23 @@ fn free_port() -> u16 {
 /// How the browser should present itself.
 #[derive(Debug, Clone, Copy)]
 pub enum Device {
-    Desktop { width: u32, height: u32 },
+    Desktop {
+        width: u32,
+        height: u32,
+    },
+    /// A phone: its viewport, three device pixels per CSS pixel, touch, a mobile user agent.
+    Phone {
+        width: u32,
+        height: u32,
+    },
+}
+
+impl Device {
+    /// An iPhone-sized phone, 390 × 844.
+    pub const PHONE: Device = Device::Phone {
+        width: 390,
+        height: 844,
+    };
 }
 
 /// A chromedriver process and a headless Chromium session through it, in a fresh profile.
@@ -146,11 +180,12 @@ impl Browser {
             .spawn()
             .expect("start chromedriver");
         let profile = tempfile::tempdir().expect("profile dir");
-        let Device::Desktop { width, height } = device;
-        let mut capabilities = Capabilities::new();
-        capabilities.insert(
-            "goog:chromeOptions".to_owned(),
-            json!({
+        let (width, height) = match device {
+            Device::Desktop { width, height } => (width, height),
+            // The window a little taller than the phone, for the browser's own bars.
+            Device::Phone { width, height } => (width, height + 100),
+        };
+        let mut options = json!({
                 "binary": which("chromium"),
                 "args": [
                     "--headless",
@@ -165,8 +200,16 @@ impl Browser {
                     format!("--user-data-dir={}", profile.path().display()),
                     format!("--window-size={width},{height}"),
                 ],
-            }),
-        );
+        });
+        if let Device::Phone { width, height } = device {
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 3.0, "touch": true },
+                "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 \
+                              (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36",
+            });
+        }
+        let mut capabilities = Capabilities::new();
+        capabilities.insert("goog:chromeOptions".to_owned(), options);
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
             let attempt =
@@ -188,6 +231,18 @@ impl Browser {
             driver,
             _profile: profile,
         }
+    }
+
+    /// Sends a Chrome DevTools Protocol command to the page (`Page.getInstallabilityErrors`,
+    /// `Emulation.setCPUThrottlingRate`…) and returns its result.
+    pub async fn cdp(&self, command: &str, params: serde_json::Value) -> serde_json::Value {
+        self.client
+            .issue_cmd(Cdp {
+                command: command.to_owned(),
+                params,
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{command}: {e}"))
     }
 
     /// Ends the session; call at the end of a test (dropping only kills the driver).
@@ -216,4 +271,29 @@ fn which(program: &str) -> String {
         "{program} is not installed (scripts/setup installs it)"
     );
     path
+}
+
+/// chromedriver's passage to the DevTools protocol.
+#[derive(Debug)]
+struct Cdp {
+    command: String,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.command, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
 }

@@ -1,4 +1,6 @@
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::actions::{
+    InputSource, KeyAction, KeyActions, PointerAction, TouchActions, MOUSE_BUTTON_LEFT,
+};
 use fantoccini::elements::Element;
 use fantoccini::Locator;
 use serde_json::Value;
@@ -9,6 +11,11 @@ use switchboard_domain::{ConversationId, Status};
 use switchboard_testkit::{Browser, Device, Server};
 
 pub use fantoccini::key::Key;
+
+const DESKTOP: Device = Device::Desktop {
+    width: 1400,
+    height: 900,
+};
 
 pub const GRID: &str = "[role=grid][aria-label=Conversations]";
 pub const ROWS: &str = "[role=grid][aria-label=Conversations] [role=row]";
@@ -26,12 +33,16 @@ impl E2e {
     }
 
     pub async fn start_with(demo_conversations: u32) -> E2e {
-        let server = Server::start(demo_conversations);
-        let browser = Browser::start(Device::Desktop {
-            width: 1400,
-            height: 900,
-        })
-        .await;
+        Self::start_on(Server::start(demo_conversations), DESKTOP).await
+    }
+
+    /// A phone (390 × 844, touch) with the demo inbox.
+    pub async fn start_phone() -> E2e {
+        Self::start_on(Server::start(300), Device::PHONE).await
+    }
+
+    pub async fn start_on(server: Server, device: Device) -> E2e {
+        let browser = Browser::start(device).await;
         E2e {
             server,
             browser,
@@ -114,6 +125,45 @@ impl E2e {
             .perform_actions(actions)
             .await
             .expect("key press");
+    }
+
+    /// A finger on row `id`, `from_x` pixels right of its centre, moving by (`dx`, `dy`) in
+    /// `steps` moves over `ms` milliseconds, then lifting.
+    pub async fn swipe(
+        &self,
+        id: ConversationId,
+        from_x: f64,
+        (dx, dy): (f64, f64),
+        steps: u32,
+        ms: u64,
+    ) {
+        let row = self.row(id).await;
+        let step = Duration::from_millis(ms / u64::from(steps));
+        let mut finger = TouchActions::new("finger".to_owned())
+            .then(PointerAction::MoveToElement {
+                element: row,
+                duration: None,
+                x: from_x,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        for _ in 0..steps {
+            finger = finger.then(PointerAction::MoveBy {
+                duration: Some(step),
+                x: dx / f64::from(steps),
+                y: dy / f64::from(steps),
+            });
+        }
+        let finger = finger.then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+        self.browser
+            .client
+            .perform_actions(finger)
+            .await
+            .expect("touch actions");
     }
 
     /// Presses `j` until `id` is the selected row.

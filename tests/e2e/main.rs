@@ -6,5 +6,6 @@
 mod helpers;
 mod keyboard;
 mod mouse;
+mod phone;
 mod places;
 mod sync;

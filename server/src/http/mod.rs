@@ -4,6 +4,7 @@
 mod conversations;
 mod health;
 mod lines;
+mod service_worker;
 mod web_app;
 
 use crate::error::AppError;
@@ -55,6 +56,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// The whole application.
 pub fn app(state: AppState, web_root: &Path) -> Router {
     let (api, openapi) = api();
+    let service_worker = service_worker::ServiceWorker::for_web_root(web_root);
     // Written once: the document only changes with the code.
     let openapi: Bytes = openapi
         .to_json()
@@ -65,6 +67,10 @@ pub fn app(state: AppState, web_root: &Path) -> Router {
         .route(
             "/api/openapi.json",
             get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi) }),
+        )
+        .route(
+            "/sw.js",
+            get(move || async move { service_worker.response() }),
         )
         .route("/api", axum::routing::any(unknown_api_path))
         .route("/api/{*rest}", axum::routing::any(unknown_api_path))

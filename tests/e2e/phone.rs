@@ -1,0 +1,198 @@
+//! The phone: one column, touch swipes on rows, screens with real routes and Back.
+
+use crate::helpers::{eventually, settle, E2e, GRID};
+use switchboard_domain::Status;
+
+#[tokio::test]
+async fn swiping_a_row_left_marks_it_done_and_the_toast_undoes_it() {
+    let app = E2e::start_phone().await;
+    app.open("/all/open").await;
+    let target = app.row_ids().await[1];
+
+    app.swipe(target, 100.0, (-260.0, 4.0), 12, 360).await;
+    eventually("the row slides out", || async {
+        !app.row_ids().await.contains(&target)
+    })
+    .await;
+    app.wait_on_server(target, (Status::Done, false)).await;
+
+    // Undo from the toast.
+    let undo = app
+        .browser
+        .client
+        .find(fantoccini::Locator::XPath(
+            "//div[contains(@class,'notice')]//button[normalize-space()='Undo']",
+        ))
+        .await
+        .expect("an Undo button");
+    undo.click().await.unwrap();
+    eventually("the row is back", || async {
+        app.row_ids().await.get(1) == Some(&target)
+    })
+    .await;
+    app.wait_on_server(target, (Status::Open, false)).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn swiping_a_row_right_marks_it_unread() {
+    let app = E2e::start_phone().await;
+    app.open("/all/open").await;
+    let mut target = None;
+    for id in app.row_ids().await {
+        if !app.row_label(id).await.unwrap().contains(", unread,") {
+            target = Some(id);
+            break;
+        }
+    }
+    let target = target.expect("a read conversation");
+    app.swipe(target, -100.0, (250.0, -3.0), 12, 360).await;
+    app.wait_on_server(target, (Status::Open, true)).await;
+    eventually("the row says unread", || async {
+        app.row_label(target).await.unwrap().contains(", unread,")
+    })
+    .await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_short_swipe_springs_back_and_changes_nothing() {
+    let app = E2e::start_phone().await;
+    app.open("/all/open").await;
+    let target = app.row_ids().await[0];
+    let before = app.status_on_server(target).await;
+    app.swipe(target, 100.0, (-80.0, 0.0), 16, 800).await;
+    settle().await;
+    assert!(app.row_ids().await.contains(&target));
+    assert_eq!(app.status_on_server(target).await, before);
+    let transform = app
+        .js(&format!(
+            "return getComputedStyle(document.querySelector('[data-conversation-id=\"{target}\"] .row-surface')).transform"
+        ))
+        .await;
+    assert_eq!(transform, "none", "the row is back in place");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_vertical_drag_scrolls_the_list_and_changes_nothing() {
+    let app = E2e::start_phone().await;
+    app.open("/all/open").await;
+    let ids = app.row_ids().await;
+    let target = ids[4];
+    let before = app.status_on_server(target).await;
+    app.swipe(target, 30.0, (-25.0, -320.0), 16, 400).await;
+    settle().await;
+    let scrolled = app
+        .js(&format!(
+            "return document.querySelector('{GRID}').scrollTop"
+        ))
+        .await;
+    assert!(
+        scrolled.as_f64().unwrap() > 50.0,
+        "the list scrolled ({scrolled})"
+    );
+    assert_eq!(app.status_on_server(target).await, before);
+    assert_eq!(app.path().await, "/all/open", "the drag opened nothing");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_phone_layout_has_a_screen_each_for_lines_list_and_thread_with_back() {
+    let app = E2e::start_phone().await;
+    app.open("/all/open").await;
+    let visible = |selector: &str| {
+        format!("const e = document.querySelector(\"{selector}\"); return !!e && e.getBoundingClientRect().width > 0")
+    };
+    assert_eq!(
+        app.js(&visible("nav[aria-label='Phone lines']")).await,
+        false,
+        "one column"
+    );
+    assert_eq!(app.js(&visible(GRID)).await, true);
+    let overflow = app
+        .js("return document.documentElement.scrollWidth - window.innerWidth")
+        .await;
+    assert_eq!(overflow, 0, "no horizontal scrolling");
+    let small_targets = app
+        .js(
+            "return [...document.querySelectorAll('[role=tab], .list-header a')]\
+             .filter(e => e.getBoundingClientRect().height < 44).length",
+        )
+        .await;
+    assert_eq!(small_targets, 0, "touch targets are at least 44 px");
+
+    // Lines screen.
+    app.browser
+        .client
+        .find(fantoccini::Locator::Css("a[aria-label='Switch line']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the lines screen", || async {
+        app.path().await == "/lines"
+    })
+    .await;
+    eventually("the lines show", || async {
+        app.js(&visible("nav[aria-label='Phone lines'] a[href='/2/open']"))
+            .await
+            == true
+    })
+    .await;
+    app.browser
+        .client
+        .find(fantoccini::Locator::Css(
+            "nav[aria-label='Phone lines'] a[href='/2/open']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("Support's list", || async { app.path().await == "/2/open" }).await;
+    app.wait_for_rows().await;
+    let heading = app
+        .js("return document.querySelector('.list-header h1').textContent")
+        .await;
+    assert_eq!(heading, "Support");
+
+    // Thread screen, and its back button.
+    let target = app.row_ids().await[0];
+    app.row(target).await.click().await.unwrap();
+    eventually("the thread screen", || async {
+        app.path().await == format!("/2/open/{target}")
+    })
+    .await;
+    eventually("the thread replaces the list", || async {
+        app.js(&visible(".thread-header h2")).await == true && app.js(&visible(GRID)).await == false
+    })
+    .await;
+    app.browser
+        .client
+        .find(fantoccini::Locator::Css(
+            "button[aria-label='Back to conversations']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("back to the list", || async {
+        app.path().await == "/2/open"
+    })
+    .await;
+    eventually("the list shows again", || async {
+        app.js(&visible(GRID)).await == true
+    })
+    .await;
+
+    // The browser's Back goes on to the lines screen.
+    app.browser.client.back().await.unwrap();
+    eventually("Back returns to the lines", || async {
+        app.path().await == "/lines"
+    })
+    .await;
+    app.finish().await;
+}
