@@ -16,7 +16,7 @@ use switchboard_domain::{ActivityId, ConversationId, StateChange};
 /// Where the queue is kept between visits.
 const STORAGE_KEY: &str = "switchboard.pending-changes";
 pub(super) const FIRST_RETRY: Duration = Duration::from_secs(1);
-const LAST_RETRY: Duration = Duration::from_secs(30);
+const LAST_RETRY: Duration = Duration::from_secs(8);
 
 impl Store {
     /// The user's change to a conversation (key, button or swipe): shown at once, synced, and

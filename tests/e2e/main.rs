@@ -6,6 +6,8 @@
 mod helpers;
 mod keyboard;
 mod mouse;
+mod offline;
 mod phone;
 mod places;
+mod pwa;
 mod sync;
