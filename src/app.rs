@@ -22,6 +22,8 @@ pub fn App() -> impl IntoView {
     store.restore_pending_changes();
     let _online = window_event_listener(leptos::ev::online, move |_| store.sync());
     let _offline = window_event_listener(leptos::ev::offline, move |_| store.online.set(false));
+    // A change made just before the page goes away is stored even if its turn had not come.
+    let _hidden = window_event_listener(leptos::ev::pagehide, move |_| store.save_queue());
 
     pwa::register_service_worker(store);
 

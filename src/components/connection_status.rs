@@ -1,7 +1,9 @@
 use crate::store::Store;
 use leptos::prelude::*;
 
-/// Says when the server cannot be reached, and how many changes wait to be sent.
+/// Says when the server cannot be reached, and how many changes wait to be sent. While the
+/// server answers, changes in flight show on their rows only: a banner for each would shift the
+/// list up and down at every keypress.
 #[component]
 pub fn ConnectionStatus() -> impl IntoView {
     let store = expect_context::<Store>();
@@ -12,11 +14,7 @@ pub fn ConnectionStatus() -> impl IntoView {
             1 => " 1 conversation has changes waiting to sync.".to_owned(),
             n => format!(" {n} conversations have changes waiting to sync."),
         };
-        match store.online.get() {
-            false => Some(format!("Offline: showing what was last loaded.{changes}")),
-            true if waiting() > 0 => Some(format!("Syncing…{changes}")),
-            true => None,
-        }
+        (!store.online.get()).then(|| format!("Offline: showing what was last loaded.{changes}"))
     };
     view! {
         <div class="connection-status" role="status">

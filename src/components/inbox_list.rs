@@ -51,9 +51,10 @@ pub fn InboxList() -> impl IntoView {
     });
     let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
 
-    // A new list starts at its top.
+    // A new list starts at its top (and only a new one: a change in the list keeps the place).
+    let key = Memo::new(move |_| store.list.with(|list| list.key));
     Effect::new(move |_| {
-        store.list.with(|list| list.key);
+        key.track();
         if let Some(grid) = grid.get_untracked() {
             grid.set_scroll_top(0);
             scroll_top.set(0.0);

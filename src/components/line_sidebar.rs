@@ -7,22 +7,13 @@ use switchboard_domain::phone::display_number;
 #[component]
 pub fn LineSidebar() -> impl IntoView {
     let store = expect_context::<Store>();
+    // The links stay as the counts change; only their badges and names follow.
     let entries = move || {
-        let mut entries = vec![(
-            LineFilter::All,
-            "All lines".to_owned(),
-            None,
-            store.total_unread(),
-        )];
+        let mut entries = vec![(LineFilter::All, "All lines".to_owned(), None)];
         store.lines.with(|lines| {
             entries.extend(lines.iter().map(|line| {
                 let number = display_number(&line.number);
-                (
-                    LineFilter::Line(line.id),
-                    line.name.clone(),
-                    Some(number),
-                    line.unread_count,
-                )
+                (LineFilter::Line(line.id), line.name.clone(), Some(number))
             }))
         });
         entries
@@ -31,8 +22,8 @@ pub fn LineSidebar() -> impl IntoView {
         <nav class="line-sidebar" aria-label="Phone lines">
             <h1 class="brand">"Switchboard"</h1>
             <ul>
-                <For each=entries key=|entry| entry.clone() let((filter, name, number, unread))>
-                    <LineLink filter name number unread/>
+                <For each=entries key=|entry| entry.clone() let((filter, name, number))>
+                    <LineLink filter name number/>
                 </For>
             </ul>
             <p class="hint">"Press " <kbd>"?"</kbd> " for keyboard shortcuts"</p>
@@ -41,18 +32,23 @@ pub fn LineSidebar() -> impl IntoView {
 }
 
 #[component]
-fn LineLink(
-    filter: LineFilter,
-    name: String,
-    number: Option<String>,
-    unread: u32,
-) -> impl IntoView {
+fn LineLink(filter: LineFilter, name: String, number: Option<String>) -> impl IntoView {
     let store = expect_context::<Store>();
     let current = Memo::new(move |_| store.route.with(|route| route.line) == filter);
+    let unread = Memo::new(move |_| match filter {
+        LineFilter::All => store.total_unread(),
+        LineFilter::Line(id) => store.lines.with(|lines| {
+            lines
+                .iter()
+                .find(|line| line.id == id)
+                .map_or(0, |line| line.unread_count)
+        }),
+    });
     let href = move || InboxRoute::list(filter, store.route.with(|r| r.view)).path();
-    let label = match unread {
-        0 => name.clone(),
-        n => format!("{name}, {n} unread"),
+    let label_name = name.clone();
+    let label = move || match unread.get() {
+        0 => label_name.clone(),
+        n => format!("{label_name}, {n} unread"),
     };
     view! {
         <li>
@@ -60,7 +56,9 @@ fn LineLink(
                 aria-current=move || current.get().then_some("page")>
                 <span class="line-name">{name}</span>
                 {number.map(|n| view! { <span class="line-number">{n}</span> })}
-                <span class="badge" class:empty=unread == 0 aria-hidden="true">{unread}</span>
+                <span class="badge" class:empty=move || unread.get() == 0 aria-hidden="true">
+                    {move || unread.get()}
+                </span>
             </a>
         </li>
     }

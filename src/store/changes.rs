@@ -76,7 +76,8 @@ impl Store {
             StateChange::Open => format!("Reopened {name}"),
             StateChange::Read => format!("Marked {name} as read"),
         };
-        self.notify(NoticeKind::Info, text, true);
+        let store = *self;
+        after_paint(move || store.notify(NoticeKind::Info, text, true));
     }
 
     /// Acts on the selected conversation.
@@ -170,8 +171,13 @@ impl Store {
                 explicit,
             });
         });
-        self.save_queue();
-        self.sync();
+        self.show_pending();
+        // Storing and sending wait until the change is on screen (see `after_paint`).
+        let store = *self;
+        after_paint(move || {
+            store.save_queue();
+            store.sync();
+        });
     }
 
     /// Takes back the changes a previous visit left unsent, and sends them.
@@ -189,14 +195,20 @@ impl Store {
         self.sync();
     }
 
-    fn save_queue(&self) {
-        let (json, pending) = self
-            .queue
-            .with_value(|queue| (queue.to_json(), queue.pending_conversations()));
+    /// Writes the queue to the browser's storage (also when the page is hidden or closed).
+    pub fn save_queue(&self) {
+        let json = self.queue.with_value(SyncQueue::to_json);
         if let Some(storage) = storage() {
             let _ = storage.set_item(STORAGE_KEY, &json);
         }
-        self.pending.set(pending);
+        self.show_pending();
+    }
+
+    fn show_pending(&self) {
+        let pending = self.queue.with_value(SyncQueue::pending_conversations);
+        if self.pending.with_untracked(|shown| *shown != pending) {
+            self.pending.set(pending);
+        }
     }
 
     /// Sends the queued changes, one at a time, unless that is already under way.
@@ -300,6 +312,12 @@ impl Store {
         self.undo
             .update_value(|undo| undo.retain(|entry| entry.id != id));
     }
+}
+
+/// Runs `work` once the current changes are painted: a key press or a swipe shows its effect in
+/// the next frame, and what the screen does not need (storage, the network, the toast) follows.
+fn after_paint(work: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(work, Duration::ZERO));
 }
 
 /// A name for a change, unique enough never to meet another: a random UUID where the browser

@@ -1,6 +1,6 @@
 use crate::helpers::{eventually, settle, E2e, Key};
 use fantoccini::Locator;
-use switchboard_domain::Status;
+use switchboard_domain::{ConversationId, Status};
 
 #[tokio::test]
 async fn arrows_and_j_k_move_the_selection() {
@@ -225,5 +225,45 @@ async fn question_mark_shows_the_shortcut_sheet_and_escape_closes_it() {
     .await;
     app.press('e').await;
     app.wait_on_server(target, (Status::Done, false)).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn marking_done_far_down_the_list_keeps_its_scroll_position() {
+    let app = E2e::start().await;
+    app.open("/all/open").await;
+    let grid = format!("document.querySelector('{}')", crate::helpers::GRID);
+    app.js(&format!("{grid}.scrollTop = 1520")).await;
+    eventually("the rows down there are rendered", || async {
+        app.js(&format!(
+            "return [...{grid}.querySelectorAll('[role=row]')].some(r => r.getAttribute('aria-rowindex') === '25')"
+        ))
+        .await
+            == true
+    })
+    .await;
+    let target: ConversationId = app
+        .js(&format!(
+            "return {grid}.querySelector('[role=row][aria-rowindex=\"25\"]').dataset.conversationId"
+        ))
+        .await
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    app.row(target).await.click().await.unwrap();
+    app.wait_selected(target).await;
+    let scroll_top = format!("return {grid}.scrollTop");
+    let before = app.js(&scroll_top).await.as_f64().unwrap();
+    assert!(before > 1000.0, "{before}");
+
+    app.press('e').await;
+    app.wait_on_server(target, (Status::Done, false)).await;
+    settle().await;
+    let after = app.js(&scroll_top).await.as_f64().unwrap();
+    assert!(
+        (after - before).abs() < 2.0,
+        "the list stayed in place ({before} -> {after})"
+    );
     app.finish().await;
 }

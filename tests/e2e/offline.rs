@@ -62,7 +62,11 @@ async fn offline_changes_survive_reloads_and_reach_the_server_once_each() {
             .contains("3 conversations have changes waiting")
     })
     .await;
-    assert_eq!(app.stored_changes().await, 3);
+    // Stored once each change is on screen (a frame later).
+    eventually("the three are stored", || async {
+        app.stored_changes().await == 3
+    })
+    .await;
 
     app.browser.client.refresh().await.unwrap();
     app.wait_for_rows().await;
