@@ -14,6 +14,24 @@ impl E2e {
         status.as_str().unwrap_or_default().to_owned()
     }
 
+    /// Takes the server down and tells the browser it is offline (its `offline` event fires,
+    /// `navigator.onLine` is false), or the reverse.
+    async fn go_offline(&mut self, offline: bool) {
+        match offline {
+            true => self.server.kill(),
+            false => self.server.restart(),
+        }
+        self.browser
+            .cdp("Network.enable", serde_json::json!({}))
+            .await;
+        let conditions = serde_json::json!({
+            "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1
+        });
+        self.browser
+            .cdp("Network.emulateNetworkConditions", conditions)
+            .await;
+    }
+
     async fn stored_changes(&self) -> u64 {
         self.js("const q = localStorage.getItem('switchboard.pending-changes'); return q ? JSON.parse(q).length : 0")
             .await
@@ -41,7 +59,7 @@ async fn offline_changes_survive_reloads_and_reach_the_server_once_each() {
     }
     let (first, second, third) = (ids[0], ids[1], read.expect("a read conversation"));
 
-    app.server.kill();
+    app.go_offline(true).await;
     app.browser.client.refresh().await.unwrap();
     app.wait_for_rows().await;
     assert_eq!(
@@ -89,7 +107,7 @@ async fn offline_changes_survive_reloads_and_reach_the_server_once_each() {
         .unwrap()
         .ends_with("waiting to sync"));
 
-    app.server.restart();
+    app.go_offline(false).await;
     eventually("everything is sent", || async {
         app.stored_changes().await == 0
     })
