@@ -45,8 +45,10 @@ async fn e_marks_done_selects_the_next_row_and_z_undoes_it() {
     })
     .await;
     app.wait_selected(ids[1]).await;
-    let (status, _) = app.status_on_server(ids[1]).await;
-    assert_eq!(status, Status::Open);
+    eventually("the server has it open again", || async {
+        app.status_on_server(ids[1]).await.0 == Status::Open
+    })
+    .await;
     app.finish().await;
 }
 
