@@ -135,6 +135,8 @@ mod tests {
                 content: ActivityContent::Message { text: "hi".into() },
             },
             latest_inbound_activity_id: Some(ActivityId(5)),
+            assignee: None,
+            pinned: false,
         }
     }
 

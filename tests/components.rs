@@ -42,6 +42,8 @@ fn summary(id: i64, name: &str, unread: bool, status: Status) -> ConversationSum
             },
         },
         latest_inbound_activity_id: Some(ActivityId(id * 10)),
+        assignee: None,
+        pinned: false,
     }
 }
 

@@ -60,6 +60,8 @@ pub enum Direction {
     Inbound,
     /// From the team to the customer.
     Outbound,
+    /// Inside the team (a note): never sent.
+    Internal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +87,11 @@ pub enum ActivityContent {
     Voicemail {
         duration_seconds: u32,
         transcript: Option<String>,
+    },
+    /// An internal note by a teammate, visible to the team only; `@Name` in the text mentions.
+    Note {
+        text: String,
+        author: crate::team::MemberRef,
     },
 }
 
@@ -112,8 +119,8 @@ impl Activity {
                 duration_seconds, ..
             } => {
                 let way = match self.direction {
-                    Direction::Inbound => "Incoming call",
                     Direction::Outbound => "Outgoing call",
+                    Direction::Inbound | Direction::Internal => "Incoming call",
                 };
                 format!("{way}, {}", format_duration(*duration_seconds))
             }
@@ -121,6 +128,9 @@ impl Activity {
                 Some(text) => format!("Voicemail: {text}"),
                 None => "Voicemail".to_owned(),
             },
+            ActivityContent::Note { text, author, .. } => {
+                format!("Note by {}: {text}", author.name)
+            }
         }
     }
 }
@@ -149,6 +159,12 @@ pub struct ConversationSummary {
     pub latest_activity: Activity,
     /// The newest inbound activity: what a client must have seen before marking done.
     pub latest_inbound_activity_id: Option<ActivityId>,
+    /// The teammate who owns it, if any.
+    #[serde(default)]
+    pub assignee: Option<crate::team::MemberRef>,
+    /// Pinned for the whole team: on top of its view.
+    #[serde(default)]
+    pub pinned: bool,
 }
 
 impl ConversationSummary {
@@ -291,6 +307,12 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     NotFound,
     MethodNotAllowed,
+    /// No session, or an expired one: sign in.
+    Unauthorized,
+    /// Signed in, but this line (or action) is not yours, or the request came from another site.
+    Forbidden,
+    /// Too many failed sign-ins: wait and try again.
+    TooManyRequests,
     /// The change would hide inbound activity the client has not seen.
     UnseenActivity,
     Internal,

@@ -181,6 +181,16 @@ impl ConversationState {
         }
     }
 
+    /// Handed to another teammate: unread for the team, and Open, so that the handoff is seen
+    /// (the seed's "mark as unread when handing a conversation over").
+    pub fn hand_off(self) -> Self {
+        ConversationState {
+            status: Status::Open,
+            unread: true,
+            ..self
+        }
+    }
+
     /// The change that brings `self` back to `previous` (status and unread), for undo; `None` when
     /// there is nothing to undo.
     pub fn change_to_restore(&self, previous: &ConversationState) -> Option<StateChange> {
@@ -326,6 +336,13 @@ mod tests {
         let state = ConversationState::started_by_inbound(id(2));
         let opened = state.apply(StateChange::Open, None).unwrap();
         assert_eq!((opened.status, opened.unread), (Status::Open, true));
+    }
+
+    #[test]
+    fn a_handoff_reopens_and_marks_unread_for_the_team() {
+        let handed = done(4).hand_off();
+        assert_eq!((handed.status, handed.unread), (Status::Open, true));
+        assert_eq!(handed.latest_inbound, Some(id(4)));
     }
 
     #[test]

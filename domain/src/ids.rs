@@ -43,3 +43,11 @@ id_type!(
     /// the safety rule compares: an activity with a higher id arrived later.
     ActivityId
 );
+id_type!(
+    /// A teammate: a member of the workspace.
+    MemberId
+);
+id_type!(
+    /// A notification for one teammate (a mention).
+    NotificationId
+);

@@ -1,15 +1,64 @@
-//! The server's configuration: command-line flags, each with an environment equivalent.
+//! The server's configuration: command-line flags, each with an environment equivalent, and the
+//! `user add` command.
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+use switchboard_domain::team::Role;
 
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "switchboard",
     version,
-    about = "Switchboard: a team inbox for business phone lines"
+    about = "Switchboard: a team inbox for business phone lines",
+    args_conflicts_with_subcommands = true
 )]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: Config,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Manage the workspace's teammates.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserCommand {
+    /// Add a teammate (the password is read from standard input unless --password is given).
+    Add(NewUser),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NewUser {
+    /// SQLite database file.
+    #[arg(long, env = "SWITCHBOARD_DATABASE", default_value = "switchboard.db")]
+    pub database: PathBuf,
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// owner, admin or member; owners and admins see every line.
+    #[arg(long, default_value = "member", value_parser = clap::builder::ValueParser::new(parse_role))]
+    pub role: Role,
+    /// A line (by id) the member may see; repeat for several.
+    #[arg(long = "line")]
+    pub lines: Vec<i64>,
+    /// The password (at least 8 characters). Prefer standard input: a flag shows in `ps`.
+    #[arg(long)]
+    pub password: Option<String>,
+}
+
+fn parse_role(role: &str) -> Result<Role, String> {
+    role.parse()
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Address to listen on; port 0 picks a free port (the address is printed at start).
     #[arg(long, env = "SWITCHBOARD_ADDR", default_value = "127.0.0.1:8080")]
@@ -19,7 +68,8 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_DATABASE", default_value = "switchboard.db")]
     pub database: PathBuf,
 
-    /// Fill an empty database with demo data; a database that holds data is left alone.
+    /// Fill an empty database with demo data and demo teammates (their sign-in details are
+    /// printed); a database that holds data is left alone.
     #[arg(long, env = "SWITCHBOARD_DEMO")]
     pub demo: bool,
 
@@ -27,6 +77,31 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_DEMO_CONVERSATIONS", default_value_t = 300,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub demo_conversations: u32,
+
+    /// Post signed webhook events to this server at a human pace, so that the inbox comes alive
+    /// (with a secret of its own when --quo-webhook-secret is not given).
+    #[arg(long, env = "SWITCHBOARD_DEMO_TRAFFIC")]
+    pub demo_traffic: bool,
+
+    /// Quo's webhook signing secret (base64, or `whsec_…`): `/webhooks/quo` accepts events
+    /// signed with it.
+    #[arg(long, env = "SWITCHBOARD_QUO_WEBHOOK_SECRET", hide_env_values = true)]
+    pub quo_webhook_secret: Option<String>,
+
+    /// A session unused this long ends ("30m", "12h").
+    #[arg(long, env = "SWITCHBOARD_SESSION_IDLE_TIMEOUT", default_value = "12h",
+          value_parser = humantime::parse_duration)]
+    pub session_idle_timeout: Duration,
+
+    /// A session ends this long after sign-in, however used.
+    #[arg(long, env = "SWITCHBOARD_SESSION_LIFETIME", default_value = "7days",
+          value_parser = humantime::parse_duration)]
+    pub session_lifetime: Duration,
+
+    /// Mark the session cookie Secure (set it when TLS ends in front of the server; it is also
+    /// set for requests with `X-Forwarded-Proto: https`).
+    #[arg(long, env = "SWITCHBOARD_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 
     /// Folder of the built web app (Trunk's `dist`), served on the same origin as the API.
     #[arg(long, env = "SWITCHBOARD_WEB_ROOT", default_value = "dist")]

@@ -1,12 +1,14 @@
 //! Demo data: three lines, their contacts and a month of realistic traffic, the same every time
 //! (a fixed seed), with times counted back from now.
 
-use crate::db::{self, conversations::NewActivity, Db, DbError};
+use crate::db::{self, changes::NewActivity, members::NewMember, Db, DbError};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use switchboard_domain::api::{ActivityContent, CallOutcome, Direction};
+use switchboard_domain::team::Role;
 use switchboard_domain::Status;
+use switchboard_domain::{LineId, MemberId};
 
 const SEED: u64 = 0x5717_c4b0_a4d5;
 const MINUTE: i64 = 60_000;
@@ -49,6 +51,101 @@ pub async fn seed_if_empty(db: &Db, conversations: u32, now: i64) -> Result<bool
     db::seed::insert(db, &generate(conversations as usize, now)).await?;
     Ok(true)
 }
+
+/// A demo teammate, with a password anyone trying the demo can type.
+pub struct DemoTeammate {
+    pub name: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub role: Role,
+    /// Lines (1 Main, 2 Support, 3 Sales) a member sees; owners and admins see all.
+    pub lines: &'static [i64],
+}
+
+pub const TEAM: [DemoTeammate; 4] = [
+    DemoTeammate {
+        name: "Sam Rivera",
+        email: "sam@switchboard.example",
+        password: "sam-switchboard",
+        role: Role::Owner,
+        lines: &[],
+    },
+    DemoTeammate {
+        name: "Alex Chen",
+        email: "alex@switchboard.example",
+        password: "alex-switchboard",
+        role: Role::Admin,
+        lines: &[],
+    },
+    DemoTeammate {
+        name: "Jordan Lee",
+        email: "jordan@switchboard.example",
+        password: "jordan-switchboard",
+        role: Role::Member,
+        lines: &[2],
+    },
+    DemoTeammate {
+        name: "Riley Park",
+        email: "riley@switchboard.example",
+        password: "riley-switchboard",
+        role: Role::Member,
+        lines: &[1, 3],
+    },
+];
+
+/// Creates the demo teammates in a workspace that has none (and shares some conversations out
+/// among them); returns one line per demo teammate with their sign-in details.
+pub async fn ensure_team(db: &Db) -> Result<Vec<String>, DbError> {
+    if !db::members::any(db).await? {
+        let mut team = Vec::new();
+        for teammate in &TEAM {
+            let password = teammate.password;
+            let password_hash =
+                tokio::task::spawn_blocking(move || crate::auth::hash_password(password)).await?;
+            let member = NewMember {
+                email: teammate.email.to_owned(),
+                name: teammate.name.to_owned(),
+                role: teammate.role,
+                password_hash,
+                lines: teammate.lines.iter().copied().map(LineId).collect(),
+            };
+            if let Some(id) = db::members::create(db, &member, db::now_ms()).await? {
+                let lines = (!teammate.role.sees_every_line())
+                    .then(|| teammate.lines.iter().copied().map(LineId).collect());
+                team.push((id, lines));
+            }
+        }
+        db::seed::share_out(db, &team).await?;
+    }
+    let mut lines = Vec::new();
+    for teammate in &TEAM {
+        if db::members::credentials(db, teammate.email)
+            .await?
+            .is_some()
+        {
+            let sees = match teammate.role.sees_every_line() {
+                true => "every line".to_owned(),
+                false => teammate
+                    .lines
+                    .iter()
+                    .map(|line| LINES[*line as usize - 1].name)
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+            };
+            lines.push(format!(
+                "Demo teammate: {} <{}> password {} ({}, {sees})",
+                teammate.name,
+                teammate.email,
+                teammate.password,
+                teammate.role.as_str()
+            ));
+        }
+    }
+    Ok(lines)
+}
+
+/// A teammate and the lines they see (`None`: every line).
+pub type TeamMember = (MemberId, Option<Vec<LineId>>);
 
 pub const LINES: [DemoLine; 3] = [
     DemoLine {

@@ -22,6 +22,15 @@ pub enum AppError {
     NotFound(String),
     #[error("this method is not allowed on this path")]
     MethodNotAllowed,
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after_seconds: u64,
+    },
     /// The safety rule refused a change; the body carries the conversation as it now is.
     #[error("{message}")]
     UnseenActivity {
@@ -49,6 +58,11 @@ impl AppError {
                 (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed)
             }
             AppError::UnseenActivity { .. } => (StatusCode::CONFLICT, ErrorCode::UnseenActivity),
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            AppError::TooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
+            }
             AppError::Database(_) | AppError::Panic => {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
@@ -64,6 +78,13 @@ impl IntoResponse for AppError {
             tracing::error!(error = %detail, "database error");
         }
         let message = self.to_string();
+        let retry_after = match &self {
+            AppError::TooManyRequests {
+                retry_after_seconds,
+                ..
+            } => Some(*retry_after_seconds),
+            _ => None,
+        };
         let conversation = match self {
             AppError::UnseenActivity { conversation, .. } => Some(*conversation),
             _ => None,
@@ -72,7 +93,13 @@ impl IntoResponse for AppError {
             error: ErrorBody { code, message },
             conversation,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -1,21 +1,33 @@
-//! Switchboard's server: the REST API over an embedded SQLite database, and the web app on the
-//! same origin.
+//! Switchboard's server: the REST API over an embedded SQLite database, live updates, Quo's
+//! webhooks, and the web app on the same origin.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
 pub mod telemetry;
+pub mod traffic;
+pub mod webhook;
 
-use anyhow::Context;
-use config::Config;
+use anyhow::{bail, Context};
+use auth::AuthSettings;
+use config::{Config, NewUser};
 use db::Db;
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use switchboard_domain::LineId;
+use webhook::WebhookSecret;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub auth: Arc<AuthSettings>,
+    /// Quo's signing secret; without it, webhooks are refused.
+    pub webhook_secret: Option<Arc<WebhookSecret>>,
 }
 
 /// Opens the database, fills it with demo data if asked, and serves until Ctrl-C or SIGTERM.
@@ -23,6 +35,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let db = Db::open(&config.database)
         .await
         .with_context(|| format!("cannot open the database {}", config.database.display()))?;
+    let mut webhook_secret = config
+        .quo_webhook_secret
+        .as_deref()
+        .map(WebhookSecret::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)
+        .context("--quo-webhook-secret")?;
     if config.demo {
         let created = demo::seed_if_empty(&db, config.demo_conversations, db::now_ms()).await?;
         match created {
@@ -32,6 +51,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             ),
             false => tracing::info!("the database holds data: demo data left alone"),
         }
+        for teammate in demo::ensure_team(&db).await? {
+            println!("{teammate}");
+        }
+    }
+    if config.demo_traffic && webhook_secret.is_none() {
+        webhook_secret = Some(traffic::new_secret());
     }
     if !config.web_root.join("index.html").is_file() {
         tracing::warn!(
@@ -43,13 +68,76 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
+    if config.demo_traffic {
+        let secret = webhook_secret.clone().expect("set above");
+        tokio::spawn(traffic::run(addr, secret, db.clone()));
+    }
+    let state = AppState {
+        db,
+        auth: Arc::new(AuthSettings {
+            idle_timeout: config.session_idle_timeout,
+            lifetime: config.session_lifetime,
+            secure_cookies: config.secure_cookies,
+        }),
+        webhook_secret: webhook_secret.map(Arc::new),
+    };
     // Scripts and tests read this line to learn the port.
     println!("Switchboard is listening on http://{addr}");
-    let app = http::app(AppState { db }, &config.web_root);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    let app = http::app(state, &config.web_root);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")
+}
+
+/// `switchboard user add`: creates a teammate.
+pub async fn add_user(user: NewUser) -> anyhow::Result<()> {
+    let password = match user.password {
+        Some(password) => password,
+        None => {
+            eprintln!("Password for {} (then Enter):", user.email);
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    if password.chars().count() < 8 {
+        bail!("a password has at least 8 characters");
+    }
+    if !user.email.contains('@') {
+        bail!("{:?} is not an email address", user.email);
+    }
+    let db = Db::open(&user.database)
         .await
-        .context("server error")
+        .with_context(|| format!("cannot open the database {}", user.database.display()))?;
+    for line in &user.lines {
+        if !db::lines::exists(&db, LineId(*line)).await? {
+            bail!("there is no line {line}");
+        }
+    }
+    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
+    let member = db::members::NewMember {
+        email: user.email.clone(),
+        name: user.name.clone(),
+        role: user.role,
+        password_hash,
+        lines: user.lines.iter().copied().map(LineId).collect(),
+    };
+    match db::members::create(&db, &member, db::now_ms()).await? {
+        Some(id) => {
+            println!(
+                "Added {} <{}>, {} (id {id})",
+                user.name,
+                user.email,
+                user.role.as_str()
+            );
+            Ok(())
+        }
+        None => bail!("{} is already a teammate", user.email),
+    }
 }
 
 async fn shutdown_signal() {

@@ -1,11 +1,16 @@
 use clap::Parser;
-use switchboard_server::{config::Config, telemetry};
+use switchboard_server::config::{Cli, Command, UserCommand};
+use switchboard_server::telemetry;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     telemetry::init();
-    let config = Config::parse();
-    match switchboard_server::run(config).await {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => switchboard_server::run(cli.serve).await,
+        Some(Command::User(UserCommand::Add(user))) => switchboard_server::add_user(user).await,
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("switchboard: {error:#}");

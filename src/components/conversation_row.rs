@@ -229,6 +229,8 @@ mod tests {
                 content,
             },
             latest_inbound_activity_id: Some(ActivityId(9)),
+            assignee: None,
+            pinned: false,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use crate::helpers::{eventually, E2e};
 use switchboard_domain::Status;
-use switchboard_server::db::conversations::history;
+use switchboard_server::db::changes::history;
 use switchboard_server::db::Db;
 
 impl E2e {

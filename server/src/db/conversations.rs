@@ -1,81 +1,86 @@
-//! Conversations and their activities.
+//! Reading conversations and their activities. Writes are in [`super::changes`].
 
+use super::members::SessionMember;
 use super::{Db, DbError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::fmt;
 use std::str::FromStr;
 use switchboard_domain::api::{
-    Activity, ActivityContent, CallOutcome, ChangeId, Contact, ConversationDetail,
-    ConversationPage, ConversationSummary, Direction, ReplyResponse, ReplyText,
+    Activity, ActivityContent, CallOutcome, Contact, ConversationDetail, ConversationPage,
+    ConversationSummary, Direction,
 };
-use switchboard_domain::{
-    ActivityId, ContactId, ConversationId, ConversationState, LineId, StateChange, Status, View,
-};
+use switchboard_domain::team::MemberRef;
+use switchboard_domain::{ActivityId, ContactId, ConversationId, LineId, MemberId, View};
 
-/// Where a page ends: the last conversation's activity time and id (the list's sort key).
+/// Why a teammate may not have a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    NotFound,
+    /// On a line the teammate cannot see.
+    Forbidden,
+}
+
+/// Where a page ends: the last conversation's sort key (pinned first, then newest activity).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
+    pub pinned: bool,
     pub at: i64,
     pub id: ConversationId,
 }
 
 impl fmt::Display for Cursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.at, self.id)
+        write!(f, "{}.{}.{}", u8::from(self.pinned), self.at, self.id)
     }
 }
 
 impl FromStr for Cursor {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (at, id) = s.split_once('.').ok_or(())?;
-        Ok(Cursor {
-            at: at.parse().map_err(|_| ())?,
-            id: id.parse().map_err(|_| ())?,
-        })
+        let mut parts = s.split('.');
+        let pinned = match parts.next() {
+            Some("0") => false,
+            Some("1") => true,
+            _ => return Err(()),
+        };
+        let at = parts.next().ok_or(())?.parse().map_err(|_| ())?;
+        let id = parts.next().ok_or(())?.parse().map_err(|_| ())?;
+        match parts.next() {
+            None => Ok(Cursor { pinned, at, id }),
+            Some(_) => Err(()),
+        }
     }
 }
 
-/// Which page of which view.
+/// Which page of which view, for whom.
 #[derive(Debug, Clone, Copy)]
 pub struct PageQuery {
     pub view: View,
     pub line: Option<LineId>,
+    /// Only the conversations assigned to this teammate.
+    pub assignee: Option<MemberId>,
     pub limit: u32,
     pub after: Option<Cursor>,
 }
 
-/// What became of a requested state change.
-#[derive(Debug)]
-pub enum ChangeOutcome {
-    Changed(ConversationSummary),
-    /// Refused by the safety rule; the conversation as it now is.
-    Refused(ConversationSummary),
-}
-
-/// A new activity to store.
-#[derive(Debug, Clone)]
-pub struct NewActivity {
-    pub direction: Direction,
-    pub content: ActivityContent,
-    pub at: i64,
-}
-
-const SUMMARY_SELECT: &str = "
+pub(super) const SUMMARY_SELECT: &str = "
     SELECT c.id, c.line_id, c.status, c.unread, c.latest_inbound_activity_id,
-           c.latest_activity_at, ct.id, ct.name, ct.number,
+           c.latest_activity_at, ct.id, ct.name, ct.number, c.pinned, c.assignee_id, am.name,
            a.id, a.conversation_id, a.direction, a.kind, a.body, a.call_outcome,
-           a.duration_seconds, a.at
+           a.duration_seconds, a.at, a.author_id, au.name
       FROM conversations c
       JOIN contacts ct ON ct.id = c.contact_id
-      JOIN activities a ON a.id = c.latest_activity_id";
+      JOIN activities a ON a.id = c.latest_activity_id
+      LEFT JOIN members am ON am.id = c.assignee_id
+      LEFT JOIN members au ON au.id = a.author_id";
 
-const ACTIVITY_SELECT: &str = "
+pub(super) const ACTIVITY_SELECT: &str = "
     SELECT a.id, a.conversation_id, a.direction, a.kind, a.body, a.call_outcome,
-           a.duration_seconds, a.at
-      FROM activities a";
+           a.duration_seconds, a.at, a.author_id, au.name
+      FROM activities a
+      LEFT JOIN members au ON au.id = a.author_id";
 
-struct ActivityRow {
+pub(super) struct ActivityRow {
     activity_id: i64,
     conversation_id: i64,
     direction: String,
@@ -84,11 +89,14 @@ struct ActivityRow {
     call_outcome: Option<String>,
     duration_seconds: Option<i64>,
     at: i64,
+    author: Option<(i64, String)>,
 }
 
 impl ActivityRow {
     /// Reads the columns of [`ACTIVITY_SELECT`], starting at `first`.
-    fn read(row: &Row, first: usize) -> rusqlite::Result<ActivityRow> {
+    pub(super) fn read(row: &Row, first: usize) -> rusqlite::Result<ActivityRow> {
+        let author_id: Option<i64> = row.get(first + 8)?;
+        let author_name: Option<String> = row.get(first + 9)?;
         Ok(ActivityRow {
             activity_id: row.get(first)?,
             conversation_id: row.get(first + 1)?,
@@ -98,11 +106,12 @@ impl ActivityRow {
             call_outcome: row.get(first + 5)?,
             duration_seconds: row.get(first + 6)?,
             at: row.get(first + 7)?,
+            author: author_id.zip(author_name),
         })
     }
 }
 
-struct SummaryRow {
+pub(super) struct SummaryRow {
     id: i64,
     line_id: i64,
     status: String,
@@ -112,12 +121,16 @@ struct SummaryRow {
     contact_id: i64,
     contact_name: Option<String>,
     contact_number: String,
+    pinned: bool,
+    assignee: Option<(i64, String)>,
     activity: ActivityRow,
 }
 
 impl SummaryRow {
     /// Reads the columns of [`SUMMARY_SELECT`].
-    fn read(row: &Row) -> rusqlite::Result<SummaryRow> {
+    pub(super) fn read(row: &Row) -> rusqlite::Result<SummaryRow> {
+        let assignee_id: Option<i64> = row.get(10)?;
+        let assignee_name: Option<String> = row.get(11)?;
         Ok(SummaryRow {
             id: row.get(0)?,
             line_id: row.get(1)?,
@@ -128,13 +141,22 @@ impl SummaryRow {
             contact_id: row.get(6)?,
             contact_name: row.get(7)?,
             contact_number: row.get(8)?,
-            activity: ActivityRow::read(row, 9)?,
+            pinned: row.get(9)?,
+            assignee: assignee_id.zip(assignee_name),
+            activity: ActivityRow::read(row, 12)?,
         })
     }
 }
 
-fn corrupt(what: impl fmt::Display) -> DbError {
+pub(super) fn corrupt(what: impl fmt::Display) -> DbError {
     DbError::Corrupt(what.to_string())
+}
+
+fn member((id, name): (i64, String)) -> MemberRef {
+    MemberRef {
+        id: MemberId(id),
+        name,
+    }
 }
 
 impl TryFrom<ActivityRow> for Activity {
@@ -143,6 +165,7 @@ impl TryFrom<ActivityRow> for Activity {
         let direction = match row.direction.as_str() {
             "inbound" => Direction::Inbound,
             "outbound" => Direction::Outbound,
+            "internal" => Direction::Internal,
             other => return Err(corrupt(format_args!("activity direction {other:?}"))),
         };
         let duration_seconds = u32::try_from(row.duration_seconds.unwrap_or(0))
@@ -162,6 +185,10 @@ impl TryFrom<ActivityRow> for Activity {
             "voicemail" => ActivityContent::Voicemail {
                 duration_seconds,
                 transcript: row.body,
+            },
+            "note" => ActivityContent::Note {
+                text: row.body.unwrap_or_default(),
+                author: member(row.author.ok_or_else(|| corrupt("a note without author"))?),
             },
             other => return Err(corrupt(format_args!("activity kind {other:?}"))),
         };
@@ -190,58 +217,20 @@ impl TryFrom<SummaryRow> for ConversationSummary {
             unread: row.unread,
             latest_inbound_activity_id: row.latest_inbound_activity_id.map(ActivityId),
             latest_activity: row.activity.try_into()?,
+            assignee: row.assignee.map(member),
+            pinned: row.pinned,
         })
     }
 }
 
-/// The columns an activity is stored in: (direction, kind, body, call outcome, duration).
-fn activity_columns(
-    activity: &NewActivity,
-) -> (
-    &'static str,
-    &'static str,
-    Option<&str>,
-    Option<&'static str>,
-    Option<i64>,
-) {
-    let direction = match activity.direction {
-        Direction::Inbound => "inbound",
-        Direction::Outbound => "outbound",
-    };
-    match &activity.content {
-        ActivityContent::Message { text } => (direction, "message", Some(text), None, None),
-        ActivityContent::Call {
-            outcome,
-            duration_seconds,
-        } => {
-            let outcome = match outcome {
-                CallOutcome::Answered => "answered",
-                CallOutcome::Missed => "missed",
-            };
-            (
-                direction,
-                "call",
-                None,
-                Some(outcome),
-                Some(i64::from(*duration_seconds)),
-            )
-        }
-        ActivityContent::Voicemail {
-            duration_seconds,
-            transcript,
-        } => (
-            direction,
-            "voicemail",
-            transcript.as_deref(),
-            None,
-            Some(i64::from(*duration_seconds)),
-        ),
-    }
-}
-
-/// One page of a view, newest activity first, after `query.after`.
-#[tracing::instrument(skip(db))]
-pub async fn page(db: &Db, query: PageQuery) -> Result<ConversationPage, DbError> {
+/// One page of a view, pinned conversations first, then newest activity first, after
+/// `query.after`; only the lines `viewer` can see.
+#[tracing::instrument(skip(db, viewer))]
+pub async fn page(
+    db: &Db,
+    query: PageQuery,
+    viewer: &SessionMember,
+) -> Result<ConversationPage, DbError> {
     // Only fixed fragments are pasted into the SQL; every value is bound.
     let view_filter = match query.view {
         View::Open => "c.status = 'open'",
@@ -253,24 +242,40 @@ pub async fn page(db: &Db, query: PageQuery) -> Result<ConversationPage, DbError
         None => "AND $1 IS NULL",
     };
     let cursor_filter = match query.after {
-        Some(_) => "AND (c.latest_activity_at < $2 OR (c.latest_activity_at = $2 AND c.id < $3))",
-        None => "AND $2 IS NULL AND $3 IS NULL",
+        Some(_) => {
+            "AND (c.pinned < $2 OR (c.pinned = $2 AND (c.latest_activity_at < $3
+                  OR (c.latest_activity_at = $3 AND c.id < $4))))"
+        }
+        None => "AND $2 IS NULL AND $3 IS NULL AND $4 IS NULL",
+    };
+    let restricted = viewer.lines.is_some();
+    let access_filter = match restricted {
+        true => "AND c.line_id IN (SELECT line_id FROM line_access WHERE member_id = $5)",
+        false => "AND $5 IS NULL",
+    };
+    let assignee_filter = match query.assignee {
+        Some(_) => "AND c.assignee_id = $6",
+        None => "AND $6 IS NULL",
     };
     let sql = format!(
         "{SUMMARY_SELECT}
-          WHERE {view_filter} {line_filter} {cursor_filter}
-          ORDER BY c.latest_activity_at DESC, c.id DESC
-          LIMIT $4"
+          WHERE {view_filter} {line_filter} {cursor_filter} {access_filter} {assignee_filter}
+          ORDER BY c.pinned DESC, c.latest_activity_at DESC, c.id DESC
+          LIMIT $7"
     );
+    let viewer_id = restricted.then_some(viewer.id.0);
     let rows = db
-        .read(move |connection| {
+        .read(|connection| {
             let mut statement = connection.prepare_cached(&sql)?;
             let rows = statement
                 .query_map(
                     params![
                         query.line.map(|line| line.0),
+                        query.after.map(|cursor| cursor.pinned),
                         query.after.map(|cursor| cursor.at),
                         query.after.map(|cursor| cursor.id.0),
+                        viewer_id,
+                        query.assignee.map(|member| member.0),
                         i64::from(query.limit) + 1,
                     ],
                     SummaryRow::read,
@@ -284,6 +289,7 @@ pub async fn page(db: &Db, query: PageQuery) -> Result<ConversationPage, DbError
     let mut last_key = None;
     for row in rows.into_iter().take(query.limit as usize) {
         last_key = Some(Cursor {
+            pinned: row.pinned,
             at: row.latest_activity_at,
             id: ConversationId(row.id),
         });
@@ -297,7 +303,7 @@ pub async fn page(db: &Db, query: PageQuery) -> Result<ConversationPage, DbError
     })
 }
 
-fn summary(
+pub(super) fn summary(
     connection: &Connection,
     id: ConversationId,
 ) -> Result<Option<ConversationSummary>, DbError> {
@@ -308,7 +314,7 @@ fn summary(
     row.map(TryInto::try_into).transpose()
 }
 
-fn existing_summary(
+pub(super) fn existing_summary(
     connection: &Connection,
     id: ConversationId,
 ) -> Result<ConversationSummary, DbError> {
@@ -316,15 +322,51 @@ fn existing_summary(
         .ok_or_else(|| corrupt(format_args!("conversation {id} has no activity")))
 }
 
-/// One conversation with its whole thread, oldest first.
-#[tracing::instrument(skip(db))]
-pub async fn detail(db: &Db, id: ConversationId) -> Result<Option<ConversationDetail>, DbError> {
-    db.read(move |connection| {
+pub(super) fn activity(connection: &Connection, id: ActivityId) -> Result<Activity, DbError> {
+    connection
+        .prepare_cached(&format!("{ACTIVITY_SELECT} WHERE a.id = $1"))?
+        .query_row([id.0], |row| ActivityRow::read(row, 0))?
+        .try_into()
+}
+
+/// The line a conversation is on.
+pub(super) fn line_of(
+    connection: &Connection,
+    id: ConversationId,
+) -> Result<Option<LineId>, DbError> {
+    Ok(connection
+        .prepare_cached("SELECT line_id FROM conversations WHERE id = $1")?
+        .query_row([id.0], |row| Ok(LineId(row.get(0)?)))
+        .optional()?)
+}
+
+/// Whether `viewer` may have the conversation.
+pub(super) fn check_access(
+    connection: &Connection,
+    id: ConversationId,
+    viewer: &SessionMember,
+) -> Result<Result<LineId, Denied>, DbError> {
+    Ok(match line_of(connection, id)? {
+        None => Err(Denied::NotFound),
+        Some(line) if !viewer.can_see(line) => Err(Denied::Forbidden),
+        Some(line) => Ok(line),
+    })
+}
+
+/// One conversation with its whole thread (notes included), oldest first.
+#[tracing::instrument(skip(db, viewer))]
+pub async fn detail(
+    db: &Db,
+    id: ConversationId,
+    viewer: &SessionMember,
+) -> Result<Result<ConversationDetail, Denied>, DbError> {
+    db.read(|connection| {
         // One read transaction, so that the summary and the thread are of the same moment.
         let tx = connection.unchecked_transaction()?;
-        let Some(conversation) = summary(&tx, id)? else {
-            return Ok(None);
-        };
+        if let Err(denied) = check_access(&tx, id, viewer)? {
+            return Ok(Err(denied));
+        }
+        let conversation = existing_summary(&tx, id)?;
         let rows = tx
             .prepare_cached(&format!(
                 "{ACTIVITY_SELECT} WHERE a.conversation_id = $1 ORDER BY a.id"
@@ -336,7 +378,7 @@ pub async fn detail(db: &Db, id: ConversationId) -> Result<Option<ConversationDe
             .into_iter()
             .map(TryInto::try_into)
             .collect::<Result<_, _>>()?;
-        Ok(Some(ConversationDetail {
+        Ok(Ok(ConversationDetail {
             conversation,
             activities,
         }))
@@ -344,225 +386,24 @@ pub async fn detail(db: &Db, id: ConversationId) -> Result<Option<ConversationDe
     .await
 }
 
-fn load_state(
-    connection: &Connection,
-    id: ConversationId,
-) -> Result<Option<ConversationState>, DbError> {
-    let row: Option<(String, bool, Option<i64>)> = connection
-        .prepare_cached(
-            "SELECT status, unread, latest_inbound_activity_id FROM conversations WHERE id = $1",
-        )?
-        .query_row([id.0], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-        .optional()?;
-    row.map(|(status, unread, latest_inbound)| {
-        Ok(ConversationState {
-            status: status.parse::<Status>().map_err(corrupt)?,
-            unread,
-            latest_inbound: latest_inbound.map(ActivityId),
-        })
-    })
-    .transpose()
-}
-
-pub(super) fn store_state(
-    connection: &Connection,
-    id: ConversationId,
-    state: ConversationState,
-) -> Result<(), DbError> {
-    connection
-        .prepare_cached(
-            "UPDATE conversations SET status = $1, unread = $2, latest_inbound_activity_id = $3
-              WHERE id = $4",
-        )?
-        .execute(params![
-            state.status.as_str(),
-            state.unread,
-            state.latest_inbound.map(|a| a.0),
-            id.0
-        ])?;
-    Ok(())
-}
-
-/// Applies a teammate's change under the safety rule, and records it; `None` if there is no
-/// such conversation. A change whose `change_id` was recorded before is not applied again.
-#[tracing::instrument(skip(db))]
-pub async fn change_state(
-    db: &Db,
-    id: ConversationId,
-    change: StateChange,
-    seen: Option<ActivityId>,
-    change_id: Option<&ChangeId>,
-    at: i64,
-) -> Result<Option<ChangeOutcome>, DbError> {
-    db.write(|tx| {
-        let Some(state) = load_state(tx, id)? else {
-            return Ok(None);
-        };
-        if let Some(change_id) = change_id {
-            let applied_before: Option<i64> = tx
-                .prepare_cached("SELECT conversation_id FROM state_changes WHERE change_id = $1")?
-                .query_row([change_id.as_str()], |row| row.get(0))
-                .optional()?;
-            if applied_before.is_some() {
-                return Ok(Some(ChangeOutcome::Changed(existing_summary(tx, id)?)));
-            }
-        }
-        let applied = state.apply(change, seen);
-        if let Ok(next) = applied {
-            if next != state {
-                store_state(tx, id, next)?;
-            }
-            tx.prepare_cached(
-                "INSERT INTO state_changes (change_id, conversation_id, change, at)
-                 VALUES ($1, $2, $3, $4)",
-            )?
-            .execute(params![
-                change_id.map(ChangeId::as_str),
-                id.0,
-                change.as_str(),
-                at
-            ])?;
-        }
-        let conversation = existing_summary(tx, id)?;
-        Ok(Some(match applied {
-            Ok(_) => ChangeOutcome::Changed(conversation),
-            Err(_) => ChangeOutcome::Refused(conversation),
-        }))
-    })
-    .await
-}
-
-pub(super) fn insert_activity(
-    connection: &Connection,
-    conversation: ConversationId,
-    activity: &NewActivity,
-) -> Result<ActivityId, DbError> {
-    let (direction, kind, body, call_outcome, duration) = activity_columns(activity);
-    let id: i64 = connection
-        .prepare_cached(
-            "INSERT INTO activities
-                 (conversation_id, direction, kind, body, call_outcome, duration_seconds, at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             RETURNING id",
-        )?
-        .query_row(
-            params![
-                conversation.0,
-                direction,
-                kind,
-                body,
-                call_outcome,
-                duration,
-                activity.at
-            ],
-            |row| row.get(0),
-        )?;
-    connection
-        .prepare_cached(
-            "UPDATE conversations SET latest_activity_id = $1, latest_activity_at = $2
-              WHERE id = $3",
-        )?
-        .execute(params![id, activity.at, conversation.0])?;
-    Ok(ActivityId(id))
-}
-
-fn activity(connection: &Connection, id: ActivityId) -> Result<Activity, DbError> {
-    connection
-        .prepare_cached(&format!("{ACTIVITY_SELECT} WHERE a.id = $1"))?
-        .query_row([id.0], |row| ActivityRow::read(row, 0))?
-        .try_into()
-}
-
-/// Stores a teammate's reply as an outbound message; `None` if there is no such conversation.
-#[tracing::instrument(skip(db, text))]
-pub async fn reply(
-    db: &Db,
-    id: ConversationId,
-    text: &ReplyText,
-    seen: Option<ActivityId>,
-    at: i64,
-) -> Result<Option<ReplyResponse>, DbError> {
-    let message = NewActivity {
-        direction: Direction::Outbound,
-        content: ActivityContent::Message {
-            text: text.as_str().to_owned(),
-        },
-        at,
-    };
-    db.write(|tx| {
-        let Some(state) = load_state(tx, id)? else {
-            return Ok(None);
-        };
-        let activity_id = insert_activity(tx, id, &message)?;
-        store_state(tx, id, state.reply(seen))?;
-        Ok(Some(ReplyResponse {
-            activity: activity(tx, activity_id)?,
-            conversation: existing_summary(tx, id)?,
-        }))
-    })
-    .await
-}
-
-/// Records a customer's message or call on a line, creating the contact and the conversation if
-/// needed: it becomes Open and unread. Returns the conversation and the new activity's id.
-#[tracing::instrument(skip(db))]
-pub async fn record_inbound(
-    db: &Db,
-    line: LineId,
-    from_number: &str,
-    activity: &NewActivity,
-) -> Result<(ConversationSummary, ActivityId), DbError> {
-    db.write(|tx| {
-        let contact: i64 = tx
-            .prepare_cached(
-                "INSERT INTO contacts (name, number) VALUES (NULL, $1)
-                 ON CONFLICT (number) DO UPDATE SET number = excluded.number
-                 RETURNING id",
-            )?
-            .query_row([from_number], |row| row.get(0))?;
-        let conversation: i64 = tx
-            .prepare_cached(
-                "INSERT INTO conversations (line_id, contact_id, status, unread, latest_activity_at)
-                 VALUES ($1, $2, 'open', TRUE, $3)
-                 ON CONFLICT (line_id, contact_id) DO UPDATE SET line_id = excluded.line_id
-                 RETURNING id",
-            )?
-            .query_row(params![line.0, contact, activity.at], |row| row.get(0))?;
-        let id = ConversationId(conversation);
-        let state = load_state(tx, id)?.ok_or_else(|| corrupt("conversation vanished"))?;
-        let activity_id = insert_activity(tx, id, activity)?;
-        store_state(tx, id, state.receive_inbound(activity_id))?;
-        Ok((existing_summary(tx, id)?, activity_id))
-    })
-    .await
-}
-
-/// A state change as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordedChange {
-    pub change_id: Option<String>,
-    pub change: String,
-    pub at: i64,
-}
-
-/// The state changes applied to a conversation, oldest first.
-#[tracing::instrument(skip(db))]
-pub async fn history(db: &Db, id: ConversationId) -> Result<Vec<RecordedChange>, DbError> {
+/// The customer's and the line's numbers of one conversation, picked by `pick` (demo traffic).
+pub async fn random_contact(db: &Db, pick: u32) -> Result<Option<(String, String)>, DbError> {
     db.read(|connection| {
-        let changes = connection
+        let count: i64 =
+            connection.query_row("SELECT COUNT(*) FROM conversations", [], |row| row.get(0))?;
+        if count == 0 {
+            return Ok(None);
+        }
+        Ok(connection
             .prepare_cached(
-                "SELECT change_id, change, at FROM state_changes
-                  WHERE conversation_id = $1 ORDER BY seq",
+                "SELECT ct.number, l.number FROM conversations c
+                   JOIN contacts ct ON ct.id = c.contact_id JOIN lines l ON l.id = c.line_id
+                  ORDER BY c.id LIMIT 1 OFFSET $1",
             )?
-            .query_map([id.0], |row| {
-                Ok(RecordedChange {
-                    change_id: row.get(0)?,
-                    change: row.get(1)?,
-                    at: row.get(2)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        Ok(changes)
+            .query_row([i64::from(pick) % count], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()?)
     })
     .await
 }

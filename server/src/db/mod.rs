@@ -8,16 +8,21 @@
 //! across threads (sqlx) a page of the list took p99 25 ms under 64 connections, with a blocking
 //! task per query 19 ms, run in place 13 ms (`scripts/bench`).
 
+pub mod changes;
 pub mod conversations;
+pub mod events;
 pub mod lines;
+pub mod members;
+pub mod notifications;
 pub mod seed;
 
+use events::{EventLog, StoredEvent};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 use std::path::Path;
 use std::sync::Arc;
-use tokio::sync::Semaphore;
+use tokio::sync::{broadcast, Semaphore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -38,6 +43,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/0001_inbox.sql")),
         M::up(include_str!("../../migrations/0002_state_changes.sql")),
+        M::up(include_str!("../../migrations/0003_team.sql")),
     ])
 }
 
@@ -98,11 +104,18 @@ impl Pool {
 
 /// The database: many readers, one writer. SQLite takes one writer at a time anyway; queueing
 /// writers here instead of in SQLite's busy loop keeps their latency even.
+///
+/// It also hands out the live events that writes record: each is in the `events` table (for
+/// whoever reconnects) and, once committed, on a broadcast channel (for whoever listens now).
 #[derive(Clone, Debug)]
 pub struct Db {
     read: Pool,
     write: Pool,
+    live: broadcast::Sender<Arc<StoredEvent>>,
 }
+
+/// Events a slow listener may fall behind by before it must catch up from the table.
+const LIVE_BACKLOG: usize = 8192;
 
 impl Db {
     /// Opens (or creates) the database file and brings its schema up to date.
@@ -121,7 +134,8 @@ impl Db {
                 OpenFlags::SQLITE_OPEN_READ_ONLY,
                 readers.max(4) as u32,
             )?;
-            Ok(Db { read, write })
+            let (live, _) = broadcast::channel(LIVE_BACKLOG);
+            Ok(Db { read, write, live })
         })
         .await?
     }
@@ -134,19 +148,32 @@ impl Db {
         self.read.run(move |connection| work(connection)).await
     }
 
-    /// Runs `work` in a write transaction, committed if it returns `Ok`.
+    /// Runs `work` in a write transaction, committed if it returns `Ok`; the events it recorded
+    /// go out to live listeners once it is.
     async fn write<T, F>(&self, work: F) -> Result<T, DbError>
     where
-        F: FnOnce(&Transaction) -> Result<T, DbError>,
+        F: FnOnce(&Transaction, &mut EventLog) -> Result<T, DbError>,
     {
-        self.write
+        let (result, events) = self
+            .write
             .run(move |connection| {
                 let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let result = work(&tx)?;
+                let mut log = EventLog::default();
+                let result = work(&tx, &mut log)?;
                 tx.commit()?;
-                Ok(result)
+                Ok((result, log.into_events()))
             })
-            .await
+            .await?;
+        for event in events {
+            // No listener is no error.
+            let _ = self.live.send(Arc::new(event));
+        }
+        Ok(result)
+    }
+
+    /// Live events from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<StoredEvent>> {
+        self.live.subscribe()
     }
 }
 

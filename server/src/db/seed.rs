@@ -1,6 +1,6 @@
 //! Writing the demo dataset.
 
-use super::conversations::{insert_activity, store_state, NewActivity};
+use super::changes::{insert_activity, store_state, NewActivity};
 use super::{Db, DbError};
 use crate::demo::Dataset;
 use rusqlite::params;
@@ -9,7 +9,7 @@ use switchboard_domain::{ConversationId, ConversationState};
 
 /// Whether the database holds no line yet (a fresh database).
 pub async fn is_empty(db: &Db) -> Result<bool, DbError> {
-    db.write(|tx| {
+    db.write(|tx, _| {
         let lines: i64 = tx.query_row("SELECT COUNT(*) FROM lines", [], |row| row.get(0))?;
         Ok(lines == 0)
     })
@@ -20,7 +20,7 @@ pub async fn is_empty(db: &Db) -> Result<bool, DbError> {
 /// conversations, as if they had arrived one by one.
 #[tracing::instrument(skip_all, fields(conversations = data.conversations.len()))]
 pub async fn insert(db: &Db, data: &Dataset) -> Result<(), DbError> {
-    db.write(|tx| {
+    db.write(|tx, _| {
         let mut insert_line =
             tx.prepare("INSERT INTO lines (id, name, number) VALUES ($1, $2, $3)")?;
         for (index, line) in data.lines.iter().enumerate() {
@@ -67,6 +67,42 @@ pub async fn insert(db: &Db, data: &Dataset) -> Result<(), DbError> {
             };
             store_state(tx, ConversationId(index as i64 + 1), state)?;
         }
+        Ok(())
+    })
+    .await
+}
+
+/// Shares the open demo conversations out: a third get an owner among the teammates who see
+/// their line, and two recent ones are pinned.
+pub async fn share_out(db: &Db, team: &[crate::demo::TeamMember]) -> Result<(), DbError> {
+    db.write(|tx, _| {
+        let open: Vec<(i64, i64)> = tx
+            .prepare("SELECT id, line_id FROM conversations WHERE status = 'open' ORDER BY id")?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut assign = tx.prepare("UPDATE conversations SET assignee_id = $1 WHERE id = $2")?;
+        for (id, line) in &open {
+            if id % 3 != 0 {
+                continue;
+            }
+            let able: Vec<&crate::demo::TeamMember> = team
+                .iter()
+                .filter(|(_, lines)| {
+                    lines
+                        .as_ref()
+                        .is_none_or(|l| l.contains(&switchboard_domain::LineId(*line)))
+                })
+                .collect();
+            if let Some((member, _)) = able.get((*id as usize / 3) % able.len().max(1)) {
+                assign.execute(params![member.0, id])?;
+            }
+        }
+        tx.execute(
+            "UPDATE conversations SET pinned = TRUE WHERE id IN
+                (SELECT id FROM conversations WHERE status = 'open' AND id % 11 = 0
+                  ORDER BY latest_activity_at DESC LIMIT 2)",
+            [],
+        )?;
         Ok(())
     })
     .await

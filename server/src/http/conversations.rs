@@ -1,4 +1,6 @@
-use crate::db::conversations::{self as store, ChangeOutcome, Cursor, PageQuery};
+use crate::auth::CurrentMember;
+use crate::db::changes::{self, AssignRefused, ChangeOutcome};
+use crate::db::conversations::{self as store, Cursor, Denied, PageQuery};
 use crate::db::{self, now_ms};
 use crate::error::extract::{Json, Path, Query};
 use crate::error::AppError;
@@ -10,6 +12,7 @@ use switchboard_domain::api::{
     ChangeStateRequest, ConversationDetail, ConversationPage, ConversationSummary, ErrorResponse,
     ReplyRequest, ReplyResponse, ReplyText, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
+use switchboard_domain::team::{AssignRequest, NoteRequest, PinRequest};
 use switchboard_domain::{ConversationId, LineId, View};
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -20,6 +23,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_conversation))
         .routes(routes!(change_state))
         .routes(routes!(reply))
+        .routes(routes!(note))
+        .routes(routes!(assign))
+        .routes(routes!(pin))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -35,11 +41,13 @@ struct ListParams {
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// `me`: only the conversations assigned to the signed-in teammate.
+    assignee: Option<String>,
 }
 
 impl ListParams {
     /// Parses the parameters into a query, or says what is wrong with them.
-    fn into_query(self) -> Result<PageQuery, AppError> {
+    fn into_query(self, viewer: switchboard_domain::MemberId) -> Result<PageQuery, AppError> {
         let limit = match self.limit {
             None => DEFAULT_PAGE_SIZE,
             Some(limit) if (1..=i64::from(MAX_PAGE_SIZE)).contains(&limit) => limit as u32,
@@ -59,12 +67,31 @@ impl ListParams {
                 })
             })
             .transpose()?;
+        let assignee = match self.assignee.as_deref() {
+            None => None,
+            Some("me") => Some(viewer),
+            Some(other) => {
+                return Err(AppError::InvalidParameter(format!(
+                    "assignee must be \"me\", not {other:?}"
+                )))
+            }
+        };
         Ok(PageQuery {
             view: self.view.unwrap_or_default(),
             line: self.line,
+            assignee,
             limit,
             after,
         })
+    }
+}
+
+fn refused(id: ConversationId, denied: Denied) -> AppError {
+    match denied {
+        Denied::NotFound => AppError::NotFound(format!("there is no conversation {id}")),
+        Denied::Forbidden => {
+            AppError::Forbidden(format!("conversation {id} is on a line you do not have"))
+        }
     }
 }
 
@@ -73,23 +100,27 @@ impl ListParams {
     responses(
         (status = 200, description = "A page of conversations", body = ConversationPage),
         (status = 400, description = "A parameter is wrong", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 403, description = "A line you do not have", body = ErrorResponse),
         (status = 404, description = "No such line", body = ErrorResponse),
     ))]
 async fn list_conversations(
     State(state): State<AppState>,
+    CurrentMember(viewer): CurrentMember,
     Query(params): Query<ListParams>,
 ) -> Result<axum::Json<ConversationPage>, AppError> {
-    let query = params.into_query()?;
+    let query = params.into_query(viewer.id)?;
     if let Some(line) = query.line {
         if !db::lines::exists(&state.db, line).await? {
             return Err(AppError::NotFound(format!("there is no line {line}")));
         }
+        if !viewer.can_see(line) {
+            return Err(AppError::Forbidden(format!(
+                "line {line} is not one of yours"
+            )));
+        }
     }
-    Ok(axum::Json(store::page(&state.db, query).await?))
-}
-
-fn no_conversation(id: ConversationId) -> AppError {
-    AppError::NotFound(format!("there is no conversation {id}"))
+    Ok(axum::Json(store::page(&state.db, query, &viewer).await?))
 }
 
 /// One conversation with its whole thread, oldest activity first.
@@ -98,14 +129,17 @@ fn no_conversation(id: ConversationId) -> AppError {
     responses(
         (status = 200, description = "The conversation and its activities", body = ConversationDetail),
         (status = 400, description = "The id is not a number", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 403, description = "On a line you do not have", body = ErrorResponse),
         (status = 404, description = "No such conversation", body = ErrorResponse),
     ))]
 async fn get_conversation(
     State(state): State<AppState>,
+    CurrentMember(viewer): CurrentMember,
     Path(id): Path<ConversationId>,
 ) -> Result<axum::Json<ConversationDetail>, AppError> {
-    let detail = store::detail(&state.db, id).await?;
-    detail.map(axum::Json).ok_or_else(|| no_conversation(id))
+    let detail = store::detail(&state.db, id, &viewer).await?;
+    Ok(axum::Json(detail.map_err(|denied| refused(id, denied))?))
 }
 
 /// Marks a conversation done, unread, open or read.
@@ -119,17 +153,21 @@ async fn get_conversation(
     responses(
         (status = 200, description = "The conversation after the change", body = ConversationSummary),
         (status = 400, description = "The body is wrong", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 403, description = "On a line you do not have", body = ErrorResponse),
         (status = 404, description = "No such conversation", body = ErrorResponse),
         (status = 409, description = "Refused: unseen inbound activity", body = ErrorResponse),
         (status = 413, description = "The body is too large", body = ErrorResponse),
     ))]
 async fn change_state(
     State(state): State<AppState>,
+    CurrentMember(viewer): CurrentMember,
     Path(id): Path<ConversationId>,
     Json(request): Json<ChangeStateRequest>,
 ) -> Result<axum::Json<ConversationSummary>, AppError> {
-    let outcome = store::change_state(
+    let outcome = changes::change_state(
         &state.db,
+        &viewer,
         id,
         request.change,
         request.seen_activity_id,
@@ -137,7 +175,7 @@ async fn change_state(
         now_ms(),
     )
     .await?
-    .ok_or_else(|| no_conversation(id))?;
+    .map_err(|denied| refused(id, denied))?;
     match outcome {
         ChangeOutcome::Changed(conversation) => Ok(axum::Json(conversation)),
         ChangeOutcome::Refused(conversation) => Err(AppError::UnseenActivity {
@@ -160,17 +198,95 @@ async fn change_state(
     responses(
         (status = 201, description = "The reply and the conversation after it", body = ReplyResponse),
         (status = 400, description = "The body is wrong, or the text blank or too long", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 403, description = "On a line you do not have", body = ErrorResponse),
         (status = 404, description = "No such conversation", body = ErrorResponse),
         (status = 413, description = "The body is too large", body = ErrorResponse),
     ))]
 async fn reply(
     State(state): State<AppState>,
+    CurrentMember(viewer): CurrentMember,
     Path(id): Path<ConversationId>,
     Json(request): Json<ReplyRequest>,
 ) -> Result<(StatusCode, axum::Json<ReplyResponse>), AppError> {
     let text = ReplyText::parse(&request.text).map_err(AppError::InvalidBody)?;
-    let response = store::reply(&state.db, id, &text, request.seen_activity_id, now_ms())
+    let seen = request.seen_activity_id;
+    let response = changes::reply(&state.db, &viewer, id, &text, seen, now_ms())
         .await?
-        .ok_or_else(|| no_conversation(id))?;
+        .map_err(|denied| refused(id, denied))?;
     Ok((StatusCode::CREATED, axum::Json(response)))
+}
+
+/// Writes an internal note in a conversation, for the team only; `mentions` are notified.
+#[utoipa::path(post, path = "/conversations/{id}/notes", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    request_body = NoteRequest,
+    responses(
+        (status = 201, description = "The note and the conversation", body = ReplyResponse),
+        (status = 400, description = "The body is wrong, or the text blank or too long", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 403, description = "On a line you do not have", body = ErrorResponse),
+        (status = 404, description = "No such conversation", body = ErrorResponse),
+    ))]
+async fn note(
+    State(state): State<AppState>,
+    CurrentMember(viewer): CurrentMember,
+    Path(id): Path<ConversationId>,
+    Json(request): Json<NoteRequest>,
+) -> Result<(StatusCode, axum::Json<ReplyResponse>), AppError> {
+    let text = ReplyText::parse(&request.text).map_err(AppError::InvalidBody)?;
+    let response = changes::note(&state.db, &viewer, id, &text, &request.mentions, now_ms())
+        .await?
+        .map_err(|denied| refused(id, denied))?;
+    Ok((StatusCode::CREATED, axum::Json(response)))
+}
+
+/// Assigns a conversation to a teammate, or to nobody. Handing it to someone else makes it
+/// unread for the team.
+#[utoipa::path(post, path = "/conversations/{id}/assignee", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    request_body = AssignRequest,
+    responses(
+        (status = 200, description = "The conversation, assigned", body = ConversationSummary),
+        (status = 400, description = "No such teammate, or one without this line", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 403, description = "On a line you do not have", body = ErrorResponse),
+        (status = 404, description = "No such conversation", body = ErrorResponse),
+    ))]
+async fn assign(
+    State(state): State<AppState>,
+    CurrentMember(viewer): CurrentMember,
+    Path(id): Path<ConversationId>,
+    Json(request): Json<AssignRequest>,
+) -> Result<axum::Json<ConversationSummary>, AppError> {
+    let assigned = changes::assign(&state.db, &viewer, id, request.assignee_id, now_ms()).await?;
+    match assigned {
+        Ok(conversation) => Ok(axum::Json(conversation)),
+        Err(AssignRefused::Denied(denied)) => Err(refused(id, denied)),
+        Err(AssignRefused::UnknownAssignee) => Err(AppError::InvalidBody(
+            "assignee_id names no teammate who can see this line".to_owned(),
+        )),
+    }
+}
+
+/// Pins or unpins a conversation for the whole team: pinned ones stay on top of their view.
+#[utoipa::path(post, path = "/conversations/{id}/pin", tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    request_body = PinRequest,
+    responses(
+        (status = 200, description = "The conversation", body = ConversationSummary),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 403, description = "On a line you do not have", body = ErrorResponse),
+        (status = 404, description = "No such conversation", body = ErrorResponse),
+    ))]
+async fn pin(
+    State(state): State<AppState>,
+    CurrentMember(viewer): CurrentMember,
+    Path(id): Path<ConversationId>,
+    Json(request): Json<PinRequest>,
+) -> Result<axum::Json<ConversationSummary>, AppError> {
+    let pinned = changes::pin(&state.db, &viewer, id, request.pinned, now_ms())
+        .await?
+        .map_err(|denied| refused(id, denied))?;
+    Ok(axum::Json(pinned))
 }

@@ -1,3 +1,4 @@
+use crate::auth::CurrentMember;
 use crate::error::AppError;
 use crate::{db, AppState};
 use axum::extract::State;
@@ -9,13 +10,17 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_lines))
 }
 
-/// The phone lines, each with its number of unread conversations.
+/// The phone lines the signed-in teammate sees, each with its number of unread conversations.
 #[utoipa::path(get, path = "/lines", tag = "lines",
     responses(
-        (status = 200, description = "Every line", body = LineList),
+        (status = 200, description = "The teammate's lines", body = LineList),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
         (status = 500, description = "Server error", body = ErrorResponse),
     ))]
-async fn list_lines(State(state): State<AppState>) -> Result<Json<LineList>, AppError> {
-    let lines = db::lines::list_with_unread_counts(&state.db).await?;
+async fn list_lines(
+    State(state): State<AppState>,
+    CurrentMember(viewer): CurrentMember,
+) -> Result<Json<LineList>, AppError> {
+    let lines = db::lines::list_with_unread_counts(&state.db, &viewer).await?;
     Ok(Json(LineList { lines }))
 }

@@ -2,10 +2,14 @@
 //! handlers themselves, and the built web app for every other path.
 
 mod conversations;
+mod events;
 mod health;
 mod lines;
+mod notifications;
 mod service_worker;
+mod session;
 mod web_app;
+mod webhooks;
 
 use crate::error::AppError;
 use crate::AppState;
@@ -34,23 +38,32 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
     ),
     tags(
         (name = "health", description = "Liveness"),
+        (name = "session", description = "Signing in and out; the team"),
         (name = "lines", description = "Phone lines and their unread counts"),
-        (name = "conversations", description = "Conversations, their states and replies"),
+        (name = "conversations", description = "Conversations: states, replies, notes, assignment, pins"),
+        (name = "notifications", description = "Mentions of the signed-in teammate"),
+        (name = "live", description = "Live updates (server-sent events)"),
+        (name = "webhooks", description = "Quo's events"),
     )
 )]
 struct ApiDoc;
 
 /// The API routes with their OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (v1, v1_doc) = OpenApiRouter::new()
+        .merge(session::router())
+        .merge(lines::router())
+        .merge(conversations::router())
+        .merge(notifications::router())
+        .merge(events::router())
+        .split_for_parts();
+    // Pages of other sites must not make the browser change anything here.
+    let v1 = v1.route_layer(axum::middleware::from_fn(crate::auth::same_origin_only));
+    let (rest, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
-        .nest(
-            "/api/v1",
-            OpenApiRouter::new()
-                .merge(lines::router())
-                .merge(conversations::router()),
-        )
-        .split_for_parts()
+        .merge(webhooks::router())
+        .split_for_parts();
+    (rest.nest("/api/v1", v1), doc.nest("/api/v1", v1_doc))
 }
 
 /// The whole application.

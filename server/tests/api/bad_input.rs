@@ -87,7 +87,8 @@ async fn wrong_list_parameters_are_refused_with_400() {
         "view=",
         "line=main",
         "cursor=garbage",
-        "cursor=1.2.3",
+        "cursor=1.2.3.4",
+        "cursor=2.1.1",
         "veiw=done",
     ] {
         let response = app.get(&format!("/api/v1/conversations?{query}")).await;

@@ -1,22 +1,28 @@
 use crate::helpers::{assert_error, spawn_app};
 use reqwest::StatusCode;
 use std::collections::HashSet;
-use switchboard_domain::api::ErrorCode;
+use switchboard_domain::api::{ConversationSummary, ErrorCode};
 use switchboard_domain::{ConversationId, Status};
 
+/// The list's order: pinned first, then newest activity first.
+fn sort_key(c: &ConversationSummary) -> (bool, i64, i64) {
+    (c.pinned, c.latest_activity.at, c.id.0)
+}
+
 #[tokio::test]
-async fn the_open_view_is_the_default_and_lists_newest_activity_first() {
+async fn the_open_view_is_the_default_and_lists_pinned_then_newest_activity_first() {
     let app = spawn_app().await;
     let page = app.page("").await;
     assert_eq!(page.conversations.len(), 50);
     assert!(page.next_cursor.is_some());
     assert!(page.conversations.iter().all(|c| c.status == Status::Open));
-    let times: Vec<i64> = page
-        .conversations
-        .iter()
-        .map(|c| c.latest_activity.at)
-        .collect();
-    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
+    let keys: Vec<_> = page.conversations.iter().map(sort_key).collect();
+    assert!(keys.windows(2).all(|w| w[0] > w[1]), "{keys:?}");
+    assert!(
+        page.conversations[0].pinned,
+        "the demo pins some conversations"
+    );
+    assert!(!page.conversations[10].pinned);
 }
 
 #[tokio::test]
@@ -32,10 +38,7 @@ async fn following_the_cursors_lists_each_conversation_of_a_view_once_in_order()
     );
     assert_eq!(open.len() + done.len(), 300);
     for view in [&open, &done] {
-        let keys: Vec<(i64, i64)> = view
-            .iter()
-            .map(|c| (c.latest_activity.at, c.id.0))
-            .collect();
+        let keys: Vec<_> = view.iter().map(sort_key).collect();
         assert!(keys.windows(2).all(|w| w[0] > w[1]), "strictly ordered");
     }
     assert!(done.iter().all(|c| c.status == Status::Done && !c.unread));

@@ -13,6 +13,8 @@ use switchboard_domain::Status;
 struct Server {
     child: Child,
     address: String,
+    /// What it printed before its address: the demo teammates' sign-in details.
+    printed: Vec<String>,
 }
 
 /// Starts `switchboard` and waits for the line that gives its address.
@@ -27,13 +29,64 @@ fn start(database: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
         .spawn()
         .expect("start switchboard");
     let stdout = child.stdout.take().unwrap();
-    let line = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find(|line| line.contains("listening on"))
-        .expect("the server prints its address");
-    let address = line.rsplit(' ').next().unwrap().to_owned();
-    Server { child, address }
+    let mut printed = Vec::new();
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        if line.contains("listening on") {
+            let address = line.rsplit(' ').next().unwrap().to_owned();
+            return Server {
+                child,
+                address,
+                printed,
+            };
+        }
+        printed.push(line);
+    }
+    panic!("the server did not print its address: {printed:?}");
+}
+
+/// The (email, password) pairs of the printed demo teammates.
+fn teammates(server: &Server) -> Vec<(String, String)> {
+    server
+        .printed
+        .iter()
+        .filter(|line| line.starts_with("Demo teammate:"))
+        .map(|line| {
+            let email = line.split('<').nth(1).unwrap().split('>').next().unwrap();
+            let password = line
+                .split(" password ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap();
+            (email.to_owned(), password.to_owned())
+        })
+        .collect()
+}
+
+/// A client signed in as the first printed demo teammate.
+async fn signed_in(server: &Server) -> Client {
+    let (email, password) = teammates(server)
+        .into_iter()
+        .next()
+        .expect("a demo teammate");
+    sign_in(server, &email, &password).await
+}
+
+async fn sign_in(server: &Server, email: &str, password: &str) -> Client {
+    let client = Client::builder().cookie_store(true).build().unwrap();
+    let response = client
+        .post(format!("{}/api/v1/session", server.address))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        reqwest::StatusCode::OK,
+        "sign in as {email}"
+    );
+    client
 }
 
 impl Drop for Server {
@@ -61,7 +114,6 @@ async fn count(client: &Client, address: &str, view: &str) -> usize {
 async fn an_acknowledged_change_survives_kill_9_and_demo_leaves_a_filled_database_alone() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("switchboard.db");
-    let client = Client::new();
 
     let mut server = start(
         &database,
@@ -74,6 +126,7 @@ async fn an_acknowledged_change_survives_kill_9_and_demo_leaves_a_filled_databas
         ],
         &[],
     );
+    let client = signed_in(&server).await;
     let total = count(&client, &server.address, "open").await
         + count(&client, &server.address, "done").await;
     assert_eq!(total, 40);
@@ -97,6 +150,7 @@ async fn an_acknowledged_change_survives_kill_9_and_demo_leaves_a_filled_databas
         &["--demo", "--demo-conversations", "500"],
         &[("SWITCHBOARD_ADDR", "127.0.0.1:0")],
     );
+    // The session lived in the database too: the old cookie still works on the new process.
     let url = format!("{}/api/v1/conversations/{}", server.address, target.id);
     let detail: serde_json::Value = ok_json(client.get(url).send().await.unwrap()).await;
     assert_eq!(
@@ -121,7 +175,7 @@ async fn the_environment_configures_the_server_like_the_flags() {
             ("SWITCHBOARD_DEMO_CONVERSATIONS", "12"),
         ],
     );
-    let client = Client::new();
+    let client = signed_in(&server).await;
     let total = count(&client, &server.address, "open").await
         + count(&client, &server.address, "done").await;
     assert_eq!(total, 12);
@@ -150,4 +204,124 @@ fn bad_flags_are_refused_with_a_message() {
         .output()
         .unwrap();
     assert!(!output.status.success());
+}
+
+#[tokio::test]
+async fn demo_prints_each_teammates_email_and_password_and_they_can_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(
+        &dir.path().join("demo.db"),
+        &["--addr", "127.0.0.1:0", "--demo"],
+        &[],
+    );
+    let team = teammates(&server);
+    assert_eq!(team.len(), 4, "{:?}", server.printed);
+    for (email, password) in &team {
+        let client = sign_in(&server, email, password).await;
+        let me: serde_json::Value = ok_json(
+            client
+                .get(format!("{}/api/v1/me", server.address))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(me["email"], email.as_str());
+    }
+}
+
+#[tokio::test]
+async fn user_add_creates_a_teammate_who_can_sign_in_and_sees_only_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("team.db");
+    drop(start(
+        &database,
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--demo",
+            "--demo-conversations",
+            "30",
+        ],
+        &[],
+    ));
+
+    let mut add = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "casey@example.com",
+            "--name",
+            "Casey Moore",
+            "--line",
+            "3",
+        ])
+        .arg("--database")
+        .arg(&database)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    let output = add.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Added Casey Moore"));
+
+    let again = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "casey@example.com",
+            "--name",
+            "Casey",
+            "--password",
+            "whatever123",
+        ])
+        .arg("--database")
+        .arg(&database)
+        .output()
+        .unwrap();
+    assert!(!again.status.success(), "an email is taken once");
+    let short = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--password",
+            "short",
+        ])
+        .arg("--database")
+        .arg(&database)
+        .output()
+        .unwrap();
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("8 characters"));
+
+    let server = start(&database, &["--addr", "127.0.0.1:0"], &[]);
+    let client = sign_in(&server, "casey@example.com", "a long enough password").await;
+    let lines: LineList = ok_json(
+        client
+            .get(format!("{}/api/v1/lines", server.address))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let names: Vec<&str> = lines.lines.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["Sales"]);
 }

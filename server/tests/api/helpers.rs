@@ -1,16 +1,30 @@
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 use switchboard_domain::api::{
     ActivityContent, ConversationDetail, ConversationPage, ConversationSummary, Direction,
     ErrorCode, ErrorResponse, LineList,
 };
 use switchboard_domain::{ActivityId, ConversationId, LineId};
-use switchboard_server::db::conversations::{record_inbound, NewActivity};
+use switchboard_server::auth::AuthSettings;
+use switchboard_server::db::changes::{record_incoming, Incoming, NewActivity};
 use switchboard_server::db::{now_ms, Db};
+use switchboard_server::webhook::WebhookSecret;
 use switchboard_server::{demo, http, AppState};
 use tempfile::TempDir;
 
-/// A server on a free port with its own database file, filled with the demo data.
+/// The demo's owner, who sees every line.
+pub const OWNER: (&str, &str) = ("sam@switchboard.example", "sam-switchboard");
+/// A demo member who sees Support (line 2) only.
+pub const SUPPORT_MEMBER: (&str, &str) = ("jordan@switchboard.example", "jordan-switchboard");
+
+/// The signing secret the test server takes webhooks with.
+pub const WEBHOOK_SECRET: &str = "c3dpdGNoYm9hcmQgdGVzdCBzaWduaW5nIHNlY3JldA==";
+
+/// A server on a free port with its own database file, filled with the demo data and team, and
+/// a client signed in as the demo's owner.
 pub struct TestApp {
     pub address: String,
     pub db: Db,
@@ -23,6 +37,20 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(demo_conversations: u32) -> TestApp {
+    spawn_app_configured(
+        demo_conversations,
+        Duration::from_secs(3600),
+        Duration::from_secs(86_400),
+    )
+    .await
+}
+
+/// With its own session timeouts.
+pub async fn spawn_app_configured(
+    demo_conversations: u32,
+    idle_timeout: Duration,
+    lifetime: Duration,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = Db::open(&dir.path().join("test.db"))
         .await
@@ -30,21 +58,59 @@ pub async fn spawn_app_with(demo_conversations: u32) -> TestApp {
     demo::seed_if_empty(&db, demo_conversations, now_ms())
         .await
         .expect("demo data");
+    demo::ensure_team(&db).await.expect("demo team");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("port");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let app = http::app(AppState { db: db.clone() }, &dir.path().join("no-web-app"));
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("server") });
-    TestApp {
+    let secret = WebhookSecret::parse(WEBHOOK_SECRET).unwrap();
+    let state = AppState {
+        db: db.clone(),
+        auth: Arc::new(AuthSettings {
+            idle_timeout,
+            lifetime,
+            secure_cookies: false,
+        }),
+        webhook_secret: Some(Arc::new(secret.clone())),
+    };
+    let app = http::app(state, &dir.path().join("no-web-app"));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("server")
+    });
+    let app = TestApp {
         address,
         db,
         client: Client::new(),
         _dir: dir,
-    }
+    };
+    let client = app.signed_in(OWNER).await;
+    TestApp { client, ..app }
 }
 
 impl TestApp {
+    /// A new client (its own cookies), signed in as `(email, password)`.
+    pub async fn signed_in(&self, (email, password): (&str, &str)) -> Client {
+        let client = Client::builder().cookie_store(true).build().unwrap();
+        let response = client
+            .post(self.url("/api/v1/session"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(response.status(), StatusCode::OK, "sign in as {email}");
+        client
+    }
+
+    /// A client with no session.
+    pub fn anonymous(&self) -> Client {
+        Client::builder().cookie_store(true).build().unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -134,27 +200,38 @@ impl TestApp {
     }
 
     /// A customer's text arriving on the conversation's line, as the webhook will record it.
+    /// A customer's text arriving on the conversation's line, as a webhook records it.
     pub async fn customer_texts(
         &self,
         conversation: &ConversationSummary,
         text: &str,
     ) -> ActivityId {
-        let message = NewActivity {
-            direction: Direction::Inbound,
-            content: ActivityContent::Message {
-                text: text.to_owned(),
+        let incoming = Incoming {
+            line: conversation.line_id,
+            customer: conversation.contact.number.clone(),
+            activity: NewActivity {
+                direction: Direction::Inbound,
+                content: ActivityContent::Message {
+                    text: text.to_owned(),
+                },
+                at: now_ms(),
             },
-            at: now_ms(),
+            delivery_id: None,
         };
-        let (_, id) = record_inbound(
-            &self.db,
-            conversation.line_id,
-            &conversation.contact.number,
-            &message,
-        )
-        .await
-        .expect("inbound message");
+        let (_, id) = record_incoming(&self.db, &incoming)
+            .await
+            .expect("inbound message")
+            .expect("stored");
         id
+    }
+
+    /// The newest conversation of the view that is not pinned.
+    pub async fn newest_unpinned(&self, view: &str) -> ConversationSummary {
+        let page = self.page(&format!("view={view}&limit=50")).await;
+        page.conversations
+            .into_iter()
+            .find(|c| !c.pinned)
+            .expect("an unpinned conversation")
     }
 
     /// A conversation of the view, the first on its first page.

@@ -1,10 +1,16 @@
 //! The API over real HTTP, against a fresh SQLite file per test. One binary for all modules.
 
+mod access;
+mod auth;
 mod bad_input;
 mod conversations;
 mod durability;
 mod helpers;
 mod lines;
+mod live;
 mod openapi;
+mod race;
 mod replies;
 mod state_changes;
+mod team;
+mod webhooks;

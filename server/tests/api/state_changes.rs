@@ -120,7 +120,11 @@ async fn a_message_to_a_done_conversation_reopens_it_as_unread() {
     app.customer_texts(&target, "Hello again").await;
     let stored = app.conversation(target.id).await.conversation;
     assert_eq!((stored.status, stored.unread), (Status::Open, true));
-    assert_eq!(app.first_of("unread").await.id, target.id, "newest first");
+    assert_eq!(
+        app.newest_unpinned("unread").await.id,
+        target.id,
+        "newest first"
+    );
 }
 
 #[tokio::test]
@@ -180,7 +184,7 @@ async fn a_change_sent_twice_with_the_same_id_is_applied_once() {
     // The first change again (a retry after a lost answer): not applied a second time.
     let replayed: ConversationSummary = ok_json(app.post_json(&path, &unread).await).await;
     assert!(!replayed.unread, "the replay did not undo the later change");
-    let history = switchboard_server::db::conversations::history(&app.db, target.id)
+    let history = switchboard_server::db::changes::history(&app.db, target.id)
         .await
         .unwrap();
     let recorded: Vec<(Option<&str>, &str)> = history
@@ -205,7 +209,7 @@ async fn a_refused_change_is_not_recorded() {
         .change(target.id, "done", Some(target.latest_activity.id))
         .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
-    let history = switchboard_server::db::conversations::history(&app.db, target.id)
+    let history = switchboard_server::db::changes::history(&app.db, target.id)
         .await
         .unwrap();
     assert!(history.is_empty());

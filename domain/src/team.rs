@@ -1,0 +1,154 @@
+//! The team: teammates and their roles, signing in, assignment, notes with @mentions, pins,
+//! notifications, and the live events the server pushes.
+
+use crate::api::{Activity, ConversationSummary};
+use crate::ids::{ActivityId, ConversationId, LineId, MemberId, NotificationId};
+use serde::{Deserialize, Serialize};
+
+/// What a teammate may do: owners and admins see every line and give members access to lines;
+/// members see the lines they were given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Owner,
+    Admin,
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Member => "member",
+        }
+    }
+
+    /// Whether this role sees every line (and manages access to them).
+    pub fn sees_every_line(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "owner" => Ok(Role::Owner),
+            "admin" => Ok(Role::Admin),
+            "member" => Ok(Role::Member),
+            other => Err(format!(
+                "unknown role {other:?}: expected owner, admin or member"
+            )),
+        }
+    }
+}
+
+/// A teammate as others see them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberRef {
+    pub id: MemberId,
+    pub name: String,
+}
+
+/// The signed-in teammate: `GET /api/v1/me`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: MemberId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// The lines this teammate can see.
+    pub line_ids: Vec<LineId>,
+}
+
+/// `GET /api/v1/members`: the teammates, to assign and @mention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberList {
+    pub members: Vec<MemberRef>,
+}
+
+/// `POST /api/v1/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/conversations/{id}/assignee`: to a teammate, or to nobody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    pub assignee_id: Option<MemberId>,
+}
+
+/// `POST /api/v1/conversations/{id}/pin`: pinned conversations stay on top of their view, for
+/// the whole team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PinRequest {
+    pub pinned: bool,
+}
+
+/// `POST /api/v1/conversations/{id}/notes`: an internal note, never sent to the customer; the
+/// teammates in `mentions` are notified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NoteRequest {
+    pub text: String,
+    #[serde(default)]
+    pub mentions: Vec<MemberId>,
+}
+
+/// A teammate was mentioned in a note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: NotificationId,
+    pub conversation_id: ConversationId,
+    pub line_id: LineId,
+    pub activity_id: ActivityId,
+    pub author: MemberRef,
+    /// The note, cut to a line.
+    pub excerpt: String,
+    pub read: bool,
+    /// Milliseconds since the Unix epoch.
+    pub at: i64,
+}
+
+/// `GET /api/v1/notifications`: newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationList {
+    pub notifications: Vec<Notification>,
+    pub unread_count: u32,
+}
+
+/// What the server pushes on `GET /api/v1/events` (server-sent events, `data:` as JSON), each
+/// with an id to resume from (`Last-Event-ID`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// A conversation changed: state, newest activity, assignee or pin.
+    Conversation {
+        conversation: ConversationSummary,
+        line_unread_count: u32,
+    },
+    /// A new activity in a conversation's thread (a message, a call, a note).
+    Activity { activity: Activity },
+    /// A notification for the teammate who receives the stream.
+    Notification {
+        notification: Notification,
+        unread_count: u32,
+    },
+}

@@ -1,0 +1,227 @@
+//! Who is asking: sessions from a cookie, passwords hashed with argon2id, sign-in throttling,
+//! and the check that state-changing requests come from the app's own pages.
+
+use crate::db::members::SessionMember;
+use crate::db::{self, now_ms};
+use crate::error::AppError;
+use crate::AppState;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use base64::Engine;
+use rand::rngs::OsRng;
+use rand::TryRngCore;
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+pub const SESSION_COOKIE: &str = "switchboard_session";
+
+/// Failed sign-ins are counted over this window...
+pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// ...answers slow down from this many on...
+pub const SLOW_AFTER_FAILURES: u32 = 3;
+/// ...and are refused from this many on, until the window has passed.
+pub const REFUSE_AFTER_FAILURES: u32 = 10;
+
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// A session unused this long ends.
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, used or not.
+    pub lifetime: Duration,
+    /// Mark the cookie `Secure` (the server is behind TLS); also done when the request says it
+    /// came over HTTPS (`X-Forwarded-Proto`).
+    pub secure_cookies: bool,
+}
+
+/// An argon2id hash of `password`, in PHC form. Slow on purpose: call it off the async threads.
+pub fn hash_password(password: &str) -> String {
+    let mut bytes = [0u8; 16];
+    OsRng
+        .try_fill_bytes(&mut bytes)
+        .expect("the system's random source works");
+    let salt = SaltString::encode_b64(&bytes).expect("16 bytes make a salt");
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashes any password")
+        .to_string()
+}
+
+/// Whether `password` matches `hash`.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A fresh session token: 256 random bits.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng
+        .try_fill_bytes(&mut bytes)
+        .expect("the system's random source works");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database keeps of a token.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The session cookie for `token`.
+pub fn session_cookie(token: String, settings: &AuthSettings, https: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(settings.secure_cookies || https)
+        .path("/")
+        .max_age(time::Duration::seconds(
+            i64::try_from(settings.lifetime.as_secs()).unwrap_or(i64::MAX),
+        ))
+        .build()
+}
+
+/// The cookie that ends the session in the browser.
+pub fn cleared_cookie() -> Cookie<'static> {
+    let mut cookie = Cookie::build((SESSION_COOKIE, "")).path("/").build();
+    cookie.make_removal();
+    cookie
+}
+
+/// Whether the request came over HTTPS (through a proxy that says so).
+pub fn came_over_https(parts: &axum::http::HeaderMap) -> bool {
+    parts
+        .get("x-forwarded-proto")
+        .is_some_and(|proto| proto.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+/// The signed-in teammate, from the session cookie: 401 without a valid one.
+pub struct CurrentMember(pub SessionMember);
+
+impl FromRequestParts<AppState> for CurrentMember {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar
+            .get(SESSION_COOKIE)
+            .map(|cookie| cookie.value().to_owned())
+            .ok_or_else(|| AppError::Unauthorized("sign in first".to_owned()))?;
+        let hash = token_hash(&token);
+        let ended = || AppError::Unauthorized("your session has ended: sign in again".to_owned());
+        let member = db::members::session(&state.db, &hash)
+            .await?
+            .ok_or_else(ended)?;
+        let now = now_ms();
+        let settings = &state.auth;
+        let idle = now - member.last_seen_at > settings.idle_timeout.as_millis() as i64;
+        let too_old = now - member.created_at > settings.lifetime.as_millis() as i64;
+        if idle || too_old {
+            db::members::delete_session(&state.db, &hash).await?;
+            return Err(ended());
+        }
+        // Note the use now and then, not on every request: enough for the idle expiry.
+        let touch_every = (settings.idle_timeout / 4).min(Duration::from_secs(60));
+        if now - member.last_seen_at > touch_every.as_millis() as i64 {
+            db::members::touch_session(&state.db, &hash, now).await?;
+        }
+        Ok(CurrentMember(member))
+    }
+}
+
+/// The address a request came from, for sign-in throttling ("unknown" when not served over a
+/// socket, as in some tests).
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
+        Ok(ClientAddress(address))
+    }
+}
+
+/// Refuses state-changing requests that another site's page made the browser send: the browser
+/// says so in `Sec-Fetch-Site`, and `Origin` must be this server's own. (SameSite=Lax cookies
+/// already keep most of them out; this closes the rest.) Programs that send neither header, such
+/// as scripts with their own session, are let through.
+pub async fn same_origin_only(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let cross_site = fetch_site.is_some_and(|site| site != "same-origin" && site != "none");
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let foreign_origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|origin| {
+            let own = host.map(|host| [format!("http://{host}"), format!("https://{host}")]);
+            !own.is_some_and(|own| own.iter().any(|o| o == origin))
+        });
+    if cross_site || foreign_origin {
+        return AppError::Forbidden(
+            "requests from other sites are refused: use Switchboard's own pages".to_owned(),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_against_its_own_hash_only() {
+        let hash = hash_password("correct horse battery staple");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery staple", &hash));
+        assert!(!verify_password("Correct horse battery staple", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_stored_only_as_hashes() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert!(a.len() >= 43, "256 bits in base64");
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn the_session_cookie_is_http_only_and_same_site_lax() {
+        let settings = AuthSettings {
+            idle_timeout: Duration::from_secs(3600),
+            lifetime: Duration::from_secs(86_400),
+            secure_cookies: false,
+        };
+        let cookie = session_cookie("t".into(), &settings, false).to_string();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        assert!(!cookie.contains("Secure"));
+        assert!(session_cookie("t".into(), &settings, true)
+            .to_string()
+            .contains("Secure"));
+    }
+}

@@ -1,0 +1,138 @@
+//! `GET /api/v1/events`: live updates as server-sent events.
+
+use crate::auth::CurrentMember;
+use crate::db::events::{self, StoredEvent};
+use crate::db::members::SessionMember;
+use crate::db::Db;
+use crate::error::extract::Query;
+use crate::error::AppError;
+use crate::AppState;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{Stream, StreamExt};
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::sync::Arc;
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// Events read from the table at a time when a client catches up.
+const CATCH_UP_BATCH: u32 = 500;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(stream))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct StreamParams {
+    /// Resume after this event (as the `Last-Event-ID` header does, for clients that cannot
+    /// set it).
+    last_event_id: Option<i64>,
+}
+
+/// Live updates: every change to the conversations of the signed-in teammate's lines (state,
+/// new activity, assignment, pin, note) and their own notifications, as server-sent events
+/// whose `data` is a `LiveEvent` and whose `id` resumes the stream (`Last-Event-ID`).
+#[utoipa::path(get, path = "/events", tag = "live", params(StreamParams),
+    responses(
+        (status = 200, description = "A text/event-stream of LiveEvent", content_type = "text/event-stream", body = switchboard_domain::team::LiveEvent),
+        (status = 401, description = "Not signed in", body = switchboard_domain::api::ErrorResponse),
+    ))]
+async fn stream(
+    State(state): State<AppState>,
+    CurrentMember(viewer): CurrentMember,
+    headers: HeaderMap,
+    Query(params): Query<StreamParams>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let resume_after = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .or(params.last_event_id);
+    // Listen before reading the table, so that nothing falls between the two.
+    let live = state.db.subscribe();
+    let start = match resume_after {
+        Some(seq) => seq,
+        None => events::last_seq(&state.db).await?,
+    };
+    let (sender, receiver) = mpsc::channel(256);
+    tokio::spawn(forward(state.db.clone(), viewer, live, start, sender));
+    let events = ReceiverStream::new(receiver).map(|event: Arc<StoredEvent>| {
+        Ok(Event::default()
+            .id(event.seq.to_string())
+            .data(event.json.as_str()))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+fn visible_to(viewer: &SessionMember, event: &StoredEvent) -> bool {
+    match (event.member_id, event.line_id) {
+        (Some(member), _) => member == viewer.id,
+        (None, Some(line)) => viewer.can_see(line),
+        (None, None) => false,
+    }
+}
+
+/// Sends one teammate the events after `last`: first those in the table, then live ones, until
+/// they hang up.
+async fn forward(
+    db: Db,
+    viewer: SessionMember,
+    mut live: broadcast::Receiver<Arc<StoredEvent>>,
+    mut last: i64,
+    sender: mpsc::Sender<Arc<StoredEvent>>,
+) {
+    if catch_up(&db, &viewer, &mut last, &sender).await.is_err() {
+        return;
+    }
+    loop {
+        let received = tokio::select! {
+            received = live.recv() => received,
+            () = sender.closed() => return,
+        };
+        match received {
+            Ok(event) if event.seq > last => {
+                last = event.seq;
+                if visible_to(&viewer, &event) && sender.send(event).await.is_err() {
+                    return;
+                }
+            }
+            Ok(_) => {}
+            // Fell behind the broadcast: the table has everything.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                if catch_up(&db, &viewer, &mut last, &sender).await.is_err() {
+                    return;
+                }
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        }
+    }
+}
+
+async fn catch_up(
+    db: &Db,
+    viewer: &SessionMember,
+    last: &mut i64,
+    sender: &mpsc::Sender<Arc<StoredEvent>>,
+) -> Result<(), ()> {
+    loop {
+        let batch = events::since(db, *last, CATCH_UP_BATCH)
+            .await
+            .map_err(|_| ())?;
+        let full = batch.len() == CATCH_UP_BATCH as usize;
+        for event in batch {
+            *last = event.seq;
+            if visible_to(viewer, &event) {
+                sender.send(Arc::new(event)).await.map_err(|_| ())?;
+            }
+        }
+        if !full {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! Quo's event payloads (`message.received`, `message.delivered`, `call.completed`), read into
+//! the activity they mean. Shapes in shared/reference/quo-webhooks.md; fields Quo renamed over
+//! versions are read under either name.
+
+use crate::db::changes::NewActivity;
+use serde::Deserialize;
+use serde_json::Value;
+use switchboard_domain::api::{ActivityContent, CallOutcome, Direction};
+
+/// What a delivery means for us.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Meaning {
+    /// An activity on one of our lines (by its number).
+    Activity {
+        event_id: String,
+        line_number: String,
+        customer: String,
+        activity: ActivityParts,
+    },
+    /// An event we do not store (`call.ringing`, `contact.updated`…).
+    Ignored { event_id: String, kind: String },
+}
+
+/// The activity, before it has a time of its own in our store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityParts {
+    pub direction: Direction,
+    pub content: ActivityContent,
+    /// When it happened, milliseconds since the epoch (now, if Quo did not say).
+    pub at: Option<i64>,
+}
+
+impl ActivityParts {
+    pub fn into_activity(self, now: i64) -> NewActivity {
+        NewActivity {
+            direction: self.direction,
+            content: self.content,
+            at: self.at.unwrap_or(now),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Envelope {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    data: Data,
+}
+
+#[derive(Debug, Deserialize)]
+struct Data {
+    object: Value,
+}
+
+/// A number field: E.164 text, or (in some versions) a list of them.
+fn number(value: &Value) -> Option<String> {
+    match value {
+        Value::String(number) => Some(number.clone()),
+        Value::Array(numbers) => numbers.first().and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }
+}
+
+fn time(value: Option<&Value>) -> Option<i64> {
+    let text = value?.as_str()?;
+    let moment = humantime::parse_rfc3339_weak(text.trim_end_matches('Z')).ok()?;
+    let millis = moment
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_millis();
+    i64::try_from(millis).ok()
+}
+
+fn required(object: &Value, field: &str) -> Result<String, String> {
+    object
+        .get(field)
+        .and_then(number)
+        .ok_or_else(|| format!("data.object.{field} is missing"))
+}
+
+/// Reads a delivery's JSON body.
+pub fn read(body: &[u8]) -> Result<Meaning, String> {
+    let envelope: Envelope =
+        serde_json::from_slice(body).map_err(|e| format!("not a Quo event: {e}"))?;
+    let object = &envelope.data.object;
+    let incoming = match object.get("direction").and_then(Value::as_str) {
+        Some("incoming") => true,
+        Some("outgoing") => false,
+        other => {
+            if !matches!(
+                envelope.kind.as_str(),
+                "message.received" | "message.delivered" | "call.completed"
+            ) {
+                return Ok(Meaning::Ignored {
+                    event_id: envelope.id,
+                    kind: envelope.kind,
+                });
+            }
+            return Err(format!("data.object.direction is {other:?}"));
+        }
+    };
+    let (from, to) = (required(object, "from")?, required(object, "to")?);
+    // Our line is the number called (incoming) or calling (outgoing); the customer the other.
+    let (line_number, customer) = if incoming { (to, from) } else { (from, to) };
+    let direction = if incoming {
+        Direction::Inbound
+    } else {
+        Direction::Outbound
+    };
+    let at = time(object.get("createdAt"));
+    let content = match envelope.kind.as_str() {
+        "message.received" | "message.delivered" => {
+            let text = object
+                .get("text")
+                .or_else(|| object.get("body"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            ActivityContent::Message { text }
+        }
+        "call.completed" => call(object),
+        kind => {
+            return Ok(Meaning::Ignored {
+                event_id: envelope.id,
+                kind: kind.to_owned(),
+            })
+        }
+    };
+    Ok(Meaning::Activity {
+        event_id: envelope.id,
+        line_number,
+        customer,
+        activity: ActivityParts {
+            direction,
+            content,
+            at,
+        },
+    })
+}
+
+fn call(object: &Value) -> ActivityContent {
+    let seconds = |value: Option<&Value>| {
+        value
+            .and_then(Value::as_f64)
+            .map_or(0, |s| s.max(0.0).round() as u32)
+    };
+    if let Some(voicemail) = object.get("voicemail").filter(|v| !v.is_null()) {
+        return ActivityContent::Voicemail {
+            duration_seconds: seconds(voicemail.get("duration")),
+            transcript: voicemail
+                .get("transcript")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        };
+    }
+    let status = object
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let answered_at = time(object.get("answeredAt"));
+    let missed = matches!(
+        status,
+        "missed" | "no-answer" | "busy" | "canceled" | "failed"
+    ) || (answered_at.is_none() && status != "answered");
+    if missed {
+        return ActivityContent::Call {
+            outcome: CallOutcome::Missed,
+            duration_seconds: 0,
+        };
+    }
+    let mut duration = seconds(object.get("duration"));
+    if duration == 0 {
+        if let (Some(answered), Some(completed)) = (answered_at, time(object.get("completedAt"))) {
+            duration = u32::try_from((completed - answered).max(0) / 1000).unwrap_or(0);
+        }
+    }
+    ActivityContent::Call {
+        outcome: CallOutcome::Answered,
+        duration_seconds: duration,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event(kind: &str, object: Value) -> Vec<u8> {
+        json!({
+            "id": "EVd39d3c8d6f244d21a9131de4fc9350d0",
+            "object": "event",
+            "apiVersion": "v3",
+            "createdAt": "2022-01-24T19:22:25.427Z",
+            "type": kind,
+            "data": { "object": object }
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    fn activity(meaning: Meaning) -> (String, String, ActivityParts) {
+        match meaning {
+            Meaning::Activity {
+                line_number,
+                customer,
+                activity,
+                ..
+            } => (line_number, customer, activity),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_received_message_is_inbound_on_the_line_it_was_sent_to() {
+        let body = event(
+            "message.received",
+            json!({
+                "id": "AC123", "object": "message", "from": "+12125550100", "to": "+15550100200",
+                "direction": "incoming", "text": "Is my order shipped?", "status": "received",
+                "createdAt": "2022-01-24T19:22:25.427Z", "phoneNumberId": "PN1"
+            }),
+        );
+        let (line, customer, parts) = activity(read(&body).unwrap());
+        assert_eq!(
+            (line.as_str(), customer.as_str()),
+            ("+15550100200", "+12125550100")
+        );
+        assert_eq!(parts.direction, Direction::Inbound);
+        assert_eq!(
+            parts.content,
+            ActivityContent::Message {
+                text: "Is my order shipped?".into()
+            }
+        );
+        assert_eq!(parts.at, Some(1_643_052_145_427));
+    }
+
+    #[test]
+    fn older_payloads_call_the_text_body_and_may_list_recipients() {
+        let body = event(
+            "message.received",
+            json!({
+                "from": "+12125550100", "to": ["+15550100200"], "direction": "incoming", "body": "hi"
+            }),
+        );
+        let (line, _, parts) = activity(read(&body).unwrap());
+        assert_eq!(line, "+15550100200");
+        assert_eq!(
+            parts.content,
+            ActivityContent::Message { text: "hi".into() }
+        );
+    }
+
+    #[test]
+    fn a_delivered_message_is_the_teams_own_from_the_line() {
+        let body = event(
+            "message.delivered",
+            json!({
+                "from": "+15550100200", "to": "+12125550100", "direction": "outgoing", "text": "On its way"
+            }),
+        );
+        let (line, customer, parts) = activity(read(&body).unwrap());
+        assert_eq!(
+            (line.as_str(), customer.as_str()),
+            ("+15550100200", "+12125550100")
+        );
+        assert_eq!(parts.direction, Direction::Outbound);
+    }
+
+    #[test]
+    fn calls_are_answered_missed_or_left_as_voicemail() {
+        let answered = event(
+            "call.completed",
+            json!({
+                "from": "+12125550100", "to": "+15550100100", "direction": "incoming",
+                "status": "completed", "answeredAt": "2022-01-24T19:20:00Z",
+                "completedAt": "2022-01-24T19:23:05Z"
+            }),
+        );
+        assert_eq!(
+            activity(read(&answered).unwrap()).2.content,
+            ActivityContent::Call {
+                outcome: CallOutcome::Answered,
+                duration_seconds: 185
+            }
+        );
+        let missed = event(
+            "call.completed",
+            json!({
+                "from": "+12125550100", "to": "+15550100100", "direction": "incoming",
+                "status": "no-answer", "answeredAt": null
+            }),
+        );
+        assert_eq!(
+            activity(read(&missed).unwrap()).2.content,
+            ActivityContent::Call {
+                outcome: CallOutcome::Missed,
+                duration_seconds: 0
+            }
+        );
+        let voicemail = event(
+            "call.completed",
+            json!({
+                "from": "+12125550100", "to": "+15550100100", "direction": "incoming",
+                "status": "missed", "answeredAt": null,
+                "voicemail": { "duration": 7, "type": "audio/mpeg", "url": "https://example.com/v.mp3" }
+            }),
+        );
+        assert_eq!(
+            activity(read(&voicemail).unwrap()).2.content,
+            ActivityContent::Voicemail {
+                duration_seconds: 7,
+                transcript: None
+            }
+        );
+    }
+
+    #[test]
+    fn other_events_are_acknowledged_and_ignored() {
+        let body = event("contact.updated", json!({ "id": "CT1" }));
+        assert!(
+            matches!(read(&body).unwrap(), Meaning::Ignored { kind, .. } if kind == "contact.updated")
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_event_is_refused() {
+        assert!(read(b"{}").is_err());
+        assert!(read(b"not json").is_err());
+        let no_from = event(
+            "message.received",
+            json!({ "to": "+1555", "direction": "incoming" }),
+        );
+        assert!(read(&no_from).unwrap_err().contains("from"));
+    }
+}
