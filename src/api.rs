@@ -9,7 +9,12 @@ use switchboard_domain::api::{
     ChangeId, ChangeStateRequest, ConversationDetail, ConversationPage, ConversationSummary,
     ErrorCode, ErrorResponse, LineList, ReplyRequest, ReplyResponse,
 };
-use switchboard_domain::{ActivityId, ConversationId, LineId, StateChange, View};
+use switchboard_domain::team::{
+    AssignRequest, Me, MemberList, NoteRequest, NotificationList, PinRequest, SignInRequest,
+};
+use switchboard_domain::{
+    ActivityId, ConversationId, LineId, MemberId, NotificationId, StateChange, View,
+};
 
 const BASE: &str = "/api/v1";
 
@@ -18,10 +23,18 @@ pub enum ClientError {
     /// The request did not reach the server, or its answer could not be read.
     Network(String),
     /// The server refused, and said why.
-    Api { status: u16, body: ErrorResponse },
+    Api {
+        status: u16,
+        body: Box<ErrorResponse>,
+    },
 }
 
 impl ClientError {
+    /// The server does not know who is asking (no session, or an ended one).
+    pub fn is_signed_out(&self) -> bool {
+        matches!(self, ClientError::Api { status: 401, .. })
+    }
+
     /// The conversation as the server has it, when a change was refused by the safety rule.
     pub fn unseen_activity(&self) -> Option<&ConversationSummary> {
         match self {
@@ -42,6 +55,69 @@ impl fmt::Display for ClientError {
     }
 }
 
+pub async fn me() -> Result<Me, ClientError> {
+    send(Request::get(&format!("{BASE}/me"))).await
+}
+
+pub async fn sign_in(email: &str, password: &str) -> Result<Me, ClientError> {
+    let body = SignInRequest {
+        email: email.to_owned(),
+        password: password.to_owned(),
+    };
+    post(&format!("{BASE}/session"), &body).await
+}
+
+pub async fn sign_out() -> Result<(), ClientError> {
+    let response = Request::delete(&format!("{BASE}/session")).send().await;
+    empty(response).await
+}
+
+pub async fn members() -> Result<MemberList, ClientError> {
+    send(Request::get(&format!("{BASE}/members"))).await
+}
+
+pub async fn notifications() -> Result<NotificationList, ClientError> {
+    send(Request::get(&format!("{BASE}/notifications"))).await
+}
+
+pub async fn mark_notification_read(id: NotificationId) -> Result<(), ClientError> {
+    let response = Request::post(&format!("{BASE}/notifications/{id}/read"))
+        .send()
+        .await;
+    empty(response).await
+}
+
+pub async fn assign(
+    id: ConversationId,
+    assignee_id: Option<MemberId>,
+) -> Result<ConversationSummary, ClientError> {
+    post(
+        &format!("{BASE}/conversations/{id}/assignee"),
+        &AssignRequest { assignee_id },
+    )
+    .await
+}
+
+pub async fn pin(id: ConversationId, pinned: bool) -> Result<ConversationSummary, ClientError> {
+    post(
+        &format!("{BASE}/conversations/{id}/pin"),
+        &PinRequest { pinned },
+    )
+    .await
+}
+
+pub async fn note(
+    id: ConversationId,
+    text: &str,
+    mentions: Vec<MemberId>,
+) -> Result<ReplyResponse, ClientError> {
+    let body = NoteRequest {
+        text: text.to_owned(),
+        mentions,
+    };
+    post(&format!("{BASE}/conversations/{id}/notes"), &body).await
+}
+
 pub async fn lines() -> Result<LineList, ClientError> {
     send(Request::get(&format!("{BASE}/lines"))).await
 }
@@ -49,6 +125,7 @@ pub async fn lines() -> Result<LineList, ClientError> {
 pub async fn conversations(
     view: View,
     line: Option<LineId>,
+    mine: bool,
     cursor: Option<&str>,
     limit: u32,
 ) -> Result<ConversationPage, ClientError> {
@@ -58,6 +135,9 @@ pub async fn conversations(
     ];
     if let Some(line) = line {
         query.push(("line", line.to_string()));
+    }
+    if mine {
+        query.push(("assignee", "me".to_owned()));
     }
     if let Some(cursor) = cursor {
         query.push(("cursor", cursor.to_owned()));
@@ -102,6 +182,22 @@ async fn post<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T
     read(request.send().await).await
 }
 
+/// An answer without a body (204), or the error it carries.
+async fn empty(response: Result<Response, gloo_net::Error>) -> Result<(), ClientError> {
+    let response = response.map_err(|e| ClientError::Network(e.to_string()))?;
+    if response.ok() {
+        return Ok(());
+    }
+    let status = response.status();
+    match response.json::<ErrorResponse>().await {
+        Ok(body) => Err(ClientError::Api {
+            status,
+            body: Box::new(body),
+        }),
+        Err(_) => Err(ClientError::Network(format!("HTTP {status}"))),
+    }
+}
+
 async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ClientError> {
     read(request.send().await).await
 }
@@ -118,7 +214,10 @@ async fn read<T: DeserializeOwned>(
     }
     let status = response.status();
     match response.json::<ErrorResponse>().await {
-        Ok(body) => Err(ClientError::Api { status, body }),
+        Ok(body) => Err(ClientError::Api {
+            status,
+            body: Box::new(body),
+        }),
         // Not our server's answer (a proxy's error page, say).
         Err(_) => Err(ClientError::Network(format!("HTTP {status}"))),
     }

@@ -1,6 +1,6 @@
 use crate::components::Now;
 use crate::keyboard::{self, KeyPress, KeyTarget, Shortcut};
-use crate::pages::{InboxPage, LinesPage, NotFound};
+use crate::pages::{InboxPage, LinesPage, NotFound, SignInPage, SignedIn};
 use crate::pwa;
 use crate::routes::InboxRoute;
 use crate::store::Store;
@@ -19,6 +19,7 @@ pub fn App() -> impl IntoView {
 
     // Changes a previous visit could not send go out now; the browser's own word on the
     // connection starts another try, or marks the app offline.
+    store.check_session();
     store.restore_pending_changes();
     let _online = window_event_listener(leptos::ev::online, move |_| store.sync());
     let _offline = window_event_listener(leptos::ev::offline, move |_| store.online.set(false));
@@ -43,8 +44,10 @@ pub fn App() -> impl IntoView {
             <Navigator/>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=|| view! { <Redirect path=InboxRoute::default().path()/> }/>
-                <Route path=path!("/lines") view=LinesPage/>
-                <Route path=path!("/:line/:view/:conversation?") view=InboxPage/>
+                <Route path=path!("/sign-in") view=SignInPage/>
+                <Route path=path!("/lines") view=|| view! { <SignedIn><LinesPage/></SignedIn> }/>
+                <Route path=path!("/:line/:view/:conversation?")
+                    view=|| view! { <SignedIn><InboxPage/></SignedIn> }/>
             </Routes>
         </Router>
     }

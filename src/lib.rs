@@ -5,14 +5,16 @@
 //!   thread, reply box, shortcut sheet, notices).
 //! - [`store`]: the app's state in signals, and every change's optimistic sync with the server.
 //! - [`api`]: all HTTP, one method per endpoint.
-//! - [`gesture`], [`keyboard`], [`navigation`], [`routes`], [`sync_queue`], [`time_format`]:
-//!   pure logic, tested natively.
+//! - [`gesture`], [`keyboard`], [`mentions`], [`navigation`], [`routes`], [`sync_queue`],
+//!   [`time_format`]: pure logic, tested natively.
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod gesture;
 pub mod keyboard;
+pub mod live;
+pub mod mentions;
 pub mod navigation;
 pub mod pages;
 pub mod pwa;

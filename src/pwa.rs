@@ -115,3 +115,17 @@ pub fn set_app_badge(count: u32) {
         }
     }
 }
+
+/// Deletes the cached answers of the API (on sign-out: the next teammate on this device must
+/// not see them).
+pub async fn forget_cached_data() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(caches) = window.caches() {
+        let _ = JsFuture::from(caches.delete("switchboard-data")).await;
+    }
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = storage.remove_item("switchboard.pending-changes");
+    }
+}

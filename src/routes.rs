@@ -1,5 +1,6 @@
 //! The app's routes: which line, which view and which conversation are in the URL, so that a
-//! reload or Back keeps your place. `/all/open`, `/2/unread`, `/all/done/145`.
+//! reload or Back keeps your place. `/all/open`, `/2/unread`, `/all/done/145`, and
+//! `/all/open?assignee=me` for the conversations assigned to the signed-in teammate.
 
 use std::fmt;
 use switchboard_domain::{ConversationId, LineId, View};
@@ -36,6 +37,8 @@ pub struct InboxRoute {
     pub line: LineFilter,
     pub view: View,
     pub conversation: Option<ConversationId>,
+    /// Only the conversations assigned to the signed-in teammate.
+    pub mine: bool,
 }
 
 impl InboxRoute {
@@ -57,13 +60,26 @@ impl InboxRoute {
             line,
             view,
             conversation,
+            mine: false,
         })
     }
 
+    /// The `?assignee=` query: `me` or nothing.
+    pub fn with_assignee(self, assignee: Option<&str>) -> InboxRoute {
+        InboxRoute {
+            mine: assignee == Some("me"),
+            ..self
+        }
+    }
+
     pub fn path(&self) -> String {
-        match self.conversation {
+        let path = match self.conversation {
             Some(id) => format!("/{}/{}/{id}", self.line, self.view.as_str()),
             None => format!("/{}/{}", self.line, self.view.as_str()),
+        };
+        match self.mine {
+            true => format!("{path}?assignee=me"),
+            false => path,
         }
     }
 
@@ -73,6 +89,16 @@ impl InboxRoute {
             line,
             view,
             conversation: None,
+            mine: false,
+        }
+    }
+
+    /// The same list, with or without the "assigned to me" filter.
+    pub fn mine(self, mine: bool) -> InboxRoute {
+        InboxRoute {
+            mine,
+            conversation: None,
+            ..self
         }
     }
 
@@ -112,6 +138,24 @@ mod tests {
                 .with_conversation(Some(ConversationId(7)))
                 .path(),
             "/2/done/7"
+        );
+    }
+
+    #[test]
+    fn assigned_to_me_is_a_query_kept_by_the_conversations_but_not_by_other_lists() {
+        let mine = InboxRoute::list(LineFilter::All, View::Open).mine(true);
+        assert_eq!(mine.path(), "/all/open?assignee=me");
+        let opened = mine.with_conversation(Some(ConversationId(9)));
+        assert_eq!(opened.path(), "/all/open/9?assignee=me");
+        let parsed = InboxRoute::parse("all", "open", Some("9"))
+            .unwrap()
+            .with_assignee(Some("me"));
+        assert_eq!(parsed, opened);
+        assert!(
+            !InboxRoute::parse("all", "open", None)
+                .unwrap()
+                .with_assignee(Some("you"))
+                .mine
         );
     }
 

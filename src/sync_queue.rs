@@ -7,7 +7,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
-use switchboard_domain::api::ConversationSummary;
 use switchboard_domain::{ActivityId, ConversationId, ConversationState, StateChange};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,8 +15,10 @@ pub struct PendingChange {
     pub conversation: ConversationId,
     pub change: StateChange,
     pub seen: Option<ActivityId>,
-    /// The conversation before the change, to return to if the server refuses it.
-    pub before: ConversationSummary,
+    /// The conversation's state before the change, to return to if the server refuses it.
+    pub before: ConversationState,
+    /// Who the conversation is with, for the notice if the change is refused.
+    pub name: String,
     /// Asked for by the user (not the automatic "read" of viewing): a refusal is reported.
     pub explicit: bool,
 }
@@ -99,10 +100,13 @@ impl SyncQueue {
 
     /// The stored queue; what cannot be read is dropped rather than blocking the rest.
     pub fn from_json(stored: &str) -> SyncQueue {
-        let items: Vec<serde_json::Value> = serde_json::from_str(stored).unwrap_or_default();
+        // Each item is read from its own text, with the same reader as everything else (a
+        // second kind of reader would double the code that reads conversations).
+        let items: Vec<Box<serde_json::value::RawValue>> =
+            serde_json::from_str(stored).unwrap_or_default();
         let mut queue = SyncQueue::default();
         for item in items {
-            if let Ok(change) = serde_json::from_value(item) {
+            if let Ok(change) = serde_json::from_str(item.get()) {
                 queue.push(change);
             }
         }
@@ -113,7 +117,9 @@ impl SyncQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchboard_domain::api::{Activity, ActivityContent, Contact, Direction};
+    use switchboard_domain::api::{
+        Activity, ActivityContent, Contact, ConversationSummary, Direction,
+    };
     use switchboard_domain::{ContactId, LineId, Status};
 
     fn before(conversation: i64) -> ConversationSummary {
@@ -146,7 +152,8 @@ mod tests {
             conversation: ConversationId(conversation),
             change,
             seen: Some(ActivityId(5)),
-            before: before(conversation),
+            before: before(conversation).state(),
+            name: "Maya Smith".to_owned(),
             explicit: true,
         }
     }

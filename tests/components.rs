@@ -105,6 +105,7 @@ fn store_with(summaries: &[ConversationSummary], view: View) -> Store {
         key: Some(ListKey {
             line: LineFilter::All,
             view,
+            mine: false,
         }),
         ids: summaries.iter().map(|s| s.id).collect(),
         next_cursor: None,
@@ -328,7 +329,7 @@ async fn a_thread_shows_messages_calls_and_voicemails() {
         ],
     };
     let store = store_with(&[maya], View::Open);
-    store.thread.set(Thread::Loaded(detail));
+    store.thread.set(Thread::Loaded(Box::new(detail)));
     let root = mount(store, || view! { <ThreadPane/> });
     tick().await;
     assert_eq!(

@@ -45,6 +45,8 @@ pub async fn run() {
     })
     .await;
     let client = &browser.client;
+    let (email, password) = switchboard_testkit::DEMO_OWNER;
+    browser.sign_in(&server.url, email, password).await;
     client
         .goto(&format!("{}/all/open", server.url))
         .await

@@ -3,11 +3,15 @@
 //!
 //! - `keypress`: trusted `E` keydown to next paint, 10,000 conversations.
 //! - `swipe`: frames and long tasks during touch swipes on a phone, CPU slowed four times.
+//! - `fanout`: a state change's event reaching 500 open event streams.
+//! - `webhooks`: signed webhook deliveries at 1,000 per second.
 //!
-//! With no argument, both.
+//! With no argument, all of them.
 
+mod fanout;
 mod keypress;
 mod swipe;
+mod webhooks;
 
 #[tokio::main]
 async fn main() {
@@ -17,5 +21,11 @@ async fn main() {
     }
     if which.is_empty() || which == "swipe" {
         swipe::run().await;
+    }
+    if which.is_empty() || which == "fanout" {
+        fanout::run().await;
+    }
+    if which.is_empty() || which == "webhooks" {
+        webhooks::run().await;
     }
 }

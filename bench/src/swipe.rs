@@ -39,6 +39,8 @@ pub async fn run() {
     let server = Server::start(300);
     let browser = Browser::start(Device::PHONE).await;
     let client = &browser.client;
+    let (email, password) = switchboard_testkit::DEMO_OWNER;
+    browser.sign_in(&server.url, email, password).await;
     client
         .goto(&format!("{}/all/open", server.url))
         .await

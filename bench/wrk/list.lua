@@ -8,5 +8,6 @@ request = function()
     if math.random() < 0.5 then
         path = path .. "&line=" .. math.random(3)
     end
+    -- No headers given: the command line's (the session cookie) are sent.
     return wrk.format("GET", path)
 end

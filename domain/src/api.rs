@@ -72,10 +72,12 @@ pub enum CallOutcome {
     Missed,
 }
 
-/// What happened: a message, a call, or a voicemail left after a missed call.
+/// What happened: a message, a call, a voicemail left after a missed call, or a teammate's note.
+///
+/// In JSON, one object: `kind` and that kind's fields (`{"kind": "message", "text": "…"}`),
+/// read through [`ActivityFields`] in a single pass.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(try_from = "ActivityFields", into = "ActivityFields")]
 pub enum ActivityContent {
     Message {
         text: String,
@@ -95,6 +97,103 @@ pub enum ActivityContent {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ActivityKind {
+    Message,
+    Call,
+    Voicemail,
+    Note,
+}
+
+/// The JSON form of [`ActivityContent`]: the fields a kind has are present, the others absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActivityFields {
+    pub kind: ActivityKind,
+    /// A message's or a note's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// A call's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<CallOutcome>,
+    /// A call's or a voicemail's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<u32>,
+    /// A voicemail's, once transcribed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+    /// A note's writer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<crate::team::MemberRef>,
+}
+
+impl TryFrom<ActivityFields> for ActivityContent {
+    type Error = String;
+    fn try_from(fields: ActivityFields) -> Result<Self, String> {
+        let missing = |field: &str| format!("a {:?} activity needs `{field}`", fields.kind);
+        Ok(match fields.kind {
+            ActivityKind::Message => ActivityContent::Message {
+                text: fields.text.clone().ok_or_else(|| missing("text"))?,
+            },
+            ActivityKind::Call => ActivityContent::Call {
+                outcome: fields.outcome.ok_or_else(|| missing("outcome"))?,
+                duration_seconds: fields.duration_seconds.unwrap_or(0),
+            },
+            ActivityKind::Voicemail => ActivityContent::Voicemail {
+                duration_seconds: fields.duration_seconds.unwrap_or(0),
+                transcript: fields.transcript,
+            },
+            ActivityKind::Note => ActivityContent::Note {
+                text: fields.text.clone().ok_or_else(|| missing("text"))?,
+                author: fields.author.clone().ok_or_else(|| missing("author"))?,
+            },
+        })
+    }
+}
+
+impl From<ActivityContent> for ActivityFields {
+    fn from(content: ActivityContent) -> Self {
+        let kind = match &content {
+            ActivityContent::Message { .. } => ActivityKind::Message,
+            ActivityContent::Call { .. } => ActivityKind::Call,
+            ActivityContent::Voicemail { .. } => ActivityKind::Voicemail,
+            ActivityContent::Note { .. } => ActivityKind::Note,
+        };
+        let mut fields = ActivityFields {
+            kind,
+            text: None,
+            outcome: None,
+            duration_seconds: None,
+            transcript: None,
+            author: None,
+        };
+        match content {
+            ActivityContent::Message { text } => fields.text = Some(text),
+            ActivityContent::Call {
+                outcome,
+                duration_seconds,
+            } => {
+                fields.outcome = Some(outcome);
+                fields.duration_seconds = Some(duration_seconds);
+            }
+            ActivityContent::Voicemail {
+                duration_seconds,
+                transcript,
+            } => {
+                fields.duration_seconds = Some(duration_seconds);
+                fields.transcript = transcript;
+            }
+            ActivityContent::Note { text, author } => {
+                fields.text = Some(text);
+                fields.author = Some(author);
+            }
+        }
+        fields
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Activity {
@@ -103,6 +202,7 @@ pub struct Activity {
     pub direction: Direction,
     /// Milliseconds since the Unix epoch.
     pub at: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = ActivityFields))]
     pub content: ActivityContent,
 }
 
@@ -410,9 +510,32 @@ mod tests {
     }
 
     #[test]
-    fn activity_content_is_tagged_by_kind() {
+    fn activity_content_is_one_object_tagged_by_kind() {
         let json = serde_json::to_value(ActivityContent::Message { text: "hi".into() }).unwrap();
         assert_eq!(json, serde_json::json!({"kind": "message", "text": "hi"}));
+        let call: ActivityContent = serde_json::from_value(
+            serde_json::json!({"kind": "call", "outcome": "missed", "duration_seconds": 0}),
+        )
+        .unwrap();
+        assert_eq!(
+            call,
+            ActivityContent::Call {
+                outcome: CallOutcome::Missed,
+                duration_seconds: 0
+            }
+        );
+        let note = ActivityContent::Note {
+            text: "@Sam see this".into(),
+            author: crate::team::MemberRef {
+                id: crate::MemberId(1),
+                name: "Alex".into(),
+            },
+        };
+        let round: ActivityContent =
+            serde_json::from_str(&serde_json::to_string(&note).unwrap()).unwrap();
+        assert_eq!(round, note);
+        let error = serde_json::from_str::<ActivityContent>(r#"{"kind":"message"}"#).unwrap_err();
+        assert!(error.to_string().contains("text"), "{error}");
     }
 
     #[test]

@@ -134,10 +134,11 @@ pub struct NotificationList {
 }
 
 /// What the server pushes on `GET /api/v1/events` (server-sent events, `data:` as JSON), each
-/// with an id to resume from (`Last-Event-ID`).
+/// with an id to resume from (`Last-Event-ID`). Externally tagged (`{"conversation": {…}}`):
+/// the client reads it in one pass, with no buffering of the event's body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LiveEvent {
     /// A conversation changed: state, newest activity, assignee or pin.
     Conversation {

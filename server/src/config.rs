@@ -83,6 +83,12 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_DEMO_TRAFFIC")]
     pub demo_traffic: bool,
 
+    /// The average pause between two demo traffic events ("30s"; each pause is drawn between
+    /// half and one and a half of it).
+    #[arg(long, env = "SWITCHBOARD_DEMO_TRAFFIC_PACE", default_value = "30s",
+          value_parser = humantime::parse_duration)]
+    pub demo_traffic_pace: Duration,
+
     /// Quo's webhook signing secret (base64, or `whsec_…`): `/webhooks/quo` accepts events
     /// signed with it.
     #[arg(long, env = "SWITCHBOARD_QUO_WEBHOOK_SECRET", hide_env_values = true)]

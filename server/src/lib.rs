@@ -70,7 +70,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     if config.demo_traffic {
         let secret = webhook_secret.clone().expect("set above");
-        tokio::spawn(traffic::run(addr, secret, db.clone()));
+        tokio::spawn(traffic::run(
+            addr,
+            secret,
+            db.clone(),
+            config.demo_traffic_pace,
+        ));
     }
     let state = AppState {
         db,

@@ -29,13 +29,15 @@ pub fn new_secret() -> WebhookSecret {
     WebhookSecret::from_key(key)
 }
 
-/// Posts an event every 15 to 45 seconds, forever.
-pub async fn run(addr: SocketAddr, secret: WebhookSecret, db: Db) {
+/// Posts an event every `pace` on average (between half and one and a half of it), forever.
+pub async fn run(addr: SocketAddr, secret: WebhookSecret, db: Db, pace: Duration) {
     let client = reqwest::Client::new();
     let mut rng = StdRng::from_os_rng();
     let url = format!("http://{addr}/webhooks/quo");
     loop {
-        tokio::time::sleep(Duration::from_secs(rng.random_range(15..45))).await;
+        let pace_ms = pace.as_millis().max(2) as u64;
+        let pause = rng.random_range(pace_ms / 2..pace_ms * 3 / 2);
+        tokio::time::sleep(Duration::from_millis(pause)).await;
         let Ok(Some((customer, line))) = random_pair(&db, rng.random()).await else {
             continue;
         };

@@ -1,4 +1,6 @@
-use crate::components::icons::{CheckIcon, EnvelopeIcon, PhoneIcon, ReopenIcon, VoicemailIcon};
+use crate::components::icons::{
+    CheckIcon, EnvelopeIcon, PhoneIcon, PinIcon, ReopenIcon, VoicemailIcon,
+};
 use crate::components::row_swipe::RowSwipe;
 use crate::components::Now;
 use crate::gesture::SwipeAction;
@@ -19,6 +21,17 @@ pub fn row_label(summary: &ConversationSummary, time: &str, pending: bool) -> St
 }
 
 fn row_label_without_sync(summary: &ConversationSummary, time: &str) -> String {
+    let mut label = row_label_core(summary, time);
+    if let Some(owner) = &summary.assignee {
+        label.push_str(&format!(", assigned to {}", owner.name));
+    }
+    if summary.pinned {
+        label.push_str(", pinned");
+    }
+    label
+}
+
+fn row_label_core(summary: &ConversationSummary, time: &str) -> String {
     let name = summary.contact.display_name();
     let last = summary.latest_activity.summary();
     let you = match (
@@ -34,17 +47,20 @@ fn row_label_without_sync(summary: &ConversationSummary, time: &str) -> String {
     }
 }
 
+/// Up to two initials: the first letter of the name's first words (a number gets "#"). ASCII
+/// rules only: Unicode's letter and case tables would weigh more than the whole row.
 fn initials(name: &str) -> String {
     let letters: String = name
-        .split_whitespace()
+        .split(' ')
         .filter_map(|word| word.chars().next())
-        .filter(|c| c.is_alphabetic())
+        .filter(|c| c.is_ascii_alphabetic() || !c.is_ascii())
         .take(2)
+        .map(|c| c.to_ascii_uppercase())
         .collect();
     if letters.is_empty() {
         "#".to_owned()
     } else {
-        letters.to_uppercase()
+        letters
     }
 }
 
@@ -86,7 +102,7 @@ pub fn ConversationRow(
         s.with(|s| {
             let activity = &s.latest_activity;
             let icon = match activity.content {
-                ActivityContent::Message { .. } => None,
+                ActivityContent::Message { .. } | ActivityContent::Note { .. } => None,
                 ActivityContent::Call { .. } => Some(view! { <PhoneIcon/> }.into_any()),
                 ActivityContent::Voicemail { .. } => Some(view! { <VoicemailIcon/> }.into_any()),
             };
@@ -111,6 +127,10 @@ pub fn ConversationRow(
     };
     let s = summary.clone();
     let is_done = Memo::new(move |_| s.with(|s| s.status == Status::Done));
+    let s = summary.clone();
+    let pinned = Memo::new(move |_| s.with(|s| s.pinned));
+    let s = summary.clone();
+    let owner = Memo::new(move |_| s.with(|s| s.assignee.as_ref().map(|a| a.name.clone())));
 
     let act = move |change: StateChange| {
         move |event: leptos::ev::MouseEvent| {
@@ -161,6 +181,10 @@ pub fn ConversationRow(
                             <span class="unread-dot" aria-hidden="true"></span>
                             <span class="name">{name}</span>
                             <span class="sync-mark" aria-hidden="true" title="Waiting to sync">"⟳"</span>
+                            {move || pinned.get().then(|| view! { <span class="pin-mark" title="Pinned"><PinIcon/></span> })}
+                            {move || owner.get().map(|name| view! {
+                                <span class="owner" title=format!("Assigned to {name}")>{initials(&name)}</span>
+                            })}
                             <time class="time">{move || time.get()}</time>
                         </span>
                         <span class="preview" class:missed=missed>
@@ -270,9 +294,25 @@ mod tests {
     }
 
     #[test]
+    fn an_owner_and_a_pin_are_said_after_the_time() {
+        let text = ActivityContent::Message { text: "Hi".into() };
+        let mut pinned = summary(false, text, Direction::Inbound);
+        pinned.assignee = Some(switchboard_domain::team::MemberRef {
+            id: switchboard_domain::MemberId(2),
+            name: "Jordan Lee".into(),
+        });
+        pinned.pinned = true;
+        assert_eq!(
+            row_label(&pinned, "Mon", false),
+            "Maya Smith, Hi, Mon, assigned to Jordan Lee, pinned"
+        );
+    }
+
+    #[test]
     fn initials_come_from_the_name_or_a_hash_for_a_number() {
         assert_eq!(initials("Maya Smith"), "MS");
         assert_eq!(initials("chloé"), "C");
+        assert_eq!(initials("Élodie Roux"), "ÉR");
         assert_eq!(initials("(212) 555-0100"), "#");
     }
 }

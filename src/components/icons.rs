@@ -55,3 +55,23 @@ pub fn VoicemailIcon() -> impl IntoView {
         </svg>
     }
 }
+
+#[component]
+pub fn PinIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 20 20" aria-hidden="true">
+            <path d="M7 3h6l-1 5 3 3H5l3-3zM10 11v6" fill="none" stroke="currentColor"
+                stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round"/>
+        </svg>
+    }
+}
+
+#[component]
+pub fn BellIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 20 20" aria-hidden="true">
+            <path d="M5 14V9a5 5 0 0 1 10 0v5l1.5 2h-13zM8.5 17.5a1.5 1.5 0 0 0 3 0" fill="none"
+                stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"/>
+        </svg>
+    }
+}

@@ -106,8 +106,8 @@ pub fn InboxList() -> impl IntoView {
             on:scroll=move |_| measure()
         >
             <div role="rowgroup" class="rows"
-                style:height=move || format!("{}px", len.get() as f64 * ROW_HEIGHT)
-                style:padding-top=move || format!("{}px", rendered.get().start as f64 * ROW_HEIGHT)>
+                style:height=move || pixels(len.get())
+                style:padding-top=move || pixels(rendered.get().start)>
                 <For each=move || rows.get() key=|id| *id children=move |id| {
                     let position = Signal::derive(move || {
                         rendered.get().start + rows.with(|r| r.iter().position(|x| *x == id).unwrap_or(0)) + 1
@@ -120,6 +120,11 @@ pub fn InboxList() -> impl IntoView {
             <p class=format!("list-status {kind}") role="status">{text}</p>
         })}
     }
+}
+
+/// The height of `rows` rows, for CSS (whole pixels: no float formatting in the bundle).
+fn pixels(rows: usize) -> String {
+    format!("{}px", rows as i64 * ROW_HEIGHT as i64)
 }
 
 fn reveal_selected(

@@ -1,3 +1,4 @@
+use crate::components::AccountBar;
 use crate::routes::{InboxRoute, LineFilter};
 use crate::store::Store;
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ pub fn LineSidebar() -> impl IntoView {
         entries
     };
     view! {
+        <div class="sidebar">
         <nav class="line-sidebar" aria-label="Phone lines">
             <h1 class="brand">"Switchboard"</h1>
             <ul>
@@ -28,6 +30,8 @@ pub fn LineSidebar() -> impl IntoView {
             </ul>
             <p class="hint">"Press " <kbd>"?"</kbd> " for keyboard shortcuts"</p>
         </nav>
+        <AccountBar/>
+        </div>
     }
 }
 

@@ -1,5 +1,6 @@
 //! What the user sees, one component per file, named for it.
 
+pub mod account;
 pub mod connection_status;
 pub mod conversation_row;
 pub mod icons;
@@ -12,6 +13,7 @@ pub mod shortcut_sheet;
 pub mod thread;
 pub mod view_tabs;
 
+pub use account::AccountBar;
 pub use connection_status::ConnectionStatus;
 pub use conversation_row::ConversationRow;
 pub use inbox_list::InboxList;

@@ -1,29 +1,90 @@
+use crate::mentions;
 use crate::store::{NoticeKind, Store};
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use switchboard_domain::api::{ReplyText, MAX_REPLY_CHARS};
+use switchboard_domain::team::MemberRef;
 use switchboard_domain::ConversationId;
 
-/// The reply box under a thread. Enter sends, Shift+Enter starts a new line, Escape leaves the
-/// box so that the keyboard shortcuts work again.
+/// The box under a thread: a reply to the customer, or an internal note for the team (with
+/// @mentions). Enter sends, Shift+Enter starts a new line, Escape leaves the box so that the
+/// keyboard shortcuts work again.
 #[component]
 pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
     let store = expect_context::<Store>();
     let text = RwSignal::new(String::new());
     let sending = RwSignal::new(false);
+    let note = RwSignal::new(false);
+    let field = NodeRef::<html::Textarea>::new();
+    // The @mention being typed: where its @ is, and what follows it.
+    let query = RwSignal::new(None::<(usize, String)>);
+    let highlighted = RwSignal::new(0usize);
     let too_long = Memo::new(move |_| text.with(|t| t.trim().chars().count() > MAX_REPLY_CHARS));
+    let suggestions = Memo::new(move |_| {
+        let Some((_, typed)) = query.get() else {
+            return Vec::new();
+        };
+        store.members.with(|members| {
+            mentions::suggestions(members, &typed)
+                .into_iter()
+                .cloned()
+                .collect::<Vec<MemberRef>>()
+        })
+    });
+
+    let caret = move || {
+        field
+            .get_untracked()
+            .and_then(|f| f.selection_start().ok().flatten())
+            .map_or(0, |c| c as usize)
+    };
+    let follow_typing = move || {
+        let found = match note.get_untracked() {
+            true => text.with_untracked(|t| mentions::query_at(t, caret())),
+            false => None,
+        };
+        if found.is_none() || query.get_untracked().map(|q| q.0) != found.as_ref().map(|f| f.0) {
+            highlighted.set(0);
+        }
+        query.set(found);
+    };
+    let pick = move |member: MemberRef| {
+        let Some((at, _)) = query.get_untracked() else {
+            return;
+        };
+        let (picked, caret) = text.with_untracked(|t| mentions::pick(t, at, caret(), &member.name));
+        text.set(picked.clone());
+        query.set(None);
+        if let Some(field) = field.get_untracked() {
+            field.set_value(&picked);
+            let _ = field.set_selection_range(caret as u32, caret as u32);
+            let _ = field.focus();
+        }
+    };
 
     let send = move || {
         if sending.get_untracked() {
             return;
         }
         let draft = text.get_untracked();
-        let Ok(reply) = ReplyText::parse(&draft) else {
+        let Ok(message) = ReplyText::parse(&draft) else {
             return;
         };
         sending.set(true);
+        let as_note = note.get_untracked();
         spawn_local(async move {
-            match store.send_reply(id, reply.as_str().to_owned()).await {
+            let message = message.as_str().to_owned();
+            let sent = match as_note {
+                true => {
+                    let mentioned = store
+                        .members
+                        .with_untracked(|members| mentions::mentioned(&message, members));
+                    store.send_note(id, message, mentioned).await
+                }
+                false => store.send_reply(id, message).await,
+            };
+            match sent {
                 Ok(()) => text.set(String::new()),
                 // The draft stays in the box, so nothing is lost.
                 Err(error) => store.notify(NoticeKind::Error, format!("Not sent: {error}"), false),
@@ -31,27 +92,107 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
             sending.set(false);
         });
     };
-    let label = format!("Reply to {name}");
+
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let options = suggestions.get_untracked();
+        if !options.is_empty() {
+            let count = options.len();
+            match ev.key().as_str() {
+                "ArrowDown" => {
+                    ev.prevent_default();
+                    highlighted.update(|h| *h = (*h + 1) % count);
+                    return;
+                }
+                "ArrowUp" => {
+                    ev.prevent_default();
+                    highlighted.update(|h| *h = (*h + count - 1) % count);
+                    return;
+                }
+                "Enter" | "Tab" => {
+                    ev.prevent_default();
+                    pick(options[highlighted.get_untracked().min(count - 1)].clone());
+                    return;
+                }
+                "Escape" => {
+                    // Closes the suggestions; a second Escape leaves the box.
+                    ev.prevent_default();
+                    ev.stop_propagation();
+                    query.set(None);
+                    return;
+                }
+                _ => {}
+            }
+        }
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            send();
+        }
+    };
+
+    let reply_label = StoredValue::new(format!("Reply to {name}"));
+    let label = move || match note.get() {
+        true => "Internal note for the team (type @ to mention)".to_owned(),
+        false => reply_label.get_value(),
+    };
+    let option_id = move |index: usize| format!("mention-{id}-{index}");
+    let mode = move |as_note: bool, caption: &'static str| {
+        view! {
+            <button type="button" class="mode" aria-pressed=move || (note.get() == as_note).to_string()
+                on:click=move |_| {
+                    note.set(as_note);
+                    query.set(None);
+                }>
+                {caption}
+            </button>
+        }
+    };
 
     view! {
-        <form class="reply-box" on:submit=move |ev| { ev.prevent_default(); send(); }>
-            <textarea aria-label=label.clone() placeholder=format!("{label}…")
+        <form class="reply-box" class:note-mode=move || note.get()
+            on:submit=move |ev| { ev.prevent_default(); send(); }>
+            <div class="modes" role="group" aria-label="Write">
+                {mode(false, "Reply")}
+                {mode(true, "Internal note")}
+            </div>
+            <textarea node_ref=field aria-label=label placeholder=move || format!("{}…", label())
                 rows="2"
-                prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
-                on:keydown=move |ev| {
-                    if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
-                        ev.prevent_default();
-                        send();
-                    }
+                aria-autocomplete="list"
+                aria-controls=format!("mentions-{id}")
+                aria-expanded=move || (!suggestions.with(Vec::is_empty)).to_string()
+                aria-activedescendant=move || {
+                    (!suggestions.with(Vec::is_empty)).then(|| option_id(highlighted.get()))
                 }
+                prop:value=move || text.get()
+                on:input=move |ev| {
+                    text.set(event_target_value(&ev));
+                    follow_typing();
+                }
+                on:click=move |_| follow_typing()
+                on:keydown=on_keydown
             ></textarea>
             <button type="submit" class="send"
                 disabled=move || sending.get() || too_long.get() || text.with(|t| t.trim().is_empty())>
-                {move || if sending.get() { "Sending…" } else { "Send" }}
+                {move || match (sending.get(), note.get()) {
+                    (true, _) => "Sending…",
+                    (false, true) => "Add note",
+                    (false, false) => "Send",
+                }}
             </button>
+            <ul class="mention-suggestions" role="listbox" id=format!("mentions-{id}") aria-label="Teammates"
+                hidden=move || suggestions.with(Vec::is_empty)>
+                {move || suggestions.get().into_iter().enumerate().map(|(index, member)| {
+                    let chosen = member.clone();
+                    view! {
+                        <li role="option" id=option_id(index)
+                            aria-selected=move || (highlighted.get() == index).to_string()
+                            on:mousedown=move |ev| { ev.prevent_default(); pick(chosen.clone()); }>
+                            {member.name}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
             {move || too_long.get().then(|| view! {
-                <p class="reply-error" role="alert">{format!("A reply has at most {MAX_REPLY_CHARS} characters.")}</p>
+                <p class="reply-error" role="alert">{format!("At most {MAX_REPLY_CHARS} characters.")}</p>
             })}
         </form>
     }

@@ -76,7 +76,10 @@ impl RowSwipe {
             }
             let style = web_sys::HtmlElement::style(&surface);
             let _ = style.set_property("transition", "none");
-            let _ = style.set_property("transform", &format!("translateX({}px)", frame.offset));
+            let _ = style.set_property(
+                "transform",
+                &format!("translateX({}px)", frame.offset.round() as i32),
+            );
         }
         if self.revealed.get_untracked() != frame.revealed {
             self.revealed.set(frame.revealed);

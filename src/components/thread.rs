@@ -1,4 +1,6 @@
-use crate::components::icons::{CheckIcon, EnvelopeIcon, PhoneIcon, ReopenIcon, VoicemailIcon};
+use crate::components::icons::{
+    CheckIcon, EnvelopeIcon, PhoneIcon, PinIcon, ReopenIcon, VoicemailIcon,
+};
 use crate::components::{Now, ReplyBox};
 use crate::store::{Store, Thread};
 use crate::time_format::{self, LocalTime};
@@ -86,6 +88,10 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
             .map(|s| s.with(|s| (s.status, s.unread)))
             .unwrap_or((Status::Open, false))
     });
+    let pinned = Memo::new({
+        let summary = store.summary(id);
+        move |_| summary.as_ref().is_some_and(|s| s.with(|s| s.pinned))
+    });
     let activities = Memo::new(move |_| {
         store.thread.with(|thread| match thread {
             Thread::Loaded(detail) if detail.conversation.id == id => detail.activities.clone(),
@@ -118,6 +124,13 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
                 }}
             </p>
             <div class="thread-actions" role="toolbar" aria-label="Conversation actions">
+                <AssigneePicker id/>
+                <button type="button" class="action pin" aria-label="Pin for the team"
+                    aria-pressed=move || pinned.get().to_string()
+                    title="Pinned conversations stay on top, for everyone"
+                    on:click=move |_| store.set_pinned(id, !pinned.get_untracked())>
+                    <PinIcon/>
+                </button>
                 {move || match state.get().0 {
                     Status::Open => view! {
                         <button type="button" class="action done" on:click=move |_| store.act(id, StateChange::Done)
@@ -152,6 +165,7 @@ fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
     let side = match activity.direction {
         Direction::Inbound => "inbound",
         Direction::Outbound => "outbound",
+        Direction::Internal => "internal",
     };
     match activity.content {
         ActivityContent::Message { text } => view! {
@@ -164,16 +178,38 @@ fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
         ActivityContent::Call { outcome, duration_seconds } => {
             let (class, text) = match (outcome, activity.direction) {
                 (CallOutcome::Missed, _) => ("missed", "Missed call".to_owned()),
-                (CallOutcome::Answered, Direction::Inbound) => {
-                    ("answered", format!("Incoming call · {}", format_duration(duration_seconds)))
-                }
                 (CallOutcome::Answered, Direction::Outbound) => {
                     ("answered", format!("Outgoing call · {}", format_duration(duration_seconds)))
+                }
+                (CallOutcome::Answered, _) => {
+                    ("answered", format!("Incoming call · {}", format_duration(duration_seconds)))
                 }
             };
             view! {
                 <li class=format!("activity call {class}")>
                     <p class="event"><PhoneIcon/>" "{text}</p>
+                    <time class="when">{when}</time>
+                </li>
+            }
+            .into_any()
+        }
+        ActivityContent::Note { text, author } => {
+            let store = expect_context::<Store>();
+            let pieces = store
+                .members
+                .with_untracked(|members| crate::mentions::segments(&text, members))
+                .into_iter()
+                .map(|(mention, piece)| match mention {
+                    true => view! { <strong class="mention">{piece}</strong> }.into_any(),
+                    false => piece.into_any(),
+                })
+                .collect_view();
+            view! {
+                <li class="activity note internal">
+                    <div class="note-card">
+                        <p class="note-author">"Internal note · "{author.name}</p>
+                        <p class="note-text">{pieces}</p>
+                    </div>
                     <time class="when">{when}</time>
                 </li>
             }
@@ -189,5 +225,34 @@ fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
             </li>
         }
         .into_any(),
+    }
+}
+
+/// Who owns the conversation: a teammate, or nobody.
+#[component]
+fn AssigneePicker(id: ConversationId) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let summary = store.summary(id);
+    let current = Memo::new(move |_| {
+        summary
+            .as_ref()
+            .and_then(|s| s.with(|s| s.assignee.as_ref().map(|a| a.id)))
+    });
+    view! {
+        <select class="assignee" aria-label="Assign to"
+            on:change=move |ev| {
+                let chosen = event_target_value(&ev).parse().ok().map(switchboard_domain::MemberId);
+                store.assign(id, chosen);
+            }>
+            <option value="" selected=move || current.get().is_none()>"Unassigned"</option>
+            {move || store.members.get().into_iter().map(|member| {
+                let member_id = member.id;
+                view! {
+                    <option value=member_id.to_string() selected=move || current.get() == Some(member_id)>
+                        {member.name}
+                    </option>
+                }
+            }).collect_view()}
+        </select>
     }
 }

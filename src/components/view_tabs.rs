@@ -9,7 +9,10 @@ pub fn ViewTabs() -> impl IntoView {
     let store = expect_context::<Store>();
     let tabs = View::ALL.map(|view| {
         let current = Memo::new(move |_| store.route.with(|route| route.view) == view);
-        let href = move || InboxRoute::list(store.route.with(|r| r.line), view).path();
+        let href = move || {
+            let route = store.route.get();
+            InboxRoute::list(route.line, view).mine(route.mine).path()
+        };
         view! {
             <a role="tab" class="tab" href=href id=format!("tab-{}", view.as_str())
                 aria-selected=move || current.get().to_string()
@@ -19,5 +22,15 @@ pub fn ViewTabs() -> impl IntoView {
             </a>
         }
     });
-    view! { <nav class="view-tabs" role="tablist" aria-label="Views">{tabs}</nav> }
+    let mine = Memo::new(move |_| store.route.with(|route| route.mine));
+    view! {
+        <div class="view-bar">
+            <nav class="view-tabs" role="tablist" aria-label="Views">{tabs}</nav>
+            <button type="button" class="mine-filter" aria-pressed=move || mine.get().to_string()
+                title="Only the conversations assigned to you"
+                on:click=move |_| store.show_mine(!mine.get_untracked())>
+                "Assigned to me"
+            </button>
+        </div>
+    }
 }

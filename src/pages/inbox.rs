@@ -5,20 +5,23 @@ use crate::pages::NotFound;
 use crate::routes::InboxRoute;
 use crate::store::Store;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The inbox: lines beside the list of the chosen view, and the open conversation's thread.
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let store = expect_context::<Store>();
     let params = use_params_map();
+    let query = use_query_map();
     let route = Memo::new(move |_| {
+        let assignee = query.with(|q| q.get("assignee"));
         params.with(|p| {
             InboxRoute::parse(
                 &p.get("line")?,
                 &p.get("view")?,
                 p.get("conversation").as_deref(),
             )
+            .map(|route| route.with_assignee(assignee.as_deref()))
         })
     });
     Effect::new(move |_| {

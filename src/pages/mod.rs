@@ -3,7 +3,9 @@
 pub mod inbox;
 pub mod lines;
 pub mod not_found;
+pub mod sign_in;
 
 pub use inbox::InboxPage;
 pub use lines::LinesPage;
 pub use not_found::NotFound;
+pub use sign_in::{SignInPage, SignedIn};

@@ -69,7 +69,7 @@ impl Store {
             }
         }
         let name = before.contact.display_name();
-        self.enqueue(change, seen, before, removed_from, true);
+        self.enqueue(change, seen, &before, removed_from, true);
         let text = match change {
             StateChange::Done => format!("Marked {name} as done"),
             StateChange::Unread => format!("Marked {name} as unread"),
@@ -116,7 +116,7 @@ impl Store {
             self.keyboard_moves.update(|n| *n += 1);
         }
         let name = current.contact.display_name();
-        self.enqueue(change, seen, current, None, true);
+        self.enqueue(change, seen, &current, None, true);
         self.notify(NoticeKind::Info, format!("Undone: {name} is back"), false);
     }
 
@@ -144,14 +144,14 @@ impl Store {
         if let Ok(after) = before.state().apply(StateChange::Read, seen) {
             self.set_state(id, after);
         }
-        self.enqueue(StateChange::Read, seen, before, None, false);
+        self.enqueue(StateChange::Read, seen, &before, None, false);
     }
 
     fn enqueue(
         &self,
         change: StateChange,
         seen: Option<ActivityId>,
-        before: ConversationSummary,
+        before: &ConversationSummary,
         removed_from: Option<(ListKey, usize)>,
         explicit: bool,
     ) {
@@ -167,7 +167,8 @@ impl Store {
                 conversation: before.id,
                 change,
                 seen,
-                before,
+                before: before.state(),
+                name: before.contact.display_name(),
                 explicit,
             });
         });
@@ -276,7 +277,7 @@ impl Store {
             }
             Err(error) => error,
         };
-        let name = change.before.contact.display_name();
+        let name = change.name.clone();
         self.forget_undo(id);
         if let Some(fresh) = error.unseen_activity().cloned() {
             let what = fresh.latest_activity.summary();
@@ -293,7 +294,7 @@ impl Store {
             return;
         }
         if !superseded {
-            self.update(change.before.clone());
+            self.set_state(id, change.before);
             self.put_back(id, removed_from);
         }
         if change.explicit {

@@ -4,6 +4,10 @@
 //! [`changes`] holds the one path by which a conversation's state changes.
 
 mod changes;
+mod live;
+mod team;
+
+pub use team::Session;
 
 use crate::api::{self, ClientError};
 use crate::navigation;
@@ -14,6 +18,7 @@ use leptos::task::spawn_local;
 use std::collections::HashMap;
 use std::time::Duration;
 use switchboard_domain::api::{ConversationDetail, ConversationSummary, Line};
+use switchboard_domain::team::{MemberRef, NotificationList};
 use switchboard_domain::{ConversationId, ConversationState, View};
 
 /// Conversations fetched per page.
@@ -26,6 +31,8 @@ pub(crate) const UNDO_DEPTH: usize = 50;
 pub struct ListKey {
     pub line: LineFilter,
     pub view: View,
+    /// Only the signed-in teammate's conversations.
+    pub mine: bool,
 }
 
 impl From<InboxRoute> for ListKey {
@@ -33,6 +40,7 @@ impl From<InboxRoute> for ListKey {
         ListKey {
             line: route.line,
             view: route.view,
+            mine: route.mine,
         }
     }
 }
@@ -59,7 +67,7 @@ pub struct ConversationList {
 pub enum Thread {
     Closed,
     Loading(ConversationId),
-    Loaded(ConversationDetail),
+    Loaded(Box<ConversationDetail>),
     Failed(ConversationId, String),
 }
 
@@ -100,6 +108,11 @@ type Navigator = Box<dyn Fn(&str, bool)>;
 
 #[derive(Clone, Copy)]
 pub struct Store {
+    pub session: RwSignal<Session>,
+    /// The teammates, to assign to and @mention.
+    pub members: RwSignal<Vec<MemberRef>>,
+    pub notifications: RwSignal<NotificationList>,
+    pub notifications_open: RwSignal<bool>,
     pub lines: RwSignal<Vec<Line>>,
     pub list: RwSignal<ConversationList>,
     /// What the URL says: line, view, open conversation.
@@ -138,6 +151,13 @@ impl Default for Store {
 impl Store {
     pub fn new() -> Store {
         Store {
+            session: RwSignal::new(Session::Checking),
+            members: RwSignal::new(Vec::new()),
+            notifications: RwSignal::new(NotificationList {
+                notifications: Vec::new(),
+                unread_count: 0,
+            }),
+            notifications_open: RwSignal::new(false),
             lines: RwSignal::new(Vec::new()),
             list: RwSignal::new(ConversationList {
                 key: None,
@@ -244,6 +264,7 @@ impl Store {
         spawn_local(async move {
             match api::lines().await {
                 Ok(list) => store.lines.set(list.lines),
+                Err(error) if store.signed_out_by(&error) => {}
                 Err(error) => store.notify(
                     NoticeKind::Error,
                     format!("Could not load the phone lines: {error}"),
@@ -282,7 +303,8 @@ impl Store {
         });
         let store = *self;
         spawn_local(async move {
-            let result = api::conversations(key.view, key.line.line(), None, PAGE_SIZE).await;
+            let result =
+                api::conversations(key.view, key.line.line(), key.mine, None, PAGE_SIZE).await;
             if store.list.with_untracked(|list| list.key) != Some(key) {
                 return; // The user moved on to another list meanwhile.
             }
@@ -297,9 +319,12 @@ impl Store {
                     });
                     store.keep_selection_in_list();
                 }
-                Err(error) => store
-                    .list
-                    .update(|list| list.status = ListStatus::Failed(error.to_string())),
+                Err(error) => {
+                    store.signed_out_by(&error);
+                    store
+                        .list
+                        .update(|list| list.status = ListStatus::Failed(error.to_string()))
+                }
             }
             // Counts are fetched with each list, so that they agree with it.
             store.load_lines();
@@ -321,8 +346,14 @@ impl Store {
             .update(|list| list.status = ListStatus::LoadingMore);
         let store = *self;
         spawn_local(async move {
-            let result =
-                api::conversations(key.view, key.line.line(), Some(&cursor), PAGE_SIZE).await;
+            let result = api::conversations(
+                key.view,
+                key.line.line(),
+                key.mine,
+                Some(&cursor),
+                PAGE_SIZE,
+            )
+            .await;
             if store.list.with_untracked(|list| list.key) != Some(key) {
                 return;
             }
@@ -399,12 +430,15 @@ impl Store {
                     let unread = detail.conversation.unread;
                     let seen = detail.activities.last().map(|a| a.id);
                     store.update(detail.conversation.clone());
-                    store.thread.set(Thread::Loaded(detail));
+                    store.thread.set(Thread::Loaded(Box::new(detail)));
                     if unread && mark_read {
                         store.mark_read(id, seen);
                     }
                 }
-                Err(error) => store.thread.set(Thread::Failed(id, error.to_string())),
+                Err(error) => {
+                    store.signed_out_by(&error);
+                    store.thread.set(Thread::Failed(id, error.to_string()))
+                }
             }
         });
     }
@@ -428,10 +462,19 @@ impl Store {
 
     /// Opens a conversation (its thread beside the list, or in its place on a phone).
     pub fn open(&self, id: ConversationId) {
-        self.selected.set(Some(id));
+        self.open_route(self.route.get_untracked().with_conversation(Some(id)));
+    }
+
+    /// Goes to a route with a conversation open, from where the user is.
+    pub fn open_route(&self, route: InboxRoute) {
+        self.selected.set(route.conversation);
         self.opened_from_list.set_value(true);
-        let route = self.route.get_untracked().with_conversation(Some(id));
         self.go(route, false);
+    }
+
+    /// Shows only the conversations assigned to the signed-in teammate, or all again.
+    pub fn show_mine(&self, mine: bool) {
+        self.go(self.route.get_untracked().mine(mine), false);
     }
 
     /// From a thread back to its list: through the history when the list is the page before,
@@ -478,23 +521,15 @@ impl Store {
                 .summary(id)
                 .map(|s| s.with_untracked(|s| s.latest_activity.id)),
         };
-        let response = api::reply(id, &text, seen).await?;
+        let response = api::reply(id, &text, seen).await;
+        if let Err(error) = &response {
+            self.signed_out_by(error);
+        }
+        let response = response?;
         self.update(response.conversation.clone());
-        self.thread.update(|thread| {
-            if let Thread::Loaded(detail) = thread {
-                if detail.conversation.id == id {
-                    detail.activities.push(response.activity.clone());
-                    detail.conversation = response.conversation.clone();
-                }
-            }
-        });
-        // The newest activity comes first.
-        self.list.update(|list| {
-            if let Some(index) = list.ids.iter().position(|x| *x == id) {
-                list.ids.remove(index);
-                list.ids.insert(0, id);
-            }
-        });
+        self.append_activity(response.activity);
+        // The newest activity comes first (after the pinned).
+        self.place_in_list(id);
         Ok(())
     }
 

@@ -47,6 +47,12 @@ pub fn web_root() -> PathBuf {
     path
 }
 
+/// The demo's owner (every line), as `--demo` creates them.
+pub const DEMO_OWNER: (&str, &str) = ("sam@switchboard.example", "sam-switchboard");
+
+/// The Quo webhook signing secret test servers take deliveries with (base64).
+pub const WEBHOOK_SECRET: &str = "ZTJlIHdlYmhvb2sgc2lnbmluZyBzZWNyZXQ=";
+
 /// The real server, in its own process, with its own database file.
 pub struct Server {
     child: Child,
@@ -107,7 +113,8 @@ fn spawn(
     web_root: &Path,
 ) -> (Child, String) {
     let mut child = Command::new(server_binary())
-        .args(["--addr", address, "--demo", "--demo-conversations"])
+        .args(["--addr", address, "--quo-webhook-secret", WEBHOOK_SECRET])
+        .args(["--demo", "--demo-conversations"])
         .arg(demo_conversations.to_string())
         .arg("--database")
         .arg(database)
@@ -243,6 +250,38 @@ impl Browser {
             })
             .await
             .unwrap_or_else(|e| panic!("{command}: {e}"))
+    }
+
+    /// Signs in through the app's sign-in page on `server` (its base URL).
+    pub async fn sign_in(&self, server: &str, email: &str, password: &str) {
+        let client = &self.client;
+        client
+            .goto(&format!("{server}/sign-in"))
+            .await
+            .expect("the sign-in page");
+        for (selector, keys) in [
+            ("input[type=email]", email),
+            ("input[type=password]", password),
+        ] {
+            let field = client
+                .wait()
+                .for_element(fantoccini::Locator::Css(selector))
+                .await
+                .unwrap_or_else(|e| panic!("{selector}: {e}"));
+            field.send_keys(keys).await.expect("typing");
+        }
+        client
+            .find(fantoccini::Locator::Css("button[type=submit]"))
+            .await
+            .expect("the sign-in button")
+            .click()
+            .await
+            .expect("click");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while client.current_url().await.expect("url").path() == "/sign-in" {
+            assert!(Instant::now() < deadline, "{email} could not sign in");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Ends the session; call at the end of a test (dropping only kills the driver).

@@ -6,11 +6,17 @@ use fantoccini::Locator;
 use serde_json::Value;
 use std::future::Future;
 use std::time::{Duration, Instant};
-use switchboard_domain::api::{ConversationDetail, LineList};
+use switchboard_domain::api::{ConversationDetail, ConversationSummary, LineList};
 use switchboard_domain::{ConversationId, Status};
+use switchboard_server::webhook::WebhookSecret;
 use switchboard_testkit::{Browser, Device, Server};
 
 pub use fantoccini::key::Key;
+
+/// The demo's owner, who sees every line.
+pub const OWNER: (&str, &str) = switchboard_testkit::DEMO_OWNER;
+/// A demo member who sees the Support line only.
+pub const SUPPORT_MEMBER: (&str, &str) = ("jordan@switchboard.example", "jordan-switchboard");
 
 const DESKTOP: Device = Device::Desktop {
     width: 1400,
@@ -41,15 +47,73 @@ impl E2e {
         Self::start_on(Server::start(300), Device::PHONE).await
     }
 
+    /// A browser on `device`, signed in as the demo's owner (who sees every line); the test's
+    /// own HTTP client is signed in as the owner too.
     pub async fn start_on(server: Server, device: Device) -> E2e {
         let browser = Browser::start(device).await;
-        E2e {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let signed_in = http
+            .post(format!("{}/api/v1/session", server.url))
+            .json(&serde_json::json!({"email": OWNER.0, "password": OWNER.1}))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(signed_in.status(), 200);
+        let app = E2e {
             server,
             browser,
-            http: reqwest::Client::new(),
-        }
+            http,
+        };
+        app.sign_in(OWNER).await;
+        app
     }
 
+    /// Another teammate's browser on the same server, signed in and showing `path`.
+    pub async fn teammate(&self, who: (&str, &str), path: &str) -> Browser {
+        let browser = Browser::start(DESKTOP).await;
+        browser.sign_in(&self.server.url, who.0, who.1).await;
+        browser
+            .client
+            .goto(&format!("{}{path}", self.server.url))
+            .await
+            .expect("goto");
+        eventually("the teammate's list shows", || async {
+            !row_ids_in(&browser.client).await.is_empty()
+        })
+        .await;
+        browser
+    }
+
+    /// Signs in through the sign-in page.
+    pub async fn sign_in(&self, (email, password): (&str, &str)) {
+        self.browser
+            .sign_in(&self.server.url, email, password)
+            .await;
+    }
+}
+
+/// The rows' ids in a browser's list, top to bottom.
+pub async fn row_ids_in(client: &fantoccini::Client) -> Vec<ConversationId> {
+    let script = format!(
+        "return [...document.querySelectorAll('{ROWS}')].map(r => r.dataset.conversationId)"
+    );
+    ids(client.execute(&script, vec![]).await.expect("row ids"))
+}
+
+/// A row's accessible name in a browser's list.
+pub async fn row_label_in(client: &fantoccini::Client, id: ConversationId) -> Option<String> {
+    let script = format!(
+        "const r = document.querySelector('{ROWS}[data-conversation-id=\"{id}\"]'); \
+         return r ? r.getAttribute('aria-label') : null"
+    );
+    let label = client.execute(&script, vec![]).await.expect("row label");
+    label.as_str().map(str::to_owned)
+}
+
+impl E2e {
     pub async fn finish(self) {
         self.browser.close().await;
     }
@@ -200,7 +264,7 @@ impl E2e {
         self.browser
             .client
             .wait()
-            .for_element(Locator::Css("textarea[aria-label^='Reply to']"))
+            .for_element(Locator::Css("form.reply-box textarea"))
             .await
             .expect("the reply box")
     }
@@ -255,6 +319,46 @@ impl E2e {
             self.status_on_server(id).await == expected
         })
         .await;
+    }
+
+    /// A customer's text on the conversation's line, delivered as Quo does: a signed webhook.
+    pub async fn customer_texts(&self, conversation: &ConversationSummary, text: &str) {
+        let lines = self.lines().await.lines;
+        let line = lines
+            .iter()
+            .find(|l| l.id == conversation.line_id)
+            .expect("the line");
+        let stamp = switchboard_server::db::now_ms();
+        let body = serde_json::json!({
+            "id": format!("EV-e2e-{stamp}"), "type": "message.received",
+            "data": { "object": {
+                "from": conversation.contact.number, "to": line.number,
+                "direction": "incoming", "text": text,
+            }}
+        })
+        .to_string();
+        let secret = WebhookSecret::parse(switchboard_testkit::WEBHOOK_SECRET).unwrap();
+        let response = self
+            .http
+            .post(format!("{}/webhooks/quo", self.server.url))
+            .header("content-type", "application/json")
+            .header(
+                "openphone-signature",
+                secret.sign_legacy(stamp, body.as_bytes()),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("deliver the webhook");
+        assert_eq!(response.status(), 200);
+    }
+
+    /// A page of conversations as the owner sees it over the API.
+    pub async fn http_page(&self, query: &str) -> Vec<ConversationSummary> {
+        let page: switchboard_domain::api::ConversationPage = self
+            .get_json(&format!("/api/v1/conversations?{query}"))
+            .await;
+        page.conversations
     }
 
     pub async fn lines(&self) -> LineList {

@@ -11,3 +11,4 @@ mod phone;
 mod places;
 mod pwa;
 mod sync;
+mod team;

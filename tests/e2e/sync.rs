@@ -1,36 +1,23 @@
 use crate::helpers::{eventually, E2e};
-use switchboard_domain::api::{ActivityContent, Direction};
 use switchboard_domain::Status;
-use switchboard_server::db::conversations::{record_inbound, NewActivity};
-use switchboard_server::db::{now_ms, Db};
 
 #[tokio::test]
 async fn a_message_the_user_has_not_seen_keeps_the_conversation_open() {
     let app = E2e::start().await;
+    // Live updates would show the message at once; without them, the page has not seen it.
+    app.browser
+        .cdp("Network.enable", serde_json::json!({}))
+        .await;
+    let blocked = serde_json::json!({ "urls": ["*/api/v1/events*"] });
+    app.browser.cdp("Network.setBlockedURLs", blocked).await;
     app.open("/all/open").await;
     let target = app.row_ids().await[0];
     app.wait_selected(target).await;
 
     // A customer writes after the page was loaded: the screen has not seen it.
     let conversation = app.conversation(target).await.conversation;
-    let db = Db::open(&app.server.database)
-        .await
-        .expect("the server's database");
-    let message = NewActivity {
-        direction: Direction::Inbound,
-        content: ActivityContent::Message {
-            text: "Actually, one more question".into(),
-        },
-        at: now_ms(),
-    };
-    record_inbound(
-        &db,
-        conversation.line_id,
-        &conversation.contact.number,
-        &message,
-    )
-    .await
-    .expect("inbound message");
+    app.customer_texts(&conversation, "Actually, one more question")
+        .await;
 
     app.press('e').await;
     eventually("the row is back, unread, with the new message", || async {

@@ -76,51 +76,56 @@ pub(super) fn store_state(
     Ok(())
 }
 
-/// The columns an activity is stored in: (direction, kind, body, call outcome, duration, author).
-fn activity_columns(
-    activity: &NewActivity,
-) -> (
-    &'static str,
-    &'static str,
-    Option<&str>,
-    Option<&'static str>,
-    Option<i64>,
-    Option<i64>,
-) {
-    let direction = match activity.direction {
-        Direction::Inbound => "inbound",
-        Direction::Outbound => "outbound",
-        Direction::Internal => "internal",
-    };
-    match &activity.content {
-        ActivityContent::Message { text } => (direction, "message", Some(text), None, None, None),
-        ActivityContent::Call {
-            outcome,
-            duration_seconds,
-        } => {
-            let outcome = match outcome {
-                CallOutcome::Answered => "answered",
-                CallOutcome::Missed => "missed",
-            };
-            let duration = Some(i64::from(*duration_seconds));
-            (direction, "call", None, Some(outcome), duration, None)
-        }
-        ActivityContent::Voicemail {
-            duration_seconds,
-            transcript,
-        } => {
-            let duration = Some(i64::from(*duration_seconds));
-            (
-                direction,
-                "voicemail",
-                transcript.as_deref(),
-                None,
-                duration,
-                None,
-            )
-        }
-        ActivityContent::Note { text, author } => {
-            (direction, "note", Some(text), None, None, Some(author.id.0))
+/// An activity as its columns.
+struct Columns<'a> {
+    direction: &'static str,
+    kind: &'static str,
+    /// The message's or note's text, or the voicemail's transcript.
+    body: Option<&'a str>,
+    call_outcome: Option<&'static str>,
+    duration: Option<i64>,
+    author: Option<i64>,
+}
+
+impl<'a> Columns<'a> {
+    fn of(activity: &'a NewActivity) -> Columns<'a> {
+        let direction = match activity.direction {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+            Direction::Internal => "internal",
+        };
+        let plain = |kind, body| Columns {
+            direction,
+            kind,
+            body,
+            call_outcome: None,
+            duration: None,
+            author: None,
+        };
+        match &activity.content {
+            ActivityContent::Message { text } => plain("message", Some(text.as_str())),
+            ActivityContent::Call {
+                outcome,
+                duration_seconds,
+            } => Columns {
+                call_outcome: Some(match outcome {
+                    CallOutcome::Answered => "answered",
+                    CallOutcome::Missed => "missed",
+                }),
+                duration: Some(i64::from(*duration_seconds)),
+                ..plain("call", None)
+            },
+            ActivityContent::Voicemail {
+                duration_seconds,
+                transcript,
+            } => Columns {
+                duration: Some(i64::from(*duration_seconds)),
+                ..plain("voicemail", transcript.as_deref())
+            },
+            ActivityContent::Note { text, author } => Columns {
+                author: Some(author.id.0),
+                ..plain("note", Some(text.as_str()))
+            },
         }
     }
 }
@@ -130,7 +135,7 @@ fn insert_activity_row(
     conversation: ConversationId,
     activity: &NewActivity,
 ) -> Result<ActivityId, DbError> {
-    let (direction, kind, body, call_outcome, duration, author) = activity_columns(activity);
+    let columns = Columns::of(activity);
     let id: i64 = connection
         .prepare_cached(
             "INSERT INTO activities (conversation_id, direction, kind, body, call_outcome,
@@ -141,13 +146,13 @@ fn insert_activity_row(
         .query_row(
             params![
                 conversation.0,
-                direction,
-                kind,
-                body,
-                call_outcome,
-                duration,
+                columns.direction,
+                columns.kind,
+                columns.body,
+                columns.call_outcome,
+                columns.duration,
                 activity.at,
-                author
+                columns.author
             ],
             |row| row.get(0),
         )?;

@@ -36,7 +36,8 @@ self.addEventListener("fetch", (event) => {
         return;
     }
     if (url.pathname.startsWith("/api/")) {
-        if (url.pathname.startsWith("/api/v1/")) {
+        // Reads are kept for offline use; the live stream never ends and is not cached.
+        if (url.pathname.startsWith("/api/v1/") && url.pathname !== "/api/v1/events") {
             event.respondWith(networkFirst(request));
         }
         return;

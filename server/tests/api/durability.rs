@@ -41,6 +41,8 @@ fn start(database: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
         }
         printed.push(line);
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not print its address: {printed:?}");
 }
 
@@ -324,4 +326,47 @@ async fn user_add_creates_a_teammate_who_can_sign_in_and_sees_only_their_lines()
     .await;
     let names: Vec<&str> = lines.lines.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["Sales"]);
+}
+
+#[tokio::test]
+async fn demo_traffic_brings_new_unread_messages_signed_like_quos() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(
+        &dir.path().join("traffic.db"),
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--demo",
+            "--demo-conversations",
+            "30",
+            "--demo-traffic",
+            "--demo-traffic-pace",
+            "200ms",
+        ],
+        &[],
+    );
+    let client = signed_in(&server).await;
+    let activities = |client: Client| {
+        let url = format!(
+            "{}/api/v1/conversations?view=unread&limit=200",
+            server.address
+        );
+        async move {
+            let page: ConversationPage = ok_json(client.get(url).send().await.unwrap()).await;
+            page.conversations
+                .iter()
+                .map(|c| c.latest_activity.id.0)
+                .max()
+                .unwrap_or(0)
+        }
+    };
+    let before = activities(client.clone()).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while activities(client.clone()).await <= before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no demo traffic arrived"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

@@ -21,6 +21,17 @@ async fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/conversations/{id}", "get"),
         ("/api/v1/conversations/{id}/state", "post"),
         ("/api/v1/conversations/{id}/replies", "post"),
+        ("/api/v1/conversations/{id}/notes", "post"),
+        ("/api/v1/conversations/{id}/assignee", "post"),
+        ("/api/v1/conversations/{id}/pin", "post"),
+        ("/api/v1/session", "post"),
+        ("/api/v1/session", "delete"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/members", "get"),
+        ("/api/v1/notifications", "get"),
+        ("/api/v1/notifications/{id}/read", "post"),
+        ("/api/v1/events", "get"),
+        ("/webhooks/quo", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

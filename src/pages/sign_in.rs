@@ -1,0 +1,112 @@
+use crate::api;
+use crate::routes::InboxRoute;
+use crate::store::{Session, Store};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+/// Signing in with email and password; then on to where the teammate was going.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let next = move || {
+        query
+            .with_untracked(|q| q.get("next"))
+            .filter(|next| next.starts_with('/') && !next.starts_with("//"))
+            .unwrap_or_else(|| InboxRoute::default().path())
+    };
+    let go_on = {
+        let navigate = navigate.clone();
+        move || {
+            navigate(
+                &next(),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            )
+        }
+    };
+    // Someone already signed in has nothing to do here.
+    let already = go_on.clone();
+    Effect::new(move |_| {
+        if matches!(store.session.get(), Session::SignedIn(_)) {
+            already();
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::sign_in(&email.get_untracked(), &password.get_untracked()).await {
+                Ok(me) => store.signed_in(me),
+                Err(refused) => {
+                    password.set(String::new());
+                    error.set(Some(refused.to_string()));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <main class="sign-in">
+            <form class="sign-in-card" on:submit=submit aria-labelledby="sign-in-title">
+                <h1 id="sign-in-title">"Sign in to Switchboard"</h1>
+                <label>
+                    "Email"
+                    <input type="email" name="email" autocomplete="username" required autofocus
+                        prop:value=move || email.get()
+                        on:input=move |ev| email.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    "Password"
+                    <input type="password" name="password" autocomplete="current-password" required
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))/>
+                </label>
+                {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </form>
+        </main>
+    }
+}
+
+/// Shows `children` to a signed-in teammate; sends anyone else to sign in, and back afterwards.
+#[component]
+pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if store.session.get() == Session::SignedOut {
+            let here = web_sys::window()
+                .and_then(|w| w.location().pathname().ok().zip(w.location().search().ok()))
+                .map(|(path, search)| format!("{path}{search}"))
+                .unwrap_or_default();
+            let next = js_sys::encode_uri_component(&here);
+            navigate(
+                &format!("/sign-in?next={next}"),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    move || match store.session.get() {
+        Session::SignedIn(_) => children().into_any(),
+        _ => view! { <p class="splash" role="status">"Loading Switchboard…"</p> }.into_any(),
+    }
+}

@@ -1,0 +1,126 @@
+//! What teammates do elsewhere, as it happens: the server's live events applied to the store,
+//! so that every screen converges to the server's state.
+
+use super::{ListKey, Store, Thread};
+use crate::navigation;
+use crate::routes::LineFilter;
+use leptos::prelude::*;
+use switchboard_domain::api::ConversationSummary;
+use switchboard_domain::team::LiveEvent;
+use switchboard_domain::ConversationId;
+
+/// The list's order: pinned first, then newest activity, then newest id.
+fn sort_key(summary: &ConversationSummary) -> (bool, i64, i64) {
+    (summary.pinned, summary.latest_activity.at, summary.id.0)
+}
+
+impl Store {
+    pub fn apply_live(&self, event: LiveEvent) {
+        match event {
+            LiveEvent::Conversation {
+                conversation,
+                line_unread_count,
+            } => {
+                let (id, line) = (conversation.id, conversation.line_id);
+                let waiting = self.queue.with_value(|queue| queue.is_pending(id));
+                self.remember(conversation);
+                // While a change of ours is on its way, our count already counts it.
+                if !waiting {
+                    self.lines.update(|lines| {
+                        if let Some(line) = lines.iter_mut().find(|l| l.id == line) {
+                            line.unread_count = line_unread_count;
+                        }
+                    });
+                }
+                self.place_in_list(id);
+                if let Thread::Loaded(detail) = self.thread.get_untracked() {
+                    if detail.conversation.id == id {
+                        if let Some(summary) = self.summary(id) {
+                            let summary = summary.get_untracked();
+                            self.thread.update(|thread| {
+                                if let Thread::Loaded(detail) = thread {
+                                    detail.conversation = summary;
+                                }
+                            });
+                        }
+                    }
+                }
+            }
+            LiveEvent::Activity { activity } => self.append_activity(activity),
+            LiveEvent::Notification {
+                notification,
+                unread_count,
+            } => self.notifications.update(|list| {
+                if !list.notifications.iter().any(|n| n.id == notification.id) {
+                    list.notifications.insert(0, notification);
+                }
+                list.unread_count = unread_count;
+            }),
+        }
+    }
+
+    fn belongs(&self, key: ListKey, summary: &ConversationSummary) -> bool {
+        let line = match key.line {
+            LineFilter::All => true,
+            LineFilter::Line(line) => summary.line_id == line,
+        };
+        let mine = !key.mine
+            || summary
+                .assignee
+                .as_ref()
+                .zip(self.me())
+                .is_some_and(|(assignee, me)| assignee.id == me.id);
+        line && mine && key.view.includes(&summary.state())
+    }
+
+    /// Puts a conversation where it now belongs in the list on screen: out of it, into it at
+    /// its place in the order, or moved (a new message brings it to the top).
+    pub(super) fn place_in_list(&self, id: ConversationId) {
+        let Some(summary) = self.summary(id).map(|s| s.get_untracked()) else {
+            return;
+        };
+        let Some(key) = self.list.with_untracked(|list| list.key) else {
+            return;
+        };
+        // The open conversation stays in its list while it is open (reading it in the Unread
+        // view must not pull it out from under the reader).
+        let open = self.route.with_untracked(|route| route.conversation) == Some(id);
+        let belongs = self.belongs(key, &summary)
+            || (open && self.list.with_untracked(|l| l.ids.contains(&id)));
+        let ids = self.list.with_untracked(|list| list.ids.clone());
+        let present = ids.contains(&id);
+        if present && !belongs {
+            if self.selected.get_untracked() == Some(id) {
+                self.selected.set(navigation::successor(&ids, id));
+            }
+            self.list.update(|list| list.ids.retain(|x| *x != id));
+            return;
+        }
+        if !belongs {
+            return;
+        }
+        let key_of = |other: &ConversationId| {
+            self.summary(*other)
+                .map(|s| s.with_untracked(sort_key))
+                .unwrap_or((false, i64::MIN, i64::MIN))
+        };
+        let mine = sort_key(&summary);
+        let others: Vec<ConversationId> = ids.into_iter().filter(|x| *x != id).collect();
+        let position = others.partition_point(|other| key_of(other) > mine);
+        // Past the last loaded row it belongs to a page not loaded yet.
+        let more = self.list.with_untracked(|list| list.next_cursor.is_some());
+        if position == others.len() && more {
+            if present {
+                self.list.update(|list| list.ids.retain(|x| *x != id));
+            }
+            return;
+        }
+        self.list.update(|list| {
+            let current = list.ids.iter().position(|x| *x == id);
+            if current != Some(position) {
+                list.ids.retain(|x| *x != id);
+                list.ids.insert(position.min(list.ids.len()), id);
+            }
+        });
+    }
+}
