@@ -140,6 +140,9 @@ pub struct NotificationList {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LiveEvent {
+    /// The first event of every stream: its id is where the stream starts, so that a client
+    /// that reconnects before anything happened still resumes from there.
+    Connected {},
     /// A conversation changed: state, newest activity, assignee or pin.
     Conversation {
         conversation: ConversationSummary,

@@ -46,6 +46,7 @@ impl Store {
                     }
                 }
             }
+            LiveEvent::Connected {} => {}
             LiveEvent::Activity { activity } => self.append_activity(activity),
             LiveEvent::Notification {
                 notification,

@@ -263,3 +263,79 @@ async fn a_wrong_password_is_told_and_signing_out_ends_the_session() {
     assert_eq!(alert.text().await.unwrap(), "wrong email or password");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn after_interleaved_changes_from_two_browsers_both_show_what_the_server_holds() {
+    let app = E2e::start().await;
+    app.open("/all/open").await;
+    let alex = app.teammate(ADMIN, "/all/open").await;
+    let ids = app.row_ids().await;
+    let targets = [ids[0], ids[1], ids[2]];
+
+    // Both at once on the same conversations, as two people triaging together.
+    app.press('e').await; // Sam: done on the first
+    alex.client
+        .execute(
+            &format!(
+                "document.querySelector('[role=row][data-conversation-id=\"{}\"] button[aria-label=\"Mark as unread\"]').click()",
+                targets[1]
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.press('e').await; // Sam: done on the next (the second)
+    app.press('z').await; // Sam: undo that
+    alex.client
+        .execute(
+            &format!(
+                "document.querySelector('[role=row][data-conversation-id=\"{}\"] button[aria-label=\"Mark as done\"]').click()",
+                targets[2]
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+
+    // Once the dust settles, each browser's Open view agrees with the server.
+    for target in targets {
+        eventually(
+            &format!("both browsers agree with the server on {target}"),
+            || async {
+                let (status, unread) = app.status_on_server(target).await;
+                let mut agree = true;
+                for client in [&app.browser.client, &alex.client] {
+                    let label = row_label_in(client, target).await;
+                    agree &= match status {
+                        Status::Done => label.is_none(),
+                        Status::Open => label.is_some_and(|l| l.contains(", unread,") == unread),
+                    };
+                }
+                agree
+            },
+        )
+        .await;
+    }
+    alex.close().await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_live_stream_reconnects_by_itself_after_the_server_comes_back() {
+    let mut app = E2e::start().await;
+    app.open("/all/open").await;
+    let alex = app.teammate(ADMIN, "/all/open").await;
+    let target = app.row_ids().await[0];
+    app.server.kill();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.server.restart();
+
+    app.press('e').await;
+    app.wait_on_server(target, (Status::Done, false)).await;
+    eventually("Alex's stream, reopened, brings the change", || async {
+        !row_ids_in(&alex.client).await.contains(&target)
+    })
+    .await;
+    alex.close().await;
+    app.finish().await;
+}

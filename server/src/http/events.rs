@@ -61,6 +61,15 @@ async fn stream(
         None => events::last_seq(&state.db).await?,
     };
     let (sender, receiver) = mpsc::channel(256);
+    let hello = StoredEvent {
+        seq: start,
+        line_id: None,
+        member_id: Some(viewer.id),
+        json: serde_json::to_string(&switchboard_domain::team::LiveEvent::Connected {})
+            .expect("an event serialises"),
+    };
+    // Room for one is certain: the channel is new.
+    let _ = sender.try_send(Arc::new(hello));
     tokio::spawn(forward(state.db.clone(), viewer, live, start, sender));
     let events = ReceiverStream::new(receiver).map(|event: Arc<StoredEvent>| {
         Ok(Event::default()

@@ -25,10 +25,18 @@ impl Stream {
             .to_str()
             .unwrap()
             .starts_with("text/event-stream"));
-        Stream {
+        let mut stream = Stream {
             body: Box::pin(response.bytes_stream()),
             buffer: String::new(),
-        }
+        };
+        // Every stream opens with where it starts.
+        let (id, first) = stream
+            .next(Duration::from_secs(5))
+            .await
+            .expect("a first event");
+        assert_eq!(first, LiveEvent::Connected {});
+        assert!(id.parse::<i64>().is_ok(), "{id}");
+        stream
     }
 
     /// The next event: (id, payload), or `None` if none comes within `wait`.
@@ -165,7 +173,7 @@ async fn an_inbound_webhook_message_is_pushed_with_its_activity() {
                 assert_eq!(line_unread_count, line.unread_count);
                 break;
             }
-            LiveEvent::Notification { .. } => {}
+            LiveEvent::Notification { .. } | LiveEvent::Connected {} => {}
         }
     }
     assert!(saw_activity);
