@@ -48,7 +48,7 @@ pub async fn seed_if_empty(db: &Db, conversations: u32, now: i64) -> Result<bool
     if !db::seed::is_empty(db).await? {
         return Ok(false);
     }
-    db::seed::insert(db, &generate(conversations as usize, now)).await?;
+    db::seed::insert(db, generate(conversations as usize, now)).await?;
     Ok(true)
 }
 

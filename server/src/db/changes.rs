@@ -2,7 +2,7 @@
 //! pins, and the customers' messages and calls. Each write records the live events it causes,
 //! in the same transaction.
 
-use super::conversations::{activity, check_access, existing_summary, Denied};
+use super::conversations::{activity, existing_summary, Denied};
 use super::events::{Audience, EventLog};
 use super::members::SessionMember;
 use super::notifications;
@@ -37,29 +37,54 @@ fn corrupt(what: impl std::fmt::Display) -> DbError {
     DbError::Corrupt(what.to_string())
 }
 
-fn load_state(
-    connection: &Connection,
-    id: ConversationId,
-) -> Result<Option<ConversationState>, DbError> {
-    let row: Option<(String, bool, Option<i64>)> = connection
+/// A conversation's state and line, as the rules need them.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Stored {
+    pub state: ConversationState,
+    pub line: LineId,
+}
+
+fn load(connection: &Connection, id: ConversationId) -> Result<Option<Stored>, DbError> {
+    let row: Option<(String, bool, Option<i64>, i64)> = connection
         .prepare_cached(
-            "SELECT status, unread, latest_inbound_activity_id FROM conversations WHERE id = $1",
+            "SELECT status, unread, latest_inbound_activity_id, line_id
+               FROM conversations WHERE id = $1",
         )?
-        .query_row([id.0], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .query_row([id.0], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
         .optional()?;
-    row.map(|(status, unread, latest_inbound)| {
-        Ok(ConversationState {
-            status: status.parse::<Status>().map_err(corrupt)?,
-            unread,
-            latest_inbound: latest_inbound.map(ActivityId),
+    row.map(|(status, unread, latest_inbound, line)| {
+        Ok(Stored {
+            state: ConversationState {
+                status: status.parse::<Status>().map_err(corrupt)?,
+                unread,
+                latest_inbound: latest_inbound.map(ActivityId),
+            },
+            line: LineId(line),
         })
     })
     .transpose()
 }
 
+/// The conversation, if `viewer` may change it.
+fn load_for(
+    connection: &Connection,
+    id: ConversationId,
+    viewer: &SessionMember,
+) -> Result<Result<Stored, Denied>, DbError> {
+    Ok(match load(connection, id)? {
+        None => Err(Denied::NotFound),
+        Some(stored) if !viewer.can_see(stored.line) => Err(Denied::Forbidden),
+        Some(stored) => Ok(stored),
+    })
+}
+
+/// Stores a conversation's new state, and keeps its line's unread count in step.
 pub(super) fn store_state(
     connection: &Connection,
     id: ConversationId,
+    before: Stored,
     state: ConversationState,
 ) -> Result<(), DbError> {
     connection
@@ -73,6 +98,12 @@ pub(super) fn store_state(
             state.latest_inbound.map(|a| a.0),
             id.0
         ])?;
+    if state.unread != before.state.unread {
+        let delta: i64 = if state.unread { 1 } else { -1 };
+        connection
+            .prepare_cached("UPDATE lines SET unread_count = unread_count + $1 WHERE id = $2")?
+            .execute(params![delta, before.line.0])?;
+    }
     Ok(())
 }
 
@@ -177,7 +208,7 @@ pub(super) fn insert_activity(
 
 fn unread_count(connection: &Connection, line: LineId) -> Result<u32, DbError> {
     Ok(connection
-        .prepare_cached("SELECT COUNT(*) FROM conversations WHERE line_id = $1 AND unread = TRUE")?
+        .prepare_cached("SELECT unread_count FROM lines WHERE id = $1")?
         .query_row([line.0], |row| row.get(0))?)
 }
 
@@ -221,12 +252,15 @@ pub async fn change_state(
     change_id: Option<&ChangeId>,
     at: i64,
 ) -> Result<Result<ChangeOutcome, Denied>, DbError> {
-    db.write(|tx, log| {
-        if let Err(denied) = check_access(tx, id, viewer)? {
-            return Ok(Err(denied));
-        }
-        let state = load_state(tx, id)?.ok_or_else(|| corrupt("conversation vanished"))?;
-        if let Some(change_id) = change_id {
+    let viewer = viewer.clone();
+    let change_id = change_id.cloned();
+    db.write(move |tx, log| {
+        let stored = match load_for(tx, id, &viewer)? {
+            Ok(stored) => stored,
+            Err(denied) => return Ok(Err(denied)),
+        };
+        let state = stored.state;
+        if let Some(change_id) = &change_id {
             let applied_before: Option<i64> = tx
                 .prepare_cached("SELECT conversation_id FROM state_changes WHERE change_id = $1")?
                 .query_row([change_id.as_str()], |row| row.get(0))
@@ -240,14 +274,14 @@ pub async fn change_state(
         if let Ok(next) = applied {
             changed = next != state;
             if changed {
-                store_state(tx, id, next)?;
+                store_state(tx, id, stored, next)?;
             }
             tx.prepare_cached(
                 "INSERT INTO state_changes (change_id, conversation_id, change, at, member_id)
                  VALUES ($1, $2, $3, $4, $5)",
             )?
             .execute(params![
-                change_id.map(ChangeId::as_str),
+                change_id.as_ref().map(ChangeId::as_str),
                 id.0,
                 change.as_str(),
                 at,
@@ -283,14 +317,15 @@ pub async fn reply(
         },
         at,
     };
-    db.write(|tx, log| {
-        let line = match check_access(tx, id, viewer)? {
-            Ok(line) => line,
+    let viewer = viewer.clone();
+    db.write(move |tx, log| {
+        let stored = match load_for(tx, id, &viewer)? {
+            Ok(stored) => stored,
             Err(denied) => return Ok(Err(denied)),
         };
-        let state = load_state(tx, id)?.ok_or_else(|| corrupt("conversation vanished"))?;
+        let line = stored.line;
         let activity_id = insert_activity(tx, id, &message)?;
-        store_state(tx, id, state.reply(seen))?;
+        store_state(tx, id, stored, stored.state.reply(seen))?;
         let conversation = existing_summary(tx, id)?;
         announce_activity(tx, log, line, activity_id, at)?;
         announce(tx, log, &conversation, at)?;
@@ -320,11 +355,13 @@ pub async fn assign(
     assignee: Option<MemberId>,
     at: i64,
 ) -> Result<Result<ConversationSummary, AssignRefused>, DbError> {
-    db.write(|tx, log| {
-        let line = match check_access(tx, id, viewer)? {
-            Ok(line) => line,
+    let viewer = viewer.clone();
+    db.write(move |tx, log| {
+        let stored = match load_for(tx, id, &viewer)? {
+            Ok(stored) => stored,
             Err(denied) => return Ok(Err(AssignRefused::Denied(denied))),
         };
+        let line = stored.line;
         if let Some(assignee) = assignee {
             let allowed: Option<i64> = tx
                 .prepare_cached(
@@ -342,8 +379,7 @@ pub async fn assign(
         tx.prepare_cached("UPDATE conversations SET assignee_id = $1 WHERE id = $2")?
             .execute(params![assignee.map(|m| m.0), id.0])?;
         if assignee.is_some_and(|assignee| assignee != viewer.id) {
-            let state = load_state(tx, id)?.ok_or_else(|| corrupt("conversation vanished"))?;
-            store_state(tx, id, state.hand_off())?;
+            store_state(tx, id, stored, stored.state.hand_off())?;
         }
         let conversation = existing_summary(tx, id)?;
         announce(tx, log, &conversation, at)?;
@@ -361,8 +397,9 @@ pub async fn pin(
     pinned: bool,
     at: i64,
 ) -> Result<Result<ConversationSummary, Denied>, DbError> {
-    db.write(|tx, log| {
-        if let Err(denied) = check_access(tx, id, viewer)? {
+    let viewer = viewer.clone();
+    db.write(move |tx, log| {
+        if let Err(denied) = load_for(tx, id, &viewer)? {
             return Ok(Err(denied));
         }
         tx.prepare_cached("UPDATE conversations SET pinned = $1 WHERE id = $2")?
@@ -396,18 +433,31 @@ pub async fn note(
         },
         at,
     };
-    db.write(|tx, log| {
-        let line = match check_access(tx, id, viewer)? {
-            Ok(line) => line,
+    let viewer = viewer.clone();
+    let text = text.clone();
+    let mentions = mentions.to_vec();
+    db.write(move |tx, log| {
+        let line = match load_for(tx, id, &viewer)? {
+            Ok(stored) => stored.line,
             Err(denied) => return Ok(Err(denied)),
         };
         let activity_id = insert_activity_row(tx, id, &note)?;
         announce_activity(tx, log, line, activity_id, at)?;
         let mut notified = Vec::new();
-        for member in mentions {
+        for member in &mentions {
             if *member != viewer.id && !notified.contains(member) {
                 notified.push(*member);
-                notifications::mention(tx, log, *member, line, id, activity_id, viewer, text, at)?;
+                notifications::mention(
+                    tx,
+                    log,
+                    *member,
+                    line,
+                    id,
+                    activity_id,
+                    &viewer,
+                    &text,
+                    at,
+                )?;
             }
         }
         Ok(Ok(ReplyResponse {
@@ -436,7 +486,8 @@ pub async fn record_incoming(
     db: &Db,
     incoming: &Incoming,
 ) -> Result<Option<(ConversationSummary, ActivityId)>, DbError> {
-    db.write(|tx, log| {
+    let incoming = incoming.clone();
+    db.write(move |tx, log| {
         if let Some(delivery) = &incoming.delivery_id {
             let taken: Option<String> = tx
                 .prepare_cached(
@@ -468,10 +519,10 @@ pub async fn record_incoming(
                 row.get(0)
             })?;
         let id = ConversationId(conversation);
-        let state = load_state(tx, id)?.ok_or_else(|| corrupt("conversation vanished"))?;
+        let stored = load(tx, id)?.ok_or_else(|| corrupt("conversation vanished"))?;
         let activity_id = insert_activity(tx, id, &incoming.activity)?;
         if inbound {
-            store_state(tx, id, state.receive_inbound(activity_id))?;
+            store_state(tx, id, stored, stored.state.receive_inbound(activity_id))?;
         }
         let summary = existing_summary(tx, id)?;
         let at = incoming.activity.at;

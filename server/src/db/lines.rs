@@ -14,13 +14,8 @@ pub async fn list_with_unread_counts(
 ) -> Result<Vec<Line>, DbError> {
     let lines: Vec<Line> = db
         .read(|connection| {
-            let mut statement = connection.prepare_cached(
-                "SELECT l.id, l.name, l.number,
-                        (SELECT COUNT(*) FROM conversations c
-                          WHERE c.line_id = l.id AND c.unread = TRUE) AS unread_count
-                   FROM lines l
-                  ORDER BY l.id",
-            )?;
+            let mut statement = connection
+                .prepare_cached("SELECT id, name, number, unread_count FROM lines ORDER BY id")?;
             let lines = statement
                 .query_map([], |row| {
                     Ok(Line {

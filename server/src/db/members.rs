@@ -43,7 +43,8 @@ fn corrupt(what: impl std::fmt::Display) -> DbError {
 /// Creates a teammate; an email already taken is `Ok(None)`.
 #[tracing::instrument(skip(db, member), fields(email = %member.email))]
 pub async fn create(db: &Db, member: &NewMember, now: i64) -> Result<Option<MemberId>, DbError> {
-    db.write(|tx, _| {
+    let member = member.clone();
+    db.write(move |tx, _| {
         let id: Option<i64> = tx
             .prepare_cached(
                 "INSERT INTO members (email, name, role, password_hash, created_at)
@@ -104,7 +105,8 @@ pub async fn create_session(
     token_hash: &str,
     now: i64,
 ) -> Result<(), DbError> {
-    db.write(|tx, _| {
+    let token_hash = token_hash.to_owned();
+    db.write(move |tx, _| {
         tx.prepare_cached(
             "INSERT INTO sessions (token_hash, member_id, created_at, last_seen_at)
              VALUES ($1, $2, $3, $3)",
@@ -163,7 +165,8 @@ pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionMember>,
 
 /// Notes that the session was used now (for its idle expiry).
 pub async fn touch_session(db: &Db, token_hash: &str, now: i64) -> Result<(), DbError> {
-    db.write(|tx, _| {
+    let token_hash = token_hash.to_owned();
+    db.write(move |tx, _| {
         tx.prepare_cached("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")?
             .execute(params![now, token_hash])?;
         Ok(())
@@ -172,9 +175,10 @@ pub async fn touch_session(db: &Db, token_hash: &str, now: i64) -> Result<(), Db
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), DbError> {
-    db.write(|tx, _| {
+    let token_hash = token_hash.to_owned();
+    db.write(move |tx, _| {
         tx.prepare_cached("DELETE FROM sessions WHERE token_hash = $1")?
-            .execute([token_hash])?;
+            .execute([&token_hash])?;
         Ok(())
     })
     .await
@@ -193,7 +197,8 @@ pub async fn failures_since(db: &Db, subject: &str, since: i64) -> Result<u32, D
 }
 
 pub async fn record_failure(db: &Db, subjects: &[String], now: i64) -> Result<(), DbError> {
-    db.write(|tx, _| {
+    let subjects = subjects.to_vec();
+    db.write(move |tx, _| {
         let mut insert =
             tx.prepare_cached("INSERT INTO sign_in_failures (subject, at) VALUES ($1, $2)")?;
         for subject in subjects {
@@ -205,9 +210,10 @@ pub async fn record_failure(db: &Db, subjects: &[String], now: i64) -> Result<()
 }
 
 pub async fn clear_failures(db: &Db, subject: &str) -> Result<(), DbError> {
-    db.write(|tx, _| {
+    let subject = subject.to_owned();
+    db.write(move |tx, _| {
         tx.prepare_cached("DELETE FROM sign_in_failures WHERE subject = $1")?
-            .execute([subject])?;
+            .execute([&subject])?;
         Ok(())
     })
     .await

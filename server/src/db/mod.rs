@@ -15,10 +15,12 @@ pub mod lines;
 pub mod members;
 pub mod notifications;
 pub mod seed;
+mod writer;
 
 use events::{EventLog, StoredEvent};
+
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 use std::path::Path;
 use std::sync::Arc;
@@ -44,6 +46,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0001_inbox.sql")),
         M::up(include_str!("../../migrations/0002_state_changes.sql")),
         M::up(include_str!("../../migrations/0003_team.sql")),
+        M::up(include_str!("../../migrations/0004_line_unread_counts.sql")),
     ])
 }
 
@@ -54,6 +57,8 @@ const PRAGMAS: &str = "
     PRAGMA synchronous = NORMAL;
     PRAGMA foreign_keys = ON;
     PRAGMA busy_timeout = 5000;
+    -- 32 MB of page cache per connection (the default is 2 MB): a busy inbox's indexes stay in it.
+    PRAGMA cache_size = -32768;
 ";
 
 /// Statements kept prepared per connection: every query of this module, with room to spare.
@@ -103,14 +108,15 @@ impl Pool {
 }
 
 /// The database: many readers, one writer. SQLite takes one writer at a time anyway; queueing
-/// writers here instead of in SQLite's busy loop keeps their latency even.
+/// writes for one thread that commits them in groups, instead of letting them fight over
+/// SQLite's lock, keeps their latency low and even.
 ///
 /// It also hands out the live events that writes record: each is in the `events` table (for
 /// whoever reconnects) and, once committed, on a broadcast channel (for whoever listens now).
 #[derive(Clone, Debug)]
 pub struct Db {
     read: Pool,
-    write: Pool,
+    writer: writer::Writer,
     live: broadcast::Sender<Arc<StoredEvent>>,
 }
 
@@ -122,12 +128,16 @@ impl Db {
     pub async fn open(path: &Path) -> Result<Db, DbError> {
         let path = path.to_owned();
         tokio::task::spawn_blocking(move || {
-            let write = Pool::new(
+            let mut write = Connection::open_with_flags(
                 &path,
-                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-                1,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_URI,
             )?;
-            migrations().to_latest(&mut *write.connections.get()?)?;
+            write.execute_batch(PRAGMAS)?;
+            write.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+            migrations().to_latest(&mut write)?;
             let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2);
             let read = Pool::new(
                 &path,
@@ -135,7 +145,8 @@ impl Db {
                 readers.max(4) as u32,
             )?;
             let (live, _) = broadcast::channel(LIVE_BACKLOG);
-            Ok(Db { read, write, live })
+            let writer = writer::Writer::start(write, live.clone())?;
+            Ok(Db { read, writer, live })
         })
         .await?
     }
@@ -148,27 +159,15 @@ impl Db {
         self.read.run(move |connection| work(connection)).await
     }
 
-    /// Runs `work` in a write transaction, committed if it returns `Ok`; the events it recorded
-    /// go out to live listeners once it is.
+    /// Runs `work` in a write transaction (shared with the writes queued beside it, see
+    /// [`writer`]); nothing of it stays if it returns `Err`. The events it recorded go out to
+    /// live listeners once it is committed.
     async fn write<T, F>(&self, work: F) -> Result<T, DbError>
     where
-        F: FnOnce(&Transaction, &mut EventLog) -> Result<T, DbError>,
+        T: Send + 'static,
+        F: FnOnce(&Connection, &mut EventLog) -> Result<T, DbError> + Send + 'static,
     {
-        let (result, events) = self
-            .write
-            .run(move |connection| {
-                let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let mut log = EventLog::default();
-                let result = work(&tx, &mut log)?;
-                tx.commit()?;
-                Ok((result, log.into_events()))
-            })
-            .await?;
-        for event in events {
-            // No listener is no error.
-            let _ = self.live.send(Arc::new(event));
-        }
-        Ok(result)
+        self.writer.write(work).await
     }
 
     /// Live events from now on.

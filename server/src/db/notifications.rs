@@ -105,7 +105,7 @@ pub async fn list(db: &Db, member: MemberId) -> Result<NotificationList, DbError
 
 /// Marks a notification read; `false` if it is not this teammate's.
 pub async fn mark_read(db: &Db, member: MemberId, id: NotificationId) -> Result<bool, DbError> {
-    db.write(|tx, _| {
+    db.write(move |tx, _| {
         let changed = tx
             .prepare_cached(
                 "UPDATE notifications SET read = TRUE WHERE id = $1 AND member_id = $2",

@@ -1,15 +1,15 @@
 //! Writing the demo dataset.
 
-use super::changes::{insert_activity, store_state, NewActivity};
+use super::changes::{insert_activity, store_state, NewActivity, Stored};
 use super::{Db, DbError};
 use crate::demo::Dataset;
 use rusqlite::params;
 use switchboard_domain::api::Direction;
-use switchboard_domain::{ConversationId, ConversationState};
+use switchboard_domain::{ConversationId, ConversationState, LineId};
 
 /// Whether the database holds no line yet (a fresh database).
 pub async fn is_empty(db: &Db) -> Result<bool, DbError> {
-    db.write(|tx, _| {
+    db.write(move |tx, _| {
         let lines: i64 = tx.query_row("SELECT COUNT(*) FROM lines", [], |row| row.get(0))?;
         Ok(lines == 0)
     })
@@ -19,8 +19,8 @@ pub async fn is_empty(db: &Db) -> Result<bool, DbError> {
 /// Inserts the dataset in one transaction. Activities are numbered in time order across all
 /// conversations, as if they had arrived one by one.
 #[tracing::instrument(skip_all, fields(conversations = data.conversations.len()))]
-pub async fn insert(db: &Db, data: &Dataset) -> Result<(), DbError> {
-    db.write(|tx, _| {
+pub async fn insert(db: &Db, data: Dataset) -> Result<(), DbError> {
+    db.write(move |tx, _| {
         let mut insert_line =
             tx.prepare("INSERT INTO lines (id, name, number) VALUES ($1, $2, $3)")?;
         for (index, line) in data.lines.iter().enumerate() {
@@ -60,12 +60,17 @@ pub async fn insert(db: &Db, data: &Dataset) -> Result<(), DbError> {
             }
         }
         for (index, conversation) in data.conversations.iter().enumerate() {
+            // As inserted above: open, read.
+            let inserted = Stored {
+                state: ConversationState::started_by_outbound(),
+                line: LineId(conversation.line as i64 + 1),
+            };
             let state = ConversationState {
                 status: conversation.status,
                 unread: conversation.unread,
                 latest_inbound: latest_inbound[index],
             };
-            store_state(tx, ConversationId(index as i64 + 1), state)?;
+            store_state(tx, ConversationId(index as i64 + 1), inserted, state)?;
         }
         Ok(())
     })
@@ -75,7 +80,8 @@ pub async fn insert(db: &Db, data: &Dataset) -> Result<(), DbError> {
 /// Shares the open demo conversations out: a third get an owner among the teammates who see
 /// their line, and two recent ones are pinned.
 pub async fn share_out(db: &Db, team: &[crate::demo::TeamMember]) -> Result<(), DbError> {
-    db.write(|tx, _| {
+    let team = team.to_vec();
+    db.write(move |tx, _| {
         let open: Vec<(i64, i64)> = tx
             .prepare("SELECT id, line_id FROM conversations WHERE status = 'open' ORDER BY id")?
             .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?

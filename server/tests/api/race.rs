@@ -44,6 +44,18 @@ async fn mark_done_racing_an_inbound_message_never_hides_it() {
         );
         assert!(after.latest_inbound_activity_id > Some(seen));
     }
+    // Every line's unread count still agrees with its conversations.
+    for line in app.lines().await.lines {
+        let unread = app
+            .all_of_view(&format!("view=unread&line={}", line.id))
+            .await;
+        assert_eq!(
+            line.unread_count as usize,
+            unread.len(),
+            "line {}",
+            line.name
+        );
+    }
     // Both orders happened: some done requests came second and were refused, some came first
     // and the message reopened the conversation.
     assert!(
