@@ -61,14 +61,6 @@ pub async fn run() {
         .await
         .expect("install the probe");
 
-    browser.cdp("Profiler.enable", serde_json::json!({})).await;
-    browser
-        .cdp(
-            "Profiler.setSamplingInterval",
-            serde_json::json!({"interval": 100}),
-        )
-        .await;
-    browser.cdp("Profiler.start", serde_json::json!({})).await;
     let mut pressed = Vec::with_capacity(PRESSES);
     for press in 1..=PRESSES {
         let selected = client
@@ -92,35 +84,11 @@ pub async fn run() {
         tokio::time::sleep(Duration::from_millis(120)).await;
     }
 
-    let profile = browser.cdp("Profiler.stop", serde_json::json!({})).await;
-    std::fs::write("/tmp/profile.json", profile.to_string()).unwrap();
-    let latencies = numbers(
-        client
-            .execute("return window.__latencies", vec![])
-            .await
-            .unwrap(),
-    );
-    let slow = numbers(
-        client
-            .execute("return window.__slowEvents", vec![])
-            .await
-            .unwrap(),
-    );
-    let mut processing = numbers(
-        client
-            .execute("return window.__processing", vec![])
-            .await
-            .unwrap(),
-    );
+    let latencies = numbers(client, "window.__latencies").await;
+    let slow = numbers(client, "window.__slowEvents").await;
+    let mut processing = numbers(client, "window.__processing").await;
     processing.sort_by(f64::total_cmp);
-    let check = format!(
-        "return Promise.all({pressed:?}.map(id => fetch('/api/v1/conversations/' + id)\
-         .then(r => r.json()).then(d => d.conversation.status))).then(s => s.filter(x => x === 'done').length)"
-    );
-    let done = client
-        .execute(&check, vec![])
-        .await
-        .expect("check the server");
+    let done = done_on_server(client, &pressed).await;
     browser.close().await;
     drop(server);
 
@@ -169,9 +137,26 @@ pub async fn wait_for(client: &fantoccini::Client, condition: &str) {
     panic!("timed out: {condition}");
 }
 
-pub fn numbers(value: Value) -> Vec<f64> {
-    value
+/// The numbers of a page's array, e.g. what a probe collected.
+pub async fn numbers(client: &fantoccini::Client, array: &str) -> Vec<f64> {
+    client
+        .execute(&format!("return {array}"), vec![])
+        .await
+        .expect("read the page")
         .as_array()
         .map(|items| items.iter().filter_map(Value::as_f64).collect())
         .unwrap_or_default()
+}
+
+/// How many of these conversations the server holds as done, asked from the page (signed in).
+pub async fn done_on_server(client: &fantoccini::Client, ids: &[String]) -> usize {
+    let check = format!(
+        "return Promise.all({ids:?}.map(id => fetch('/api/v1/conversations/' + id)\
+         .then(r => r.json()).then(d => d.conversation.status))).then(s => s.filter(x => x === 'done').length)"
+    );
+    let done = client
+        .execute(&check, vec![])
+        .await
+        .expect("check the server");
+    done.as_u64().expect("a count") as usize
 }

@@ -2,7 +2,7 @@
 //! animation frames and long tasks from the finger's touch until the row has settled. Five
 //! swipes: two short ones that spring back, three that mark done and slide the row out.
 
-use crate::keypress::{numbers, wait_for};
+use crate::keypress::{done_on_server, numbers, wait_for};
 use fantoccini::actions::{InputSource, PointerAction, TouchActions, MOUSE_BUTTON_LEFT};
 use fantoccini::Locator;
 use serde_json::json;
@@ -66,13 +66,7 @@ pub async fn run() {
         .into_iter()
         .enumerate()
     {
-        let before = numbers(
-            client
-                .execute("return window.__intervals", vec![])
-                .await
-                .unwrap(),
-        )
-        .len();
+        let before = numbers(client, "window.__intervals").await.len();
         first_frames.push(before);
         let rows = client
             .find_all(Locator::Css("[role=row]"))
@@ -110,32 +104,11 @@ pub async fn run() {
         });
         client.perform_actions(finger).await.expect("swipe");
         tokio::time::sleep(Duration::from_millis(900)).await;
-        if std::env::var_os("BENCH_DEBUG").is_some() {
-            let ids = client.execute("return [...document.querySelectorAll('[role=row]')].slice(0,5).map(r => r.dataset.conversationId + ':' + r.className)", vec![]).await.unwrap();
-            eprintln!("after swipe {index} ({distance}): {ids}");
-        }
     }
 
-    let intervals = numbers(
-        client
-            .execute("return window.__intervals", vec![])
-            .await
-            .unwrap(),
-    );
-    let long_tasks = numbers(
-        client
-            .execute("return window.__longTasks", vec![])
-            .await
-            .unwrap(),
-    );
-    let check = format!(
-        "return Promise.all({swiped_done:?}.map(id => fetch('/api/v1/conversations/' + id)\
-         .then(r => r.json()).then(d => d.conversation.status))).then(s => s.filter(x => x === 'done').length)"
-    );
-    let done = client
-        .execute(&check, vec![])
-        .await
-        .expect("check the server");
+    let intervals = numbers(client, "window.__intervals").await;
+    let long_tasks = numbers(client, "window.__longTasks").await;
+    let done = done_on_server(client, &swiped_done).await;
     browser.close().await;
     drop(server);
 
