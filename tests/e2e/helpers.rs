@@ -145,10 +145,18 @@ impl E2e {
 
     /// The ids of the rows in the DOM, top to bottom.
     pub async fn row_ids(&self) -> Vec<ConversationId> {
-        let script = format!(
-            "return [...document.querySelectorAll('{ROWS}')].map(r => r.dataset.conversationId)"
-        );
-        ids(self.js(&script).await)
+        row_ids_in(&self.browser.client).await
+    }
+
+    /// The first row, from the top, of a conversation that is read.
+    pub async fn first_read_row(&self) -> ConversationId {
+        for id in self.row_ids().await {
+            let label = self.row_label(id).await.expect("the row is in the list");
+            if !label.contains(", unread,") {
+                return id;
+            }
+        }
+        panic!("no read conversation in the list")
     }
 
     /// The row with `aria-selected="true"`.
@@ -171,11 +179,7 @@ impl E2e {
     }
 
     pub async fn row_label(&self, id: ConversationId) -> Option<String> {
-        let script = format!(
-            "const r = document.querySelector('{ROWS}[data-conversation-id=\"{id}\"]'); \
-             return r ? r.getAttribute('aria-label') : null"
-        );
-        self.js(&script).await.as_str().map(str::to_owned)
+        row_label_in(&self.browser.client, id).await
     }
 
     /// A trusted key press (keydown and keyup through WebDriver), to whatever has the focus.

@@ -88,14 +88,7 @@ async fn the_done_view_lists_what_was_done_and_o_reopens_it() {
 async fn u_marks_unread_and_the_lines_badge_counts_it() {
     let app = E2e::start().await;
     app.open("/all/open").await;
-    let mut target = None;
-    for id in app.row_ids().await {
-        if !app.row_label(id).await.unwrap().contains(", unread,") {
-            target = Some(id);
-            break;
-        }
-    }
-    let target = target.expect("a read conversation");
+    let target = app.first_read_row().await;
     let line_id = app.conversation(target).await.conversation.line_id;
     let lines = app.lines().await.lines;
     let line = lines.iter().find(|l| l.id == line_id).unwrap();

@@ -38,14 +38,7 @@ async fn swiping_a_row_left_marks_it_done_and_the_toast_undoes_it() {
 async fn swiping_a_row_right_marks_it_unread() {
     let app = E2e::start_phone().await;
     app.open("/all/open").await;
-    let mut target = None;
-    for id in app.row_ids().await {
-        if !app.row_label(id).await.unwrap().contains(", unread,") {
-            target = Some(id);
-            break;
-        }
-    }
-    let target = target.expect("a read conversation");
+    let target = app.first_read_row().await;
     app.swipe(target, -100.0, (250.0, -3.0), 12, 360).await;
     app.wait_on_server(target, (Status::Open, true)).await;
     eventually("the row says unread", || async {

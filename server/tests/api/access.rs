@@ -31,11 +31,7 @@ async fn a_member_sees_only_their_lines_and_their_conversations() {
 async fn another_lines_conversations_answer_403_and_stay_as_they_are() {
     let app = spawn_app().await;
     let jordan = app.signed_in(SUPPORT_MEMBER).await;
-    let main = app
-        .page("view=open&line=1&limit=1")
-        .await
-        .conversations
-        .remove(0);
+    let main = app.first_on("open", Some(1)).await;
     let id = main.id;
     let forbidden = [
         jordan

@@ -7,6 +7,7 @@ use switchboard_domain::api::{
     ActivityContent, ConversationDetail, ConversationPage, ConversationSummary, Direction,
     ErrorCode, ErrorResponse, LineList,
 };
+use switchboard_domain::team::{MemberList, MemberRef};
 use switchboard_domain::{ActivityId, ConversationId, LineId};
 use switchboard_server::auth::AuthSettings;
 use switchboard_server::db::changes::{record_incoming, Incoming, NewActivity};
@@ -236,10 +237,26 @@ impl TestApp {
 
     /// A conversation of the view, the first on its first page.
     pub async fn first_of(&self, view: &str) -> ConversationSummary {
-        self.page(&format!("view={view}&limit=1"))
+        self.first_on(view, None).await
+    }
+
+    /// The first conversation of a view, on one line or on all of them.
+    pub async fn first_on(&self, view: &str, line: Option<i64>) -> ConversationSummary {
+        let line = line.map(|line| format!("&line={line}")).unwrap_or_default();
+        self.page(&format!("view={view}{line}&limit=1"))
             .await
             .conversations
             .remove(0)
+    }
+
+    /// The demo teammate with this name.
+    pub async fn member_named(&self, name: &str) -> MemberRef {
+        let members: MemberList = ok_json(self.get("/api/v1/members").await).await;
+        members
+            .members
+            .into_iter()
+            .find(|m| m.name == name)
+            .unwrap_or_else(|| panic!("no teammate named {name}"))
     }
 }
 

@@ -89,11 +89,7 @@ async fn a_change_reaches_every_teammate_who_sees_the_line_and_nobody_else() {
     let mut owner_stream = Stream::open(&app, &owner, None).await;
     let mut jordan_stream = Stream::open(&app, &jordan, None).await;
 
-    let main = app
-        .page("view=open&line=1&limit=1")
-        .await
-        .conversations
-        .remove(0);
+    let main = app.first_on("open", Some(1)).await;
     app.change(main.id, "unread", None).await;
     let (_, changed) = owner_stream.next_conversation().await;
     assert_eq!((changed.id, changed.unread), (main.id, true));
@@ -105,11 +101,7 @@ async fn a_change_reaches_every_teammate_who_sees_the_line_and_nobody_else() {
         "not Jordan's line"
     );
 
-    let support = app
-        .page("view=open&line=2&limit=1")
-        .await
-        .conversations
-        .remove(0);
+    let support = app.first_on("open", Some(2)).await;
     app.change(support.id, "done", Some(support.latest_activity.id))
         .await;
     let (_, seen_by_jordan) = jordan_stream.next_conversation().await;

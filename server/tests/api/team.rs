@@ -8,23 +8,14 @@ use std::time::Duration;
 use switchboard_domain::api::{
     ActivityContent, ConversationSummary, Direction, ErrorCode, ReplyResponse,
 };
-use switchboard_domain::team::{LiveEvent, Me, MemberList, NotificationList};
+use switchboard_domain::team::{LiveEvent, Me, NotificationList};
 use switchboard_domain::Status;
 
 #[tokio::test]
 async fn handing_a_conversation_to_a_teammate_marks_it_unread_for_the_team() {
     let app = spawn_app().await;
-    let members: MemberList = ok_json(app.get("/api/v1/members").await).await;
-    let jordan = members
-        .members
-        .iter()
-        .find(|m| m.name == "Jordan Lee")
-        .unwrap();
-    let support = app
-        .page("view=done&line=2&limit=1")
-        .await
-        .conversations
-        .remove(0);
+    let jordan = app.member_named("Jordan Lee").await;
+    let support = app.first_on("done", Some(2)).await;
     let path = format!("/api/v1/conversations/{}/assignee", support.id);
 
     let assigned: ConversationSummary = ok_json(
@@ -73,17 +64,8 @@ async fn taking_a_conversation_oneself_leaves_its_state_and_strangers_are_refuse
         ok_json(app.post_json(&path, &json!({"assignee_id": me.id})).await).await;
     assert_eq!((mine.status, mine.unread), (Status::Done, false));
 
-    let members: MemberList = ok_json(app.get("/api/v1/members").await).await;
-    let jordan = members
-        .members
-        .iter()
-        .find(|m| m.name == "Jordan Lee")
-        .unwrap();
-    let main = app
-        .page("view=open&line=1&limit=1")
-        .await
-        .conversations
-        .remove(0);
+    let jordan = app.member_named("Jordan Lee").await;
+    let main = app.first_on("open", Some(1)).await;
     let main_path = format!("/api/v1/conversations/{}/assignee", main.id);
     let response = app
         .post_json(&main_path, &json!({"assignee_id": jordan.id}))
@@ -98,20 +80,11 @@ async fn taking_a_conversation_oneself_leaves_its_state_and_strangers_are_refuse
 #[tokio::test]
 async fn a_note_stays_inside_the_team_and_notifies_whom_it_mentions() {
     let app = spawn_app().await;
-    let members: MemberList = ok_json(app.get("/api/v1/members").await).await;
-    let jordan = members
-        .members
-        .iter()
-        .find(|m| m.name == "Jordan Lee")
-        .unwrap();
+    let jordan = app.member_named("Jordan Lee").await;
     let jordan_client = app.signed_in(SUPPORT_MEMBER).await;
     let mut jordan_stream = Stream::open(&app, &jordan_client, None).await;
 
-    let target = app
-        .page("view=open&line=2&limit=1")
-        .await
-        .conversations
-        .remove(0);
+    let target = app.first_on("open", Some(2)).await;
     let path = format!("/api/v1/conversations/{}/notes", target.id);
     let body = json!({"text": "@Jordan Lee can you take this one?", "mentions": [jordan.id]});
     let response = app.post_json(&path, &body).await;
