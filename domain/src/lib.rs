@@ -2,17 +2,20 @@
 //!
 //! - [`conversation`]: a conversation's state (Open or Done, read or unread) and the transitions of
 //!   the product brief, as pure functions, including the safety rule.
-//! - [`view`]: the inbox views and which conversations belong in each.
+//! - [`view`]: the inbox views and which conversations belong in each; [`list`]: which
+//!   conversations a list shows and their order, the one rule for server and web app.
 //! - [`api`]: the REST API's request and response bodies; [`team`]: teammates, sign-in,
 //!   notifications and live events.
 
 pub mod api;
 pub mod conversation;
 pub mod ids;
+pub mod list;
 pub mod phone;
 pub mod team;
 pub mod view;
 
 pub use conversation::{ConversationState, StateChange, Status, UnseenActivity};
 pub use ids::{ActivityId, ContactId, ConversationId, LineId, MemberId, NotificationId};
+pub use list::{list_position, ListPosition, ListRule};
 pub use view::View;

@@ -1,8 +1,8 @@
 //! Who is asking: sessions from a cookie, passwords hashed with argon2id, sign-in throttling,
 //! and the check that state-changing requests come from the app's own pages.
 
+use crate::db;
 use crate::db::members::SessionMember;
-use crate::db::{self, now_ms};
 use crate::error::AppError;
 use crate::AppState;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -121,7 +121,7 @@ impl FromRequestParts<AppState> for CurrentMember {
         let member = db::members::session(&state.db, &hash)
             .await?
             .ok_or_else(ended)?;
-        let now = now_ms();
+        let now = state.clock.now_ms();
         let settings = &state.auth;
         let idle = now - member.last_seen_at > settings.idle_timeout.as_millis() as i64;
         let too_old = now - member.created_at > settings.lifetime.as_millis() as i64;

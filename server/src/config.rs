@@ -1,6 +1,7 @@
 //! The server's configuration: command-line flags, each with an environment equivalent, and the
 //! `user add` command.
 
+use crate::clock::Clock;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -112,4 +113,9 @@ pub struct Config {
     /// Folder of the built web app (Trunk's `dist`), served on the same origin as the API.
     #[arg(long, env = "SWITCHBOARD_WEB_ROOT", default_value = "dist")]
     pub web_root: PathBuf,
+
+    /// The server's clock: always the system's from the command line (no flag reaches it); code
+    /// that runs the server in-process may hand it a manual one.
+    #[arg(skip)]
+    pub clock: Clock,
 }

@@ -2,6 +2,7 @@
 //! webhooks, and the web app on the same origin.
 
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -13,6 +14,7 @@ pub mod webhook;
 
 use anyhow::{bail, Context};
 use auth::AuthSettings;
+use clock::Clock;
 use config::{Config, NewUser};
 use db::Db;
 use std::io::BufRead;
@@ -28,10 +30,13 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     /// Quo's signing secret; without it, webhooks are refused.
     pub webhook_secret: Option<Arc<WebhookSecret>>,
+    /// What time it is, for every request: the system's clock, or a manual one in tests.
+    pub clock: Clock,
 }
 
 /// Opens the database, fills it with demo data if asked, and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    let clock = config.clock.clone();
     let db = Db::open(&config.database)
         .await
         .with_context(|| format!("cannot open the database {}", config.database.display()))?;
@@ -43,7 +48,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .map_err(anyhow::Error::msg)
         .context("--quo-webhook-secret")?;
     if config.demo {
-        let created = demo::seed_if_empty(&db, config.demo_conversations, db::now_ms()).await?;
+        let created = demo::seed_if_empty(&db, config.demo_conversations, clock.now_ms()).await?;
         match created {
             true => tracing::info!(
                 conversations = config.demo_conversations,
@@ -75,6 +80,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             secret,
             db.clone(),
             config.demo_traffic_pace,
+            clock.clone(),
         ));
     }
     let state = AppState {
@@ -85,6 +91,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             secure_cookies: config.secure_cookies,
         }),
         webhook_secret: webhook_secret.map(Arc::new),
+        clock,
     };
     // Scripts and tests read this line to learn the port.
     println!("Switchboard is listening on http://{addr}");

@@ -1,13 +1,14 @@
 //! Demo traffic: signed webhook events posted to this very server at a human pace, as Quo would
 //! send them, so that a demo inbox comes alive (new messages turn up unread, live).
 
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::webhook::WebhookSecret;
 use rand::rngs::{OsRng, StdRng};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng, TryRngCore};
 use std::net::SocketAddr;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 const MESSAGES: &[&str] = &[
     "Hi! Just checking whether you got my last message?",
@@ -29,8 +30,9 @@ pub fn new_secret() -> WebhookSecret {
     WebhookSecret::from_key(key)
 }
 
-/// Posts an event every `pace` on average (between half and one and a half of it), forever.
-pub async fn run(addr: SocketAddr, secret: WebhookSecret, db: Db, pace: Duration) {
+/// Posts an event every `pace` on average (between half and one and a half of it), forever,
+/// stamped and signed by the server's `clock`.
+pub async fn run(addr: SocketAddr, secret: WebhookSecret, db: Db, pace: Duration, clock: Clock) {
     let client = reqwest::Client::new();
     let mut rng = StdRng::from_os_rng();
     let url = format!("http://{addr}/webhooks/quo");
@@ -46,7 +48,7 @@ pub async fn run(addr: SocketAddr, secret: WebhookSecret, db: Db, pace: Duration
             "id": format!("EV{:032x}", rng.random::<u128>()),
             "object": "event",
             "apiVersion": "v3",
-            "createdAt": humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            "createdAt": humantime::format_rfc3339_millis(clock.now()).to_string(),
             "type": "message.received",
             "data": { "object": {
                 "object": "message", "from": customer, "to": line, "direction": "incoming",
@@ -54,7 +56,7 @@ pub async fn run(addr: SocketAddr, secret: WebhookSecret, db: Db, pace: Duration
             }},
         })
         .to_string();
-        let signature = secret.sign_legacy(crate::db::now_ms(), body.as_bytes());
+        let signature = secret.sign_legacy(clock.now_ms(), body.as_bytes());
         let sent = client
             .post(&url)
             .header("content-type", "application/json")

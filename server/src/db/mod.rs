@@ -176,11 +176,11 @@ impl Db {
     }
 }
 
-/// Now, in milliseconds since the Unix epoch, as stored.
+/// Now by the system's wall clock, in milliseconds since the Unix epoch, as stored. Requests
+/// take their time from the server's [`Clock`](crate::clock::Clock) (`AppState::clock`) instead,
+/// so that tests can move it; this is for what runs outside a server (commands, tools).
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
+    crate::clock::wall_clock_ms()
 }
 
 #[cfg(test)]

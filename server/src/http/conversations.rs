@@ -1,7 +1,7 @@
 use crate::auth::CurrentMember;
+use crate::db;
 use crate::db::changes::{self, AssignRefused, ChangeOutcome};
 use crate::db::conversations::{self as store, Cursor, Denied, PageQuery};
-use crate::db::{self, now_ms};
 use crate::error::extract::{Json, Path, Query};
 use crate::error::AppError;
 use crate::AppState;
@@ -172,7 +172,7 @@ async fn change_state(
         request.change,
         request.seen_activity_id,
         request.change_id.as_ref(),
-        now_ms(),
+        state.clock.now_ms(),
     )
     .await?
     .map_err(|denied| refused(id, denied))?;
@@ -211,7 +211,7 @@ async fn reply(
 ) -> Result<(StatusCode, axum::Json<ReplyResponse>), AppError> {
     let text = ReplyText::parse(&request.text).map_err(AppError::InvalidBody)?;
     let seen = request.seen_activity_id;
-    let response = changes::reply(&state.db, &viewer, id, &text, seen, now_ms())
+    let response = changes::reply(&state.db, &viewer, id, &text, seen, state.clock.now_ms())
         .await?
         .map_err(|denied| refused(id, denied))?;
     Ok((StatusCode::CREATED, axum::Json(response)))
@@ -235,9 +235,16 @@ async fn note(
     Json(request): Json<NoteRequest>,
 ) -> Result<(StatusCode, axum::Json<ReplyResponse>), AppError> {
     let text = ReplyText::parse(&request.text).map_err(AppError::InvalidBody)?;
-    let response = changes::note(&state.db, &viewer, id, &text, &request.mentions, now_ms())
-        .await?
-        .map_err(|denied| refused(id, denied))?;
+    let response = changes::note(
+        &state.db,
+        &viewer,
+        id,
+        &text,
+        &request.mentions,
+        state.clock.now_ms(),
+    )
+    .await?
+    .map_err(|denied| refused(id, denied))?;
     Ok((StatusCode::CREATED, axum::Json(response)))
 }
 
@@ -259,7 +266,14 @@ async fn assign(
     Path(id): Path<ConversationId>,
     Json(request): Json<AssignRequest>,
 ) -> Result<axum::Json<ConversationSummary>, AppError> {
-    let assigned = changes::assign(&state.db, &viewer, id, request.assignee_id, now_ms()).await?;
+    let assigned = changes::assign(
+        &state.db,
+        &viewer,
+        id,
+        request.assignee_id,
+        state.clock.now_ms(),
+    )
+    .await?;
     match assigned {
         Ok(conversation) => Ok(axum::Json(conversation)),
         Err(AssignRefused::Denied(denied)) => Err(refused(id, denied)),
@@ -285,7 +299,7 @@ async fn pin(
     Path(id): Path<ConversationId>,
     Json(request): Json<PinRequest>,
 ) -> Result<axum::Json<ConversationSummary>, AppError> {
-    let pinned = changes::pin(&state.db, &viewer, id, request.pinned, now_ms())
+    let pinned = changes::pin(&state.db, &viewer, id, request.pinned, state.clock.now_ms())
         .await?
         .map_err(|denied| refused(id, denied))?;
     Ok(axum::Json(pinned))

@@ -1,7 +1,7 @@
 //! Signing in and out, the signed-in teammate, and the team.
 
 use crate::auth::{self, ClientAddress, CurrentMember};
-use crate::db::{self, now_ms};
+use crate::db;
 use crate::error::extract::Json;
 use crate::error::AppError;
 use crate::AppState;
@@ -47,7 +47,7 @@ async fn sign_in(
 ) -> Result<(CookieJar, axum::Json<Me>), AppError> {
     let email = request.email.trim().to_lowercase();
     let subjects = [format!("email:{email}"), format!("address:{address}")];
-    let now = now_ms();
+    let now = state.clock.now_ms();
     let since = now - auth::FAILURE_WINDOW.as_millis() as i64;
     let mut failures = 0;
     for subject in &subjects {

@@ -1,7 +1,7 @@
 //! `POST /webhooks/quo`: Quo's events, signed, taken in once each.
 
+use crate::db;
 use crate::db::changes::{self, Incoming};
-use crate::db::{self, now_ms};
 use crate::error::AppError;
 use crate::webhook::{quo, signature};
 use crate::AppState;
@@ -57,7 +57,7 @@ async fn quo(
             "webhooks are not set up on this server (--quo-webhook-secret)".to_owned(),
         )
     })?;
-    let now = now_ms();
+    let now = state.clock.now_ms();
     let delivery = signature::verify(&headers, &body, secret, now)
         .map_err(|error| AppError::Unauthorized(error.to_string()))?;
     let receipt = |outcome, detail: String| Ok(Json(Receipt { outcome, detail }));

@@ -1,7 +1,7 @@
 //! Sessions: every route needs one, sign-in hands out a fresh one, it expires, sign-out ends it;
 //! failed sign-ins are slowed and then refused; other sites cannot make changes.
 
-use crate::helpers::{assert_error, spawn_app, spawn_app_configured, OWNER, SUPPORT_MEMBER};
+use crate::helpers::{assert_error, spawn, spawn_app, Setup, TestApp, OWNER, SUPPORT_MEMBER};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -158,46 +158,85 @@ async fn signing_out_ends_the_session_on_the_server() {
     );
 }
 
+const MINUTE: Duration = Duration::from_secs(60);
+const MS: Duration = Duration::from_millis(1);
+
+/// A server on a manual clock, with these session timeouts.
+async fn app_on_a_manual_clock(idle_timeout: Duration, lifetime: Duration) -> TestApp {
+    spawn(
+        Setup {
+            demo_conversations: 20,
+            idle_timeout,
+            lifetime,
+            ..Setup::default()
+        }
+        .manual_clock(),
+    )
+    .await
+}
+
+/// `GET /me` with `client`'s session: its status.
+async fn me_status(app: &TestApp, client: &reqwest::Client) -> StatusCode {
+    client
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Asserts that the server ended `client`'s session: the cookie was sent (the client's cookie
+/// store keeps it, its Max-Age being far off in real time) and refused as expired.
+async fn assert_session_ended(app: &TestApp, client: &reqwest::Client) {
+    let response = client.get(app.url("/api/v1/me")).send().await.unwrap();
+    let body = assert_error(response, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
+    assert!(
+        body.error.message.contains("session has ended"),
+        "refused as expired, not for want of a cookie: {}",
+        body.error.message
+    );
+}
+
 #[tokio::test]
 async fn an_idle_session_expires() {
-    let app =
-        spawn_app_configured(20, Duration::from_millis(1500), Duration::from_secs(3600)).await;
+    let idle = 30 * MINUTE;
+    let app = app_on_a_manual_clock(idle, 7 * 24 * 60 * MINUTE).await;
     let client = app.signed_in(OWNER).await;
-    assert_eq!(
-        client
-            .get(app.url("/api/v1/me"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    tokio::time::sleep(Duration::from_millis(2000)).await;
-    let response = client.get(app.url("/api/v1/me")).send().await.unwrap();
-    assert_error(response, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
+    assert_eq!(me_status(&app, &client).await, 200);
+    // Used within the idle timeout, again and again: it lives well past one timeout.
+    for _ in 0..3 {
+        app.advance_clock(idle - MS);
+        assert_eq!(me_status(&app, &client).await, 200);
+    }
+    app.advance_clock(idle + MS);
+    assert_session_ended(&app, &client).await;
+    // Ended for good on the server, not only refused at that moment.
+    app.set_clock(app.now_ms() - idle.as_millis() as i64);
+    assert_session_ended(&app, &client).await;
 }
 
 #[tokio::test]
 async fn a_session_in_use_still_ends_at_its_absolute_expiry() {
-    let app =
-        spawn_app_configured(20, Duration::from_secs(3600), Duration::from_millis(2500)).await;
+    let lifetime = 8 * 60 * MINUTE;
+    let app = app_on_a_manual_clock(60 * MINUTE, lifetime).await;
     let client = app.signed_in(OWNER).await;
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_millis(2000) {
-        assert_eq!(
-            client
-                .get(app.url("/api/v1/me"))
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            200
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
+    let signed_in_at = app.now_ms();
+    let at = |elapsed: Duration| signed_in_at + elapsed.as_millis() as i64;
+    // In use every 50 minutes, never idle for the 60-minute timeout.
+    let mut elapsed = Duration::ZERO;
+    while elapsed + 50 * MINUTE < lifetime {
+        elapsed += 50 * MINUTE;
+        app.set_clock(at(elapsed));
+        assert_eq!(me_status(&app, &client).await, 200, "after {elapsed:?}");
     }
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    let response = client.get(app.url("/api/v1/me")).send().await.unwrap();
-    assert_error(response, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
+    app.set_clock(at(lifetime - MS));
+    assert_eq!(
+        me_status(&app, &client).await,
+        200,
+        "just before the lifetime"
+    );
+    app.set_clock(at(lifetime + MS));
+    assert_session_ended(&app, &client).await;
 }
 
 async fn try_sign_in(
@@ -215,7 +254,10 @@ async fn try_sign_in(
 
 #[tokio::test]
 async fn repeated_failures_on_an_account_are_slowed_then_refused_even_with_the_right_password() {
-    let app = spawn_app().await;
+    // The server's clock stands still, so the failures all fall at one moment of its window; the
+    // slow-down, a real delay, is measured in real time.
+    let app = spawn(Setup::default().manual_clock()).await;
+    let failed_at = app.now_ms();
     for attempt in 1..=10 {
         let started = Instant::now();
         let response = try_sign_in(&app, SUPPORT_MEMBER.0, "guess").await;
@@ -240,6 +282,14 @@ async fn repeated_failures_on_an_account_are_slowed_then_refused_even_with_the_r
         ErrorCode::TooManyRequests,
     )
     .await;
+    // Refused until the failures are out of the window; then the right password signs in.
+    let window = switchboard_server::auth::FAILURE_WINDOW.as_millis() as i64;
+    app.set_clock(failed_at + window - 1);
+    let response = try_sign_in(&app, SUPPORT_MEMBER.0, SUPPORT_MEMBER.1).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    app.set_clock(failed_at + window + 1);
+    let response = try_sign_in(&app, SUPPORT_MEMBER.0, SUPPORT_MEMBER.1).await;
+    assert_eq!(response.status(), StatusCode::OK);
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use switchboard_domain::api::{
 use switchboard_domain::team::{MemberList, MemberRef};
 use switchboard_domain::{ActivityId, ConversationId, LineId};
 use switchboard_server::auth::AuthSettings;
+use switchboard_server::clock::{Clock, ManualClock};
 use switchboard_server::db::changes::{record_incoming, Incoming, NewActivity};
 use switchboard_server::db::{now_ms, Db};
 use switchboard_server::webhook::WebhookSecret;
@@ -30,7 +31,40 @@ pub struct TestApp {
     pub address: String,
     pub db: Db,
     pub client: Client,
+    /// The server's clock: the system's, or a manual one that the test moves (see
+    /// [`Setup::manual_clock`]).
+    pub clock: Clock,
     _dir: TempDir,
+}
+
+/// How a test server is set up: [`spawn`] takes it, `spawn_app*` fill it in.
+pub struct Setup {
+    pub demo_conversations: u32,
+    pub idle_timeout: Duration,
+    pub lifetime: Duration,
+    pub clock: Clock,
+}
+
+impl Default for Setup {
+    fn default() -> Setup {
+        Setup {
+            demo_conversations: 300,
+            idle_timeout: Duration::from_secs(3600),
+            lifetime: Duration::from_secs(86_400),
+            clock: Clock::System,
+        }
+    }
+}
+
+impl Setup {
+    /// With a manual clock that shows the wall clock's time at start and then moves only when
+    /// the test moves it ([`TestApp::advance_clock`], [`TestApp::set_clock`]).
+    pub fn manual_clock(self) -> Setup {
+        Setup {
+            clock: ManualClock::starting_at(now_ms()).into(),
+            ..self
+        }
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -38,25 +72,25 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(demo_conversations: u32) -> TestApp {
-    spawn_app_configured(
+    spawn(Setup {
         demo_conversations,
-        Duration::from_secs(3600),
-        Duration::from_secs(86_400),
-    )
+        ..Setup::default()
+    })
     .await
 }
 
-/// With its own session timeouts.
-pub async fn spawn_app_configured(
-    demo_conversations: u32,
-    idle_timeout: Duration,
-    lifetime: Duration,
-) -> TestApp {
+pub async fn spawn(setup: Setup) -> TestApp {
+    let Setup {
+        demo_conversations,
+        idle_timeout,
+        lifetime,
+        clock,
+    } = setup;
     let dir = tempfile::tempdir().expect("temp dir");
     let db = Db::open(&dir.path().join("test.db"))
         .await
         .expect("database");
-    demo::seed_if_empty(&db, demo_conversations, now_ms())
+    demo::seed_if_empty(&db, demo_conversations, clock.now_ms())
         .await
         .expect("demo data");
     demo::ensure_team(&db).await.expect("demo team");
@@ -73,6 +107,7 @@ pub async fn spawn_app_configured(
             secure_cookies: false,
         }),
         webhook_secret: Some(Arc::new(secret.clone())),
+        clock: clock.clone(),
     };
     let app = http::app(state, &dir.path().join("no-web-app"));
     tokio::spawn(async move {
@@ -87,6 +122,7 @@ pub async fn spawn_app_configured(
         address,
         db,
         client: Client::new(),
+        clock,
         _dir: dir,
     };
     let client = app.signed_in(OWNER).await;
@@ -94,6 +130,31 @@ pub async fn spawn_app_configured(
 }
 
 impl TestApp {
+    /// Now, by the server's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// The server's manual clock; the app must have been spawned with one.
+    pub fn manual_clock(&self) -> &ManualClock {
+        match &self.clock {
+            Clock::Manual(clock) => clock,
+            Clock::System => {
+                panic!("this app runs on the system clock: spawn it with a manual one")
+            }
+        }
+    }
+
+    /// Moves the server's manual clock forward.
+    pub fn advance_clock(&self, by: Duration) {
+        self.manual_clock().advance(by);
+    }
+
+    /// Sets the server's manual clock to `ms` (since the Unix epoch), forward or back.
+    pub fn set_clock(&self, ms: i64) {
+        self.manual_clock().set(ms);
+    }
+
     /// A new client (its own cookies), signed in as `(email, password)`.
     pub async fn signed_in(&self, (email, password): (&str, &str)) -> Client {
         let client = Client::builder().cookie_store(true).build().unwrap();
@@ -200,8 +261,8 @@ impl TestApp {
         .await
     }
 
-    /// A customer's text arriving on the conversation's line, as the webhook will record it.
-    /// A customer's text arriving on the conversation's line, as a webhook records it.
+    /// A customer's text arriving on the conversation's line, as a webhook records it (now, by
+    /// the server's clock).
     pub async fn customer_texts(
         &self,
         conversation: &ConversationSummary,
@@ -215,7 +276,7 @@ impl TestApp {
                 content: ActivityContent::Message {
                     text: text.to_owned(),
                 },
-                at: now_ms(),
+                at: self.now_ms(),
             },
             delivery_id: None,
         };

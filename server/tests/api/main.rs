@@ -7,6 +7,7 @@ mod conversations;
 mod durability;
 mod helpers;
 mod lines;
+mod list_rule;
 mod live;
 mod openapi;
 mod race;

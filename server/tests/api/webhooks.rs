@@ -1,16 +1,16 @@
 //! Quo's webhooks over real HTTP: signatures checked (vectors computed here, from the
 //! definition), deliveries stored once, and the new activity live for the team.
 
-use crate::helpers::{assert_error, ok_json, spawn_app, TestApp, WEBHOOK_SECRET};
+use crate::helpers::{assert_error, ok_json, spawn, spawn_app, Setup, TestApp, WEBHOOK_SECRET};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sha2::Sha256;
+use std::time::Duration;
 use switchboard_domain::api::{ActivityContent, ConversationSummary, ErrorCode};
 use switchboard_domain::Status;
-use switchboard_server::db::now_ms;
 
 fn key() -> Vec<u8> {
     STANDARD.decode(WEBHOOK_SECRET).unwrap()
@@ -59,7 +59,7 @@ impl TestApp {
     ) -> (String, String) {
         let line = &self.lines().await.lines[(conversation.line_id.0 - 1) as usize].number;
         let body = message_received(event_id, &conversation.contact.number, line, text);
-        let signature = legacy_signature(now_ms(), &body);
+        let signature = legacy_signature(self.now_ms(), &body);
         (body, signature)
     }
 
@@ -106,8 +106,11 @@ async fn a_message_from_a_new_number_creates_the_contact_and_conversation() {
         "+15550100300",
         "Do you ship to Canada?",
     );
-    let receipt: Value =
-        ok_json(app.deliver(&body, &legacy_signature(now_ms(), &body)).await).await;
+    let receipt: Value = ok_json(
+        app.deliver(&body, &legacy_signature(app.now_ms(), &body))
+            .await,
+    )
+    .await;
     assert_eq!(receipt["outcome"], "stored");
     let newest = app.newest_unpinned("unread").await;
     assert_eq!(newest.contact.number, "+13125550999");
@@ -139,15 +142,15 @@ async fn a_bad_missing_or_stale_signature_is_refused_and_nothing_is_stored() {
 
     let wrong_key = {
         let mut mac = Hmac::<Sha256>::new_from_slice(b"another secret").unwrap();
-        let stamp = now_ms();
+        let stamp = app.now_ms();
         mac.update(format!("{stamp}.{body}").as_bytes());
         format!(
             "hmac;1;{stamp};{}",
             STANDARD.encode(mac.finalize().into_bytes())
         )
     };
-    let other_body = legacy_signature(now_ms(), "{}");
-    let stale = legacy_signature(now_ms() - 6 * 60 * 1000, &body);
+    let other_body = legacy_signature(app.now_ms(), "{}");
+    let stale = legacy_signature(app.now_ms() - 6 * 60 * 1000, &body);
     for signature in [
         wrong_key.as_str(),
         other_body.as_str(),
@@ -169,8 +172,36 @@ async fn a_bad_missing_or_stale_signature_is_refused_and_nothing_is_stored() {
     assert_error(unsigned, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
     assert_eq!(app.conversation(target.id).await, before, "nothing stored");
     // The same delivery, properly signed, is then taken: a refused one does not count as seen.
-    let receipt: Value =
-        ok_json(app.deliver(&body, &legacy_signature(now_ms(), &body)).await).await;
+    let receipt: Value = ok_json(
+        app.deliver(&body, &legacy_signature(app.now_ms(), &body))
+            .await,
+    )
+    .await;
+    assert_eq!(receipt["outcome"], "stored");
+}
+
+#[tokio::test]
+async fn a_signature_is_fresh_for_five_minutes_by_the_servers_clock() {
+    let app = spawn(Setup::default().manual_clock()).await;
+    let target = app.first_of("open").await;
+    let (kept, kept_signature) = app.signed_text(&target, "EV450", "on time").await;
+    let (late, late_signature) = app.signed_text(&target, "EV451", "too late").await;
+    let five_minutes = Duration::from_secs(5 * 60);
+    app.advance_clock(five_minutes);
+    let receipt: Value = ok_json(app.deliver(&kept, &kept_signature).await).await;
+    assert_eq!(receipt["outcome"], "stored");
+    app.advance_clock(Duration::from_millis(1));
+    let response = app.deliver(&late, &late_signature).await;
+    let body = assert_error(response, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
+    assert!(
+        body.error.message.contains("five minutes"),
+        "{}",
+        body.error.message
+    );
+    // Signed a minute ahead of the server's clock is fresh too (clocks differ both ways).
+    let (early, _) = app.signed_text(&target, "EV452", "from the future").await;
+    let early_signature = legacy_signature(app.now_ms() + 60_000, &early);
+    let receipt: Value = ok_json(app.deliver(&early, &early_signature).await).await;
     assert_eq!(receipt["outcome"], "stored");
 }
 
@@ -182,7 +213,7 @@ async fn standard_webhooks_signatures_are_accepted_and_their_id_deduplicates() {
     let line = &app.lines().await.lines[(target.line_id.0 - 1) as usize].number;
     for (delivery, event) in [("msg_1", "EV500"), ("msg_1", "EV501"), ("msg_2", "EV502")] {
         let body = message_received(event, &target.contact.number, line, "standard");
-        let stamp = now_ms() / 1000;
+        let stamp = app.now_ms() / 1000;
         let mut mac = Hmac::<Sha256>::new_from_slice(&key()).unwrap();
         mac.update(format!("{delivery}.{stamp}.{body}").as_bytes());
         let signature = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
@@ -220,8 +251,11 @@ async fn calls_and_voicemails_arrive_as_such_and_unknown_events_and_lines_are_ig
         }}
     })
     .to_string();
-    let receipt: Value =
-        ok_json(app.deliver(&call, &legacy_signature(now_ms(), &call)).await).await;
+    let receipt: Value = ok_json(
+        app.deliver(&call, &legacy_signature(app.now_ms(), &call))
+            .await,
+    )
+    .await;
     assert_eq!(receipt["outcome"], "stored");
     let detail = app.conversation(target.id).await;
     assert_eq!(
@@ -236,21 +270,21 @@ async fn calls_and_voicemails_arrive_as_such_and_unknown_events_and_lines_are_ig
     let ringing =
         json!({"id": "EV601", "type": "call.ringing", "data": {"object": {}}}).to_string();
     let receipt: Value = ok_json(
-        app.deliver(&ringing, &legacy_signature(now_ms(), &ringing))
+        app.deliver(&ringing, &legacy_signature(app.now_ms(), &ringing))
             .await,
     )
     .await;
     assert_eq!(receipt["outcome"], "ignored");
     let elsewhere = message_received("EV602", "+12125550100", "+19995550000", "wrong number");
     let receipt: Value = ok_json(
-        app.deliver(&elsewhere, &legacy_signature(now_ms(), &elsewhere))
+        app.deliver(&elsewhere, &legacy_signature(app.now_ms(), &elsewhere))
             .await,
     )
     .await;
     assert_eq!(receipt["outcome"], "ignored");
     let malformed = "{\"id\": 5}";
     let response = app
-        .deliver(malformed, &legacy_signature(now_ms(), malformed))
+        .deliver(malformed, &legacy_signature(app.now_ms(), malformed))
         .await;
     assert_error(response, StatusCode::BAD_REQUEST, ErrorCode::InvalidBody).await;
 }
