@@ -6,7 +6,7 @@
 //! - [`store`]: the app's state in signals, and every change's optimistic sync with the server.
 //! - [`api`]: all HTTP, one method per endpoint.
 //! - [`gesture`], [`keyboard`], [`mentions`], [`navigation`], [`routes`], [`sync_queue`],
-//!   [`time_format`]: pure logic, tested natively.
+//!   [`time_format`]: pure logic, tested natively; [`text`]: the words built from data.
 
 pub mod api;
 pub mod app;
@@ -21,6 +21,7 @@ pub mod pwa;
 pub mod routes;
 pub mod store;
 pub mod sync_queue;
+pub mod text;
 pub mod time_format;
 
 pub use app::App;

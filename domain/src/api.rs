@@ -206,47 +206,6 @@ pub struct Activity {
     pub content: ActivityContent,
 }
 
-impl Activity {
-    /// One line for a list row or a notice: "Missed call", "Voicemail: …", the message text.
-    pub fn summary(&self) -> String {
-        match &self.content {
-            ActivityContent::Message { text } => text.clone(),
-            ActivityContent::Call {
-                outcome: CallOutcome::Missed,
-                ..
-            } => "Missed call".to_owned(),
-            ActivityContent::Call {
-                duration_seconds, ..
-            } => {
-                let way = match self.direction {
-                    Direction::Outbound => "Outgoing call",
-                    Direction::Inbound | Direction::Internal => "Incoming call",
-                };
-                format!("{way}, {}", format_duration(*duration_seconds))
-            }
-            ActivityContent::Voicemail { transcript, .. } => match transcript {
-                Some(text) => format!("Voicemail: {text}"),
-                None => "Voicemail".to_owned(),
-            },
-            ActivityContent::Note { text, author, .. } => {
-                format!("Note by {}: {text}", author.name)
-            }
-        }
-    }
-}
-
-/// "42s", "3m 05s", "1h 02m".
-pub fn format_duration(seconds: u32) -> String {
-    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if h > 0 {
-        format!("{h}h {m:02}m")
-    } else if m > 0 {
-        format!("{m}m {s:02}s")
-    } else {
-        format!("{s}s")
-    }
-}
-
 /// A conversation as listed: its state and its newest activity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -451,16 +410,6 @@ pub struct Health {
 mod tests {
     use super::*;
 
-    fn activity(content: ActivityContent, direction: Direction) -> Activity {
-        Activity {
-            id: ActivityId(1),
-            conversation_id: ConversationId(1),
-            direction,
-            at: 0,
-            content,
-        }
-    }
-
     #[test]
     fn a_reply_is_trimmed_and_must_not_be_blank() {
         assert_eq!(ReplyText::parse("  hi \n").unwrap().as_str(), "hi");
@@ -472,41 +421,6 @@ mod tests {
         assert!(ReplyText::parse(&"é".repeat(MAX_REPLY_CHARS)).is_ok());
         let error = ReplyText::parse(&"é".repeat(MAX_REPLY_CHARS + 1)).unwrap_err();
         assert!(error.contains("1601"), "{error}");
-    }
-
-    #[test]
-    fn activities_summarise_in_one_line() {
-        let missed = ActivityContent::Call {
-            outcome: CallOutcome::Missed,
-            duration_seconds: 0,
-        };
-        assert_eq!(
-            activity(missed, Direction::Inbound).summary(),
-            "Missed call"
-        );
-        let answered = ActivityContent::Call {
-            outcome: CallOutcome::Answered,
-            duration_seconds: 185,
-        };
-        assert_eq!(
-            activity(answered, Direction::Outbound).summary(),
-            "Outgoing call, 3m 05s"
-        );
-        let voicemail = ActivityContent::Voicemail {
-            duration_seconds: 20,
-            transcript: Some("Call me back".into()),
-        };
-        assert_eq!(
-            activity(voicemail, Direction::Inbound).summary(),
-            "Voicemail: Call me back"
-        );
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(format_duration(9), "9s");
-        assert_eq!(format_duration(65), "1m 05s");
-        assert_eq!(format_duration(3720), "1h 02m");
     }
 
     #[test]

@@ -24,15 +24,6 @@ impl View {
         }
     }
 
-    /// The name shown on the view's tab.
-    pub fn label(self) -> &'static str {
-        match self {
-            View::Open => "Open",
-            View::Unread => "Unread",
-            View::Done => "Done",
-        }
-    }
-
     /// Whether a conversation in `state` is listed in this view.
     pub fn includes(self, state: &ConversationState) -> bool {
         match self {

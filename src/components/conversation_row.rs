@@ -33,7 +33,7 @@ fn row_label_without_sync(summary: &ConversationSummary, time: &str) -> String {
 
 fn row_label_core(summary: &ConversationSummary, time: &str) -> String {
     let name = summary.contact.display_name();
-    let last = summary.latest_activity.summary();
+    let last = crate::text::activity_summary(&summary.latest_activity);
     let you = match (
         &summary.latest_activity.content,
         summary.latest_activity.direction,
@@ -110,7 +110,7 @@ pub fn ConversationRow(
                 (ActivityContent::Message { .. }, Direction::Outbound) => Some("You: "),
                 _ => None,
             };
-            (icon, you, activity.summary())
+            (icon, you, crate::text::activity_summary(activity))
         })
     };
     let s = summary.clone();
@@ -160,7 +160,6 @@ pub fn ConversationRow(
             aria-rowindex=move || position.get().to_string()
             aria-label=label
             data-conversation-id=id.to_string()
-            tabindex=move || if selected.get() { "0" } else { "-1" }
             on:click=move |_| {
                 if !swipe.swallows_click() {
                     store.open(id);
@@ -174,7 +173,10 @@ pub fn ConversationRow(
             <div class="swipe-band band-unread" aria-hidden="true"><EnvelopeIcon/>" Unread"</div>
             <div class="swipe-band band-done" aria-hidden="true">"Done "<CheckIcon/></div>
             <div class="row-surface" role="none" node_ref=surface>
-                <div role="gridcell" class="row-main">
+                // The selected row's first cell takes the focus: a cell is a widget, a row of a
+                // grid is not, so this is where a screen reader expects it.
+                <div role="gridcell" class="row-main"
+                    tabindex=move || if selected.get() { "0" } else { "-1" }>
                     <span class="avatar" aria-hidden="true">{avatar}</span>
                     <span class="row-text">
                         <span class="row-top">

@@ -3,10 +3,11 @@ use crate::components::icons::{
 };
 use crate::components::{Now, ReplyBox};
 use crate::store::{Store, Thread};
+use crate::text::duration as format_duration;
 use crate::time_format::{self, LocalTime};
 use leptos::html;
 use leptos::prelude::*;
-use switchboard_domain::api::{format_duration, Activity, ActivityContent, CallOutcome, Direction};
+use switchboard_domain::api::{Activity, ActivityContent, CallOutcome, Direction};
 use switchboard_domain::phone::display_number;
 use switchboard_domain::{ConversationId, StateChange, Status};
 
@@ -113,7 +114,7 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
             <button type="button" class="icon-button back phone-only" aria-label="Back to conversations"
                 on:click=move |_| store.back_to_list()>"←"</button>
             <div class="thread-title">
-                <h2>{name}</h2>
+                <h1>{name}</h1>
                 <p class="thread-meta">{number}" · "{line_name}</p>
             </div>
             <p class="state-chips">

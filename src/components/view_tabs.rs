@@ -18,7 +18,7 @@ pub fn ViewTabs() -> impl IntoView {
                 aria-selected=move || current.get().to_string()
                 aria-controls="conversation-list"
                 tabindex=move || if current.get() { "0" } else { "-1" }>
-                {view.label()}
+                {crate::text::view_label(view)}
             </a>
         }
     });

@@ -271,7 +271,7 @@ impl Store {
         let error = match result {
             Ok(summary) => {
                 if !superseded {
-                    self.update(summary);
+                    self.remember(summary);
                 }
                 return;
             }
@@ -280,8 +280,8 @@ impl Store {
         let name = change.name.clone();
         self.forget_undo(id);
         if let Some(fresh) = error.unseen_activity().cloned() {
-            let what = fresh.latest_activity.summary();
-            self.update(fresh);
+            let what = crate::text::activity_summary(&fresh.latest_activity);
+            self.remember(fresh);
             self.put_back(id, removed_from);
             if self.route.get_untracked().conversation == Some(id) {
                 self.fetch_thread(id, false);

@@ -102,7 +102,12 @@ async fn clicking_a_line_shows_only_its_conversations_and_a_reply_is_sent() {
     reply.send_keys("Thanks, we're on it!\n").await.unwrap();
     eventually("the reply is stored as the newest activity", || async {
         let thread = app.conversation(target).await;
-        thread.activities.last().map(|a| a.summary()).as_deref() == Some("Thanks, we're on it!")
+        thread
+            .activities
+            .last()
+            .map(switchboard_web::text::activity_summary)
+            .as_deref()
+            == Some("Thanks, we're on it!")
     })
     .await;
     eventually("the reply shows in the thread", || async {

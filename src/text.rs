@@ -1,0 +1,110 @@
+//! The interface's words that are built from data: one place, so that a second language is a
+//! second set of these functions, not a search through components.
+
+use switchboard_domain::api::{Activity, ActivityContent, CallOutcome, Direction};
+use switchboard_domain::View;
+
+/// The name shown on a view's tab.
+pub fn view_label(view: View) -> &'static str {
+    match view {
+        View::Open => "Open",
+        View::Unread => "Unread",
+        View::Done => "Done",
+    }
+}
+
+/// One line for a list row or a notice: "Missed call", "Voicemail: …", the message text.
+pub fn activity_summary(activity: &Activity) -> String {
+    match &activity.content {
+        ActivityContent::Message { text } => text.clone(),
+        ActivityContent::Call {
+            outcome: CallOutcome::Missed,
+            ..
+        } => "Missed call".to_owned(),
+        ActivityContent::Call {
+            duration_seconds, ..
+        } => {
+            let way = match activity.direction {
+                Direction::Outbound => "Outgoing call",
+                Direction::Inbound | Direction::Internal => "Incoming call",
+            };
+            format!("{way}, {}", duration(*duration_seconds))
+        }
+        ActivityContent::Voicemail { transcript, .. } => match transcript {
+            Some(text) => format!("Voicemail: {text}"),
+            None => "Voicemail".to_owned(),
+        },
+        ActivityContent::Note { text, author, .. } => {
+            format!("Note by {}: {text}", author.name)
+        }
+    }
+}
+
+/// "42s", "3m 05s", "1h 02m".
+pub fn duration(seconds: u32) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}h {m:02}m")
+    } else if m > 0 {
+        format!("{m}m {s:02}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_domain::{ActivityId, ConversationId};
+
+    fn activity(content: ActivityContent, direction: Direction) -> Activity {
+        Activity {
+            id: ActivityId(1),
+            conversation_id: ConversationId(1),
+            direction,
+            at: 0,
+            content,
+        }
+    }
+
+    #[test]
+    fn activities_summarise_in_one_line() {
+        let missed = ActivityContent::Call {
+            outcome: CallOutcome::Missed,
+            duration_seconds: 0,
+        };
+        assert_eq!(
+            activity_summary(&activity(missed, Direction::Inbound)),
+            "Missed call"
+        );
+        let answered = ActivityContent::Call {
+            outcome: CallOutcome::Answered,
+            duration_seconds: 185,
+        };
+        assert_eq!(
+            activity_summary(&activity(answered, Direction::Outbound)),
+            "Outgoing call, 3m 05s"
+        );
+        let voicemail = ActivityContent::Voicemail {
+            duration_seconds: 20,
+            transcript: Some("Call me back".into()),
+        };
+        assert_eq!(
+            activity_summary(&activity(voicemail, Direction::Inbound)),
+            "Voicemail: Call me back"
+        );
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(9), "9s");
+        assert_eq!(duration(65), "1m 05s");
+        assert_eq!(duration(3720), "1h 02m");
+    }
+
+    #[test]
+    fn every_view_has_a_tab_name() {
+        let names: Vec<&str> = View::ALL.into_iter().map(view_label).collect();
+        assert_eq!(names, ["Open", "Unread", "Done"]);
+    }
+}
