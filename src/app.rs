@@ -26,7 +26,7 @@ pub fn App() -> impl IntoView {
     // A change made just before the page goes away is stored even if its turn had not come.
     let _hidden = window_event_listener(leptos::ev::pagehide, move |_| store.save_queue());
 
-    pwa::register_service_worker(store);
+    pwa::register_service_worker(move || store.offer_update());
 
     // The document title and the installed app's icon carry the unread total.
     Effect::new(move |_| {

@@ -2,8 +2,8 @@
 //! and the offer to reload into a new version) and the unread count on the app's icon. A thin
 //! binding: every call checks that the browser has the feature.
 
-use crate::store::Store;
 use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -21,8 +21,9 @@ fn container() -> Option<ServiceWorkerContainer> {
     supported.then(|| navigator.service_worker())
 }
 
-/// Registers `/sw.js`, and tells the store when a new version is waiting.
-pub fn register_service_worker(store: Store) {
+/// Registers `/sw.js`; `update_waiting` is called when a new version waits to take over.
+pub fn register_service_worker(update_waiting: impl Fn() + 'static) {
+    let update_waiting: Rc<dyn Fn()> = Rc::new(update_waiting);
     let Some(container) = container() else {
         return;
     };
@@ -41,7 +42,7 @@ pub fn register_service_worker(store: Store) {
         let registration: ServiceWorkerRegistration = registration.unchecked_into();
         let controlled = move || container.controller().is_some();
         if registration.waiting().is_some() && controlled() {
-            store.offer_update();
+            update_waiting();
         }
         let watched = registration.clone();
         let on_update_found = Closure::<dyn Fn()>::new(move || {
@@ -50,10 +51,11 @@ pub fn register_service_worker(store: Store) {
             };
             let worker = installing.clone();
             let controlled = controlled.clone();
+            let update_waiting = update_waiting.clone();
             let on_state_change = Closure::<dyn Fn()>::new(move || {
                 // Installed while an older worker controls the page: an update is waiting.
                 if worker.state() == ServiceWorkerState::Installed && controlled() {
-                    store.offer_update();
+                    update_waiting();
                 }
             });
             installing.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));

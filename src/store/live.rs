@@ -5,14 +5,9 @@ use super::{ListKey, Store, Thread};
 use crate::navigation;
 use crate::routes::LineFilter;
 use leptos::prelude::*;
-use switchboard_domain::api::ConversationSummary;
+use std::cmp::Reverse;
 use switchboard_domain::team::LiveEvent;
-use switchboard_domain::ConversationId;
-
-/// The list's order: pinned first, then newest activity, then newest id.
-fn sort_key(summary: &ConversationSummary) -> (bool, i64, i64) {
-    (summary.pinned, summary.latest_activity.at, summary.id.0)
-}
+use switchboard_domain::{list_position, ConversationId, ListRule, MemberId};
 
 impl Store {
     pub fn apply_live(&self, event: LiveEvent) {
@@ -22,28 +17,23 @@ impl Store {
                 line_unread_count,
             } => {
                 let (id, line) = (conversation.id, conversation.line_id);
-                let waiting = self.queue.with_value(|queue| queue.is_pending(id));
                 self.remember(conversation);
-                // While a change of ours is on its way, our count already counts it.
-                if !waiting {
-                    self.lines.update(|lines| {
-                        if let Some(line) = lines.iter_mut().find(|l| l.id == line) {
-                            line.unread_count = line_unread_count;
+                self.lines.update(|lines| {
+                    if let Some(line) = lines.iter_mut().find(|l| l.id == line) {
+                        line.unread_count = line_unread_count;
+                    }
+                });
+                self.place_in_list(id);
+                let showing = self.thread.with_untracked(
+                    |thread| matches!(thread, Thread::Loaded(detail) if detail.conversation.id == id),
+                );
+                if let Some(summary) = self.summary(id).filter(|_| showing) {
+                    let summary = summary.get_untracked();
+                    self.thread.update(|thread| {
+                        if let Thread::Loaded(detail) = thread {
+                            detail.conversation = summary;
                         }
                     });
-                }
-                self.place_in_list(id);
-                if let Thread::Loaded(detail) = self.thread.get_untracked() {
-                    if detail.conversation.id == id {
-                        if let Some(summary) = self.summary(id) {
-                            let summary = summary.get_untracked();
-                            self.thread.update(|thread| {
-                                if let Thread::Loaded(detail) = thread {
-                                    detail.conversation = summary;
-                                }
-                            });
-                        }
-                    }
                 }
             }
             LiveEvent::Connected {} => {}
@@ -60,18 +50,17 @@ impl Store {
         }
     }
 
-    fn belongs(&self, key: ListKey, summary: &ConversationSummary) -> bool {
-        let line = match key.line {
-            LineFilter::All => true,
-            LineFilter::Line(line) => summary.line_id == line,
-        };
-        let mine = !key.mine
-            || summary
-                .assignee
-                .as_ref()
-                .zip(self.me())
-                .is_some_and(|(assignee, me)| assignee.id == me.id);
-        line && mine && key.view.includes(&summary.state())
+    /// The domain's rule for the list on screen (the server's query follows the same one).
+    fn rule(&self, key: ListKey) -> ListRule {
+        ListRule {
+            view: key.view,
+            line: match key.line {
+                LineFilter::All => None,
+                LineFilter::Line(line) => Some(line),
+            },
+            // "Mine" before the session is known admits nothing: no teammate has id 0.
+            assignee: key.mine.then(|| self.me().map_or(MemberId(0), |me| me.id)),
+        }
     }
 
     /// Puts a conversation where it now belongs in the list on screen: out of it, into it at
@@ -86,7 +75,7 @@ impl Store {
         // The open conversation stays in its list while it is open (reading it in the Unread
         // view must not pull it out from under the reader).
         let open = self.route.with_untracked(|route| route.conversation) == Some(id);
-        let belongs = self.belongs(key, &summary)
+        let belongs = self.rule(key).admits(&summary)
             || (open && self.list.with_untracked(|l| l.ids.contains(&id)));
         let ids = self.list.with_untracked(|list| list.ids.clone());
         let present = ids.contains(&id);
@@ -102,12 +91,12 @@ impl Store {
         }
         let key_of = |other: &ConversationId| {
             self.summary(*other)
-                .map(|s| s.with_untracked(sort_key))
-                .unwrap_or((false, i64::MIN, i64::MIN))
+                .map(|s| s.with_untracked(list_position))
+                .unwrap_or(Reverse((false, i64::MIN, i64::MIN)))
         };
-        let mine = sort_key(&summary);
+        let mine = list_position(&summary);
         let others: Vec<ConversationId> = ids.into_iter().filter(|x| *x != id).collect();
-        let position = others.partition_point(|other| key_of(other) > mine);
+        let position = others.partition_point(|other| key_of(other) < mine);
         // Past the last loaded row it belongs to a page not loaded yet.
         let more = self.list.with_untracked(|list| list.next_cursor.is_some());
         if position == others.len() && more {

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 use switchboard_domain::api::{ConversationDetail, ConversationSummary, Line};
 use switchboard_domain::team::{MemberRef, NotificationList};
-use switchboard_domain::{ConversationId, ConversationState, View};
+use switchboard_domain::{ConversationId, ConversationState, LineId, View};
 
 /// Conversations fetched per page.
 pub const PAGE_SIZE: u32 = 50;
@@ -113,7 +113,11 @@ pub struct Store {
     pub members: RwSignal<Vec<MemberRef>>,
     pub notifications: RwSignal<NotificationList>,
     pub notifications_open: RwSignal<bool>,
+    /// The lines with their unread counts as the server last reported them (with the lines,
+    /// or with each live event): the server owns the counts. What the screen shows adds the
+    /// changes not yet acknowledged: [`Store::line_unread`].
     pub lines: RwSignal<Vec<Line>>,
+    unread_shown: Memo<Vec<(LineId, u32)>>,
     pub list: RwSignal<ConversationList>,
     /// What the URL says: line, view, open conversation.
     pub route: RwSignal<InboxRoute>,
@@ -129,6 +133,9 @@ pub struct Store {
     /// Whether the server answered the last request (false: offline, or the server is down).
     pub online: RwSignal<bool>,
     summaries: StoredValue<HashMap<ConversationId, ArcRwSignal<ConversationSummary>>>,
+    /// Whether the server last said each conversation is unread (the summaries show our own
+    /// changes on top).
+    server_unread: StoredValue<HashMap<ConversationId, bool>>,
     undo: StoredValue<Vec<UndoEntry>>,
     queue: StoredValue<SyncQueue>,
     /// Where rows were when a queued change took them out of the list, by change id.
@@ -150,6 +157,22 @@ impl Default for Store {
 
 impl Store {
     pub fn new() -> Store {
+        let lines = RwSignal::new(Vec::<Line>::new());
+        let pending = RwSignal::new(Vec::<ConversationId>::new());
+        let summaries = StoredValue::new(HashMap::new());
+        let server_unread = StoredValue::new(HashMap::new());
+        let unread_shown = Memo::new(move |_| {
+            unread_with_pending_changes(&lines.get(), &pending.get(), |id| {
+                let shown = summaries.with_value(
+                    |map: &HashMap<_, ArcRwSignal<ConversationSummary>>| {
+                        map.get(&id).map(|s| s.with(|s| (s.line_id, s.unread)))
+                    },
+                )?;
+                let told =
+                    server_unread.with_value(|map: &HashMap<_, bool>| map.get(&id).copied())?;
+                Some((shown.0, shown.1, told))
+            })
+        });
         Store {
             session: RwSignal::new(Session::Checking),
             members: RwSignal::new(Vec::new()),
@@ -158,7 +181,8 @@ impl Store {
                 unread_count: 0,
             }),
             notifications_open: RwSignal::new(false),
-            lines: RwSignal::new(Vec::new()),
+            lines,
+            unread_shown,
             list: RwSignal::new(ConversationList {
                 key: None,
                 ids: Vec::new(),
@@ -171,9 +195,10 @@ impl Store {
             notices: RwSignal::new(Vec::new()),
             sheet_open: RwSignal::new(false),
             keyboard_moves: RwSignal::new(0),
-            pending: RwSignal::new(Vec::new()),
+            pending,
             online: RwSignal::new(true),
-            summaries: StoredValue::new(HashMap::new()),
+            summaries,
+            server_unread,
             undo: StoredValue::new(Vec::new()),
             queue: StoredValue::new(SyncQueue::default()),
             removed_from: StoredValue::new(HashMap::new()),
@@ -205,9 +230,12 @@ impl Store {
         self.summaries.with_value(|map| map.get(&id).cloned())
     }
 
-    /// Takes in a conversation as the server sent it with a page, whose line counts come with it.
+    /// Takes in a conversation as the server sent it (with a page, an answer or a live event).
     /// Changes still waiting for the server stay applied on top.
     pub fn remember(&self, mut summary: ConversationSummary) {
+        self.server_unread.update_value(|told| {
+            told.insert(summary.id, summary.unread);
+        });
         let shown = self
             .queue
             .with_value(|queue| queue.overlay(summary.id, summary.state()));
@@ -224,37 +252,29 @@ impl Store {
         }
     }
 
-    /// Replaces a known conversation's summary, keeping its line's unread count in step.
-    pub(super) fn update(&self, summary: ConversationSummary) {
-        let (line, unread) = (summary.line_id, summary.unread);
-        let was_unread = self
-            .summary(summary.id)
-            .map(|s| s.with_untracked(|s| s.unread));
-        self.remember(summary);
-        if was_unread.is_some_and(|was| was != unread) {
-            self.lines.update(|lines| {
-                if let Some(line) = lines.iter_mut().find(|l| l.id == line) {
-                    line.unread_count = match unread {
-                        true => line.unread_count + 1,
-                        false => line.unread_count.saturating_sub(1),
-                    };
-                }
-            });
+    /// Shows a state of our own making (a change not yet acknowledged, or one rolled back).
+    pub(super) fn set_state(&self, id: ConversationId, state: ConversationState) {
+        if let Some(signal) = self.summary(id) {
+            if signal.with_untracked(|s| s.state()) != state {
+                signal.update(|summary| summary.set_state(state));
+            }
         }
     }
 
-    pub(super) fn set_state(&self, id: ConversationId, state: ConversationState) {
-        if let Some(signal) = self.summary(id) {
-            let mut summary = signal.get_untracked();
-            summary.set_state(state);
-            self.update(summary);
-        }
+    /// A line's unread count as shown: the server's, with our changes on their way.
+    pub fn line_unread(&self, line: LineId) -> u32 {
+        self.unread_shown.with(|counts| {
+            counts
+                .iter()
+                .find(|(id, _)| *id == line)
+                .map_or(0, |(_, n)| *n)
+        })
     }
 
     /// Total unread conversations across lines, for the title and the app badge.
     pub fn total_unread(&self) -> u32 {
-        self.lines
-            .with(|lines| lines.iter().map(|l| l.unread_count).sum())
+        self.unread_shown
+            .with(|counts| counts.iter().map(|(_, n)| n).sum())
     }
 
     // ----- Loading -----
@@ -281,11 +301,11 @@ impl Store {
         if self.list.with_untracked(|list| list.key) != Some(key) {
             self.load_list(key);
         }
-        let showing = match self.thread.get_untracked() {
+        let showing = self.thread.with_untracked(|thread| match thread {
             Thread::Closed => None,
-            Thread::Loading(id) | Thread::Failed(id, _) => Some(id),
+            Thread::Loading(id) | Thread::Failed(id, _) => Some(*id),
             Thread::Loaded(detail) => Some(detail.conversation.id),
-        };
+        });
         if route.conversation != showing {
             match route.conversation {
                 Some(id) => self.open_thread(id),
@@ -429,7 +449,7 @@ impl Store {
                 Ok(detail) => {
                     let unread = detail.conversation.unread;
                     let seen = detail.activities.last().map(|a| a.id);
-                    store.update(detail.conversation.clone());
+                    store.remember(detail.conversation.clone());
                     store.thread.set(Thread::Loaded(Box::new(detail)));
                     if unread && mark_read {
                         store.mark_read(id, seen);
@@ -513,11 +533,15 @@ impl Store {
 
     /// Sends a reply in the open conversation; the thread and the list follow.
     pub async fn send_reply(&self, id: ConversationId, text: String) -> Result<(), ClientError> {
-        let seen = match self.thread.get_untracked() {
+        let in_thread = self.thread.with_untracked(|thread| match thread {
             Thread::Loaded(detail) if detail.conversation.id == id => {
-                detail.activities.last().map(|a| a.id)
+                Some(detail.activities.last().map(|a| a.id))
             }
-            _ => self
+            _ => None,
+        });
+        let seen = match in_thread {
+            Some(seen) => seen,
+            None => self
                 .summary(id)
                 .map(|s| s.with_untracked(|s| s.latest_activity.id)),
         };
@@ -526,7 +550,7 @@ impl Store {
             self.signed_out_by(error);
         }
         let response = response?;
-        self.update(response.conversation.clone());
+        self.remember(response.conversation.clone());
         self.append_activity(response.activity);
         // The newest activity comes first (after the pinned).
         self.place_in_list(id);
@@ -588,5 +612,69 @@ impl Store {
     pub fn dismiss(&self, id: u64) {
         self.notices
             .update(|notices| notices.retain(|n| n.id != id));
+    }
+}
+
+/// Each line's unread count as the server reported it, corrected for the conversations whose
+/// changes the server has not acknowledged: for those, `conversation(id)` tells the line, whether
+/// it is unread on screen, and whether the server last said it was.
+fn unread_with_pending_changes(
+    lines: &[Line],
+    pending: &[ConversationId],
+    conversation: impl Fn(ConversationId) -> Option<(LineId, bool, bool)>,
+) -> Vec<(LineId, u32)> {
+    let mut counts: Vec<(LineId, u32)> = lines.iter().map(|l| (l.id, l.unread_count)).collect();
+    for &id in pending {
+        let Some((line, shown, told)) = conversation(id) else {
+            continue;
+        };
+        if let Some((_, count)) = counts.iter_mut().find(|(l, _)| *l == line) {
+            *count = match (shown, told) {
+                (true, false) => *count + 1,
+                (false, true) => count.saturating_sub(1),
+                _ => *count,
+            };
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(id: i64, unread_count: u32) -> Line {
+        Line {
+            id: LineId(id),
+            name: format!("Line {id}"),
+            number: "+15550100200".into(),
+            unread_count,
+        }
+    }
+
+    #[test]
+    fn counts_are_the_servers_when_nothing_is_on_its_way() {
+        let counts = unread_with_pending_changes(&[line(1, 3), line(2, 0)], &[], |_| None);
+        assert_eq!(counts, [(LineId(1), 3), (LineId(2), 0)]);
+    }
+
+    #[test]
+    fn a_change_on_its_way_counts_until_the_server_reports_it() {
+        let lines = [line(1, 3), line(2, 0)];
+        let pending = [ConversationId(7), ConversationId(8)];
+        // 7 was read on screen (the server still says unread); 8 was marked unread.
+        let before_the_echo = unread_with_pending_changes(&lines, &pending, |id| match id.0 {
+            7 => Some((LineId(1), false, true)),
+            _ => Some((LineId(2), true, false)),
+        });
+        assert_eq!(before_the_echo, [(LineId(1), 2), (LineId(2), 1)]);
+        // The live event brings both the new count and the conversation's new state: no
+        // change is counted twice.
+        let after = [line(1, 2), line(2, 1)];
+        let after_the_echo = unread_with_pending_changes(&after, &pending, |id| match id.0 {
+            7 => Some((LineId(1), false, false)),
+            _ => Some((LineId(2), true, true)),
+        });
+        assert_eq!(after_the_echo, [(LineId(1), 2), (LineId(2), 1)]);
     }
 }

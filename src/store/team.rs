@@ -7,6 +7,7 @@ use crate::live;
 use crate::routes::{InboxRoute, LineFilter};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::rc::Rc;
 use switchboard_domain::team::{Me, Notification};
 use switchboard_domain::{ConversationId, MemberId, View};
 
@@ -44,7 +45,11 @@ impl Store {
                 store.notifications.set(list);
             }
         });
-        live::connect(*self);
+        let store = *self;
+        live::connect(live::Listener {
+            on_event: Rc::new(move |event| store.apply_live(event)),
+            on_failure: Rc::new(move || store.check_live_session()),
+        });
         self.sync();
     }
 
@@ -106,7 +111,7 @@ impl Store {
                         .assignee
                         .as_ref()
                         .map_or_else(|| "nobody".to_owned(), |a| a.name.clone());
-                    store.update(conversation);
+                    store.remember(conversation);
                     store.place_in_list(id);
                     store.notify(NoticeKind::Info, format!("{name} assigned to {to}"), false);
                 }
@@ -124,7 +129,7 @@ impl Store {
         spawn_local(async move {
             match api::pin(id, pinned).await {
                 Ok(conversation) => {
-                    store.update(conversation);
+                    store.remember(conversation);
                     store.place_in_list(id);
                 }
                 Err(error) if store.signed_out_by(&error) => {}
