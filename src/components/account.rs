@@ -18,7 +18,7 @@ pub fn AccountBar() -> impl IntoView {
         n => format!("Notifications, {n} unread"),
     };
     view! {
-        <div class="account">
+        <section class="account" aria-label="Account">
             <button type="button" class="icon-button bell" aria-label=bell_label
                 aria-expanded=move || store.notifications_open.get().to_string()
                 aria-controls="notifications"
@@ -28,7 +28,7 @@ pub fn AccountBar() -> impl IntoView {
             </button>
             <p class="signed-in">"Signed in as "<strong>{name}</strong></p>
             <button type="button" class="sign-out" on:click=move |_| store.sign_out()>"Sign out"</button>
-        </div>
+        </section>
         <NotificationsPanel/>
     }
 }

@@ -160,7 +160,7 @@ fn reveal_selected(
         if typing_elsewhere {
             return;
         }
-        let selector = format!("[role=row][data-conversation-id=\"{id}\"]");
+        let selector = format!("[role=row][data-conversation-id=\"{id}\"] .row-main");
         if let Ok(Some(row)) = grid.query_selector(&selector) {
             if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
                 let options = web_sys::FocusOptions::new();

@@ -41,27 +41,26 @@ fn LineLink(filter: LineFilter, name: String, number: Option<String>) -> impl In
     let current = Memo::new(move |_| store.route.with(|route| route.line) == filter);
     let unread = Memo::new(move |_| match filter {
         LineFilter::All => store.total_unread(),
-        LineFilter::Line(id) => store.lines.with(|lines| {
-            lines
-                .iter()
-                .find(|line| line.id == id)
-                .map_or(0, |line| line.unread_count)
-        }),
+        LineFilter::Line(id) => store.line_unread(id),
     });
     let href = move || InboxRoute::list(filter, store.route.with(|r| r.view)).path();
-    let label_name = name.clone();
-    let label = move || match unread.get() {
-        0 => label_name.clone(),
-        n => format!("{label_name}, {n} unread"),
-    };
+    // The link's name is its visible text (WCAG 2.5.3), with the commas and the word "unread"
+    // that a screen reader needs hidden from sight only: "Support, (555) 010-0200, 3 unread".
     view! {
         <li>
-            <a class="line" href=href aria-label=label
-                aria-current=move || current.get().then_some("page")>
+            <a class="line" href=href aria-current=move || current.get().then_some("page")>
                 <span class="line-name">{name}</span>
-                {number.map(|n| view! { <span class="line-number">{n}</span> })}
-                <span class="badge" class:empty=move || unread.get() == 0 aria-hidden="true">
-                    {move || unread.get()}
+                {number.map(|n| view! {
+                    <span class="line-number"><span class="visually-hidden">", "</span>{n}</span>
+                })}
+                <span class="badge" class:empty=move || unread.get() == 0>
+                    {move || match unread.get() {
+                        0 => None,
+                        n => Some(view! {
+                            <span class="visually-hidden">", "</span>{n}
+                            <span class="visually-hidden">" unread"</span>
+                        }),
+                    }}
                 </span>
             </a>
         </li>

@@ -158,7 +158,6 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
                 rows="2"
                 aria-autocomplete="list"
                 aria-controls=format!("mentions-{id}")
-                aria-expanded=move || (!suggestions.with(Vec::is_empty)).to_string()
                 aria-activedescendant=move || {
                     (!suggestions.with(Vec::is_empty)).then(|| option_id(highlighted.get()))
                 }

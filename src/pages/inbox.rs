@@ -35,16 +35,20 @@ pub fn InboxPage() -> impl IntoView {
         <Show when=move || route.with(Option::is_some) fallback=NotFound>
             <div class="inbox" class:thread-open=thread_open>
                 <LineSidebar/>
-                <main class="list-pane">
-                    <header class="list-header phone-only">
-                        <a class="icon-button" href="/lines" aria-label="Switch line">"☰"</a>
-                        <h1>{move || store.line_name()}</h1>
-                    </header>
-                    <ConnectionStatus/>
-                    <ViewTabs/>
-                    <InboxList/>
+                // One main landmark for the list and the thread, so that a phone showing only
+                // the thread still has one; it takes no box of its own.
+                <main class="inbox-main">
+                    <div class="list-pane">
+                        <header class="list-header phone-only">
+                            <a class="icon-button" href="/lines" aria-label="Switch line">"☰"</a>
+                            <h1>{move || store.line_name()}</h1>
+                        </header>
+                        <ConnectionStatus/>
+                        <ViewTabs/>
+                        <InboxList/>
+                    </div>
+                    <ThreadPane/>
                 </main>
-                <ThreadPane/>
             </div>
         </Show>
         <ShortcutSheet/>

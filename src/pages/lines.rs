@@ -9,9 +9,9 @@ pub fn LinesPage() -> impl IntoView {
     let store = expect_context::<Store>();
     store.load_lines();
     view! {
-        <div class="lines-page">
+        <main class="lines-page">
             <LineSidebar/>
-        </div>
+        </main>
         <Notices/>
     }
 }

@@ -18,7 +18,7 @@ pub const OWNER: (&str, &str) = switchboard_testkit::DEMO_OWNER;
 /// A demo member who sees the Support line only.
 pub const SUPPORT_MEMBER: (&str, &str) = ("jordan@switchboard.example", "jordan-switchboard");
 
-const DESKTOP: Device = Device::Desktop {
+pub const DESKTOP: Device = Device::Desktop {
     width: 1400,
     height: 900,
 };
@@ -256,7 +256,7 @@ impl E2e {
     pub async fn wait_thread_of(&self, name: &str) {
         eventually(&format!("the thread of {name} shows"), || async {
             let heading = self
-                .js("const h = document.querySelector('.thread-header h2'); return h && h.textContent")
+                .js("const h = document.querySelector('.thread-header h1'); return h && h.textContent")
                 .await;
             heading.as_str() == Some(name)
         })
@@ -298,7 +298,7 @@ impl E2e {
         let script = format!(
             "const links = [...document.querySelectorAll('nav[aria-label=\"Phone lines\"] a')]; \
              const l = links.find(a => a.querySelector('.line-name').textContent === '{line_name}'); \
-             return l ? l.getAttribute('aria-label') : null"
+             return l ? l.textContent : null"
         );
         self.js(&script)
             .await

@@ -93,9 +93,10 @@ async fn u_marks_unread_and_the_lines_badge_counts_it() {
     let lines = app.lines().await.lines;
     let line = lines.iter().find(|l| l.id == line_id).unwrap();
     let total: u32 = lines.iter().map(|l| l.unread_count).sum();
+    let number = switchboard_domain::phone::display_number(&line.number);
     assert_eq!(
         app.line_link_label(&line.name).await,
-        format!("{}, {} unread", line.name, line.unread_count)
+        format!("{}, {number}, {} unread", line.name, line.unread_count)
     );
 
     app.select(target).await;
@@ -104,7 +105,7 @@ async fn u_marks_unread_and_the_lines_badge_counts_it() {
         app.row_label(target).await.unwrap().contains(", unread,")
     })
     .await;
-    let expected = format!("{}, {} unread", line.name, line.unread_count + 1);
+    let expected = format!("{}, {number}, {} unread", line.name, line.unread_count + 1);
     eventually("the line's badge counts it", || async {
         app.line_link_label(&line.name).await == expected
     })

@@ -3,6 +3,7 @@
 //! their ARIA roles and accessible names.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod accessibility;
 mod helpers;
 mod keyboard;
 mod mouse;

@@ -159,7 +159,7 @@ async fn the_phone_layout_has_a_screen_each_for_lines_list_and_thread_with_back(
     })
     .await;
     eventually("the thread replaces the list", || async {
-        app.js(&visible(".thread-header h2")).await == true && app.js(&visible(GRID)).await == false
+        app.js(&visible(".thread-header h1")).await == true && app.js(&visible(GRID)).await == false
     })
     .await;
     app.browser

@@ -1,0 +1,170 @@
+//! axe-core on every screen: the sign-in page, the inbox with a thread open, the shortcut
+//! sheet, the notifications, and the phone's list, thread and lines screens. Any violation, of
+//! any impact, fails the test and is printed with the elements it concerns.
+
+use crate::helpers::{eventually, E2e, DESKTOP};
+use fantoccini::Locator;
+use serde_json::Value;
+use switchboard_testkit::{Browser, Server};
+
+/// axe-core's script, installed by `scripts/setup` (npm).
+fn axe_source() -> String {
+    let tools = std::env::var("SWITCHBOARD_TOOLS").unwrap_or_else(|_| {
+        let home = std::env::var("HOME").expect("HOME");
+        format!("{home}/.cache/switchboard/tools")
+    });
+    let path = format!("{tools}/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("axe-core at {path} ({e}): run scripts/setup"))
+}
+
+/// Runs axe-core on the page as it is now and fails on any violation.
+async fn assert_accessible(client: &fantoccini::Client, screen: &str) {
+    let loaded = client
+        .execute("return typeof window.axe !== 'undefined'", vec![])
+        .await
+        .expect("axe check");
+    if loaded != Value::Bool(true) {
+        client
+            .execute(&axe_source(), vec![])
+            .await
+            .expect("axe-core loads");
+    }
+    let script = "const done = arguments[arguments.length - 1];
+        // The default rules and the experimental ones (label-content-name-mismatch among them).
+        const experimental = axe.getRules(['experimental'])
+            .map(r => [r.ruleId, { enabled: true }]);
+        axe.run(document, { resultTypes: ['violations'], rules: Object.fromEntries(experimental) })
+            .then(r => done(r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)
+            }))))
+            .catch(e => done([{ id: 'axe-error', impact: 'error', help: String(e), nodes: [] }]));";
+    let violations = client.execute_async(script, vec![]).await.expect("axe run");
+    let violations = violations.as_array().cloned().unwrap_or_default();
+    let report: Vec<String> = violations
+        .iter()
+        .map(|v| {
+            let nodes: Vec<String> = v["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .take(5)
+                .map(|n| format!("    {}", n.as_str().unwrap_or_default()))
+                .collect();
+            format!(
+                "  {} ({}): {}\n{}",
+                v["id"].as_str().unwrap_or_default(),
+                v["impact"].as_str().unwrap_or_default(),
+                v["help"].as_str().unwrap_or_default(),
+                nodes.join("\n")
+            )
+        })
+        .collect();
+    assert!(
+        report.is_empty(),
+        "axe-core found {} violation(s) on {screen}:\n{}",
+        report.len(),
+        report.join("\n")
+    );
+}
+
+async fn wait_for(client: &fantoccini::Client, selector: &str) {
+    client
+        .wait()
+        .for_element(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("{selector}: {e}"));
+}
+
+#[tokio::test]
+async fn every_desktop_screen_passes_axe() {
+    let server = Server::start(300);
+    let browser = Browser::start(DESKTOP).await;
+    let client = &browser.client;
+    client
+        .goto(&format!("{}/sign-in", server.url))
+        .await
+        .expect("the sign-in page");
+    wait_for(client, "form.sign-in-card input[type=email]").await;
+    assert_accessible(client, "the sign-in page").await;
+    // A refused sign-in shows its message in the form.
+    for (selector, keys) in [
+        ("input[type=email]", "nobody@switchboard.example"),
+        ("input[type=password]", "wrong password"),
+    ] {
+        let field = client.find(Locator::Css(selector)).await.expect(selector);
+        field.send_keys(keys).await.expect("typing");
+    }
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("the sign-in button")
+        .click()
+        .await
+        .expect("click");
+    wait_for(client, "form.sign-in-card [role=alert]").await;
+    assert_accessible(client, "the sign-in page with its error").await;
+    browser.close().await;
+
+    let app = E2e::start_on(server, DESKTOP).await;
+    app.open("/all/open").await;
+    assert_accessible(&app.browser.client, "the inbox").await;
+
+    let first = app.row_ids().await[0];
+    app.row(first).await.click().await.expect("click a row");
+    app.reply_box().await;
+    assert_accessible(&app.browser.client, "the inbox with a thread open").await;
+
+    app.browser
+        .client
+        .execute(
+            "document.activeElement && document.activeElement.blur()",
+            vec![],
+        )
+        .await
+        .expect("blur");
+    app.press('?').await;
+    wait_for(&app.browser.client, "dialog[open]").await;
+    assert_accessible(&app.browser.client, "the shortcut sheet").await;
+    app.press(fantoccini::key::Key::Escape).await;
+
+    app.browser
+        .client
+        .find(Locator::Css("button.bell"))
+        .await
+        .expect("the bell")
+        .click()
+        .await
+        .expect("open the notifications");
+    assert_accessible(&app.browser.client, "the notifications").await;
+
+    app.open("/2/done").await;
+    assert_accessible(&app.browser.client, "the Done view of a line").await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn every_phone_screen_passes_axe() {
+    let app = E2e::start_phone().await;
+    app.open("/all/open").await;
+    assert_accessible(&app.browser.client, "the phone's list").await;
+
+    let first = app.row_ids().await[0];
+    app.open(&format!("/all/open/{first}")).await;
+    app.reply_box().await;
+    eventually("the thread screen shows", || async {
+        app.path().await.ends_with(&first.to_string())
+    })
+    .await;
+    assert_accessible(&app.browser.client, "the phone's thread").await;
+
+    app.browser
+        .client
+        .goto(&format!("{}/lines", app.server.url))
+        .await
+        .expect("the lines screen");
+    wait_for(&app.browser.client, "nav[aria-label='Phone lines'] a").await;
+    assert_accessible(&app.browser.client, "the phone's lines screen").await;
+    app.finish().await;
+}
