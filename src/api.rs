@@ -10,7 +10,8 @@ use switchboard_domain::api::{
     ErrorCode, ErrorResponse, LineList, ReplyRequest, ReplyResponse,
 };
 use switchboard_domain::team::{
-    AssignRequest, Me, MemberList, NoteRequest, NotificationList, PinRequest, SignInRequest,
+    AssignRequest, Me, MemberList, NoteRequest, NotificationList, PinRequest, SessionStatus,
+    SignInRequest,
 };
 use switchboard_domain::{
     ActivityId, ConversationId, LineId, MemberId, NotificationId, StateChange, View,
@@ -53,6 +54,13 @@ impl fmt::Display for ClientError {
             ClientError::Api { body, .. } => f.write_str(&body.error.message),
         }
     }
+}
+
+/// Who is signed in, if anyone (never a failed request while signed out).
+pub async fn session() -> Result<Option<Me>, ClientError> {
+    send::<SessionStatus>(Request::get(&format!("{BASE}/session")))
+        .await
+        .map(|status| status.member)
 }
 
 pub async fn me() -> Result<Me, ClientError> {

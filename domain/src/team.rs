@@ -65,6 +65,15 @@ pub struct Me {
     pub line_ids: Vec<LineId>,
 }
 
+/// `GET /api/v1/session`: who is signed in on this browser, if anyone. Always a success, so
+/// that a page asking before sign-in logs no failed request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionStatus {
+    /// Absent when nobody is signed in (or the session has ended).
+    pub member: Option<Me>,
+}
+
 /// `GET /api/v1/members`: the teammates, to assign and @mention.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

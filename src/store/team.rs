@@ -25,9 +25,9 @@ impl Store {
     pub fn check_session(&self) {
         let store = *self;
         spawn_local(async move {
-            match api::me().await {
-                Ok(me) => store.signed_in(me),
-                Err(_) => store.session.set(Session::SignedOut),
+            match api::session().await {
+                Ok(Some(me)) => store.signed_in(me),
+                Ok(None) | Err(_) => store.session.set(Session::SignedOut),
             }
         });
     }
@@ -87,8 +87,8 @@ impl Store {
     pub fn check_live_session(&self) {
         let store = *self;
         spawn_local(async move {
-            if let Err(error) = api::me().await {
-                store.signed_out_by(&error);
+            if let Ok(None) = api::session().await {
+                store.session_ended();
             }
         });
     }

@@ -10,12 +10,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::CookieJar;
 use std::time::Duration;
 use switchboard_domain::api::ErrorResponse;
-use switchboard_domain::team::{Me, MemberList, SignInRequest};
+use switchboard_domain::team::{Me, MemberList, SessionStatus, SignInRequest};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(session_status, sign_in, sign_out))
         .routes(routes!(me))
         .routes(routes!(members))
 }
@@ -101,6 +101,24 @@ async fn sign_out(
         db::members::delete_session(&state.db, &auth::token_hash(cookie.value())).await?;
     }
     Ok((StatusCode::NO_CONTENT, jar.add(auth::cleared_cookie())))
+}
+
+/// Who is signed in, if anyone: 200 either way (an app starting up asks this, and a signed-out
+/// visitor is no error).
+#[utoipa::path(get, path = "/session", tag = "session",
+    responses(
+        (status = 200, description = "The signed-in teammate, or none", body = SessionStatus),
+    ))]
+async fn session_status(
+    State(state): State<AppState>,
+    member: Result<CurrentMember, AppError>,
+) -> Result<axum::Json<SessionStatus>, AppError> {
+    let member = match member {
+        Ok(CurrentMember(member)) => Some(db::members::me(&state.db, &member).await?),
+        Err(AppError::Unauthorized(_)) => None,
+        Err(error) => return Err(error),
+    };
+    Ok(axum::Json(SessionStatus { member }))
 }
 
 /// The signed-in teammate.

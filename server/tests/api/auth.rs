@@ -17,7 +17,7 @@ async fn every_route_but_health_sign_in_and_webhooks_answers_401_without_a_sessi
         for method in operations.as_object().unwrap().keys() {
             let open = path == "/api/health"
                 || path.starts_with("/webhooks/")
-                || (path == "/api/v1/session" && method != "get");
+                || path == "/api/v1/session";
             if open {
                 continue;
             }
@@ -49,6 +49,45 @@ async fn every_route_but_health_sign_in_and_webhooks_answers_401_without_a_sessi
             .status(),
         200
     );
+}
+
+#[tokio::test]
+async fn the_session_status_says_who_is_signed_in_and_is_never_an_error() {
+    let app = spawn_app().await;
+    let anonymous = app.anonymous().get(app.url("/api/v1/session"));
+    let response = anonymous.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"member": null})
+    );
+
+    let owner = app.signed_in(OWNER).await;
+    let status: Value = owner
+        .get(app.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["member"]["email"], OWNER.0);
+
+    let signed_out = owner
+        .delete(app.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), 204);
+    let status: Value = owner
+        .get(app.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status, json!({"member": null}));
 }
 
 #[tokio::test]

@@ -1,0 +1,91 @@
+//! What a signed-out visitor's first load does: no request that fails (a failed request is an
+//! error in the browser's console) and nothing that moves once painted (layout shift).
+
+use crate::helpers::{eventually, DESKTOP};
+use fantoccini::Locator;
+use switchboard_testkit::{Browser, Device, Server};
+
+/// Requests of the page that the server answered with an error, as "status url".
+async fn failed_requests(client: &fantoccini::Client) -> Vec<String> {
+    let failed = client
+        .execute(
+            "return performance.getEntriesByType('resource')
+                .filter(e => e.responseStatus >= 400)
+                .map(e => e.responseStatus + ' ' + e.name)",
+            vec![],
+        )
+        .await
+        .expect("resource timings");
+    serde_json::from_value(failed).unwrap_or_default()
+}
+
+/// The layout shifts since the page started, as the sum Lighthouse calls CLS.
+async fn layout_shift(client: &fantoccini::Client) -> f64 {
+    let script = "const done = arguments[arguments.length - 1];
+        let total = 0;
+        const observer = new PerformanceObserver(list => {
+            for (const e of list.getEntries()) total += e.value;
+        });
+        observer.observe({ type: 'layout-shift', buffered: true });
+        setTimeout(() => {
+            for (const e of observer.takeRecords()) total += e.value;
+            observer.disconnect();
+            done(total);
+        }, 200);";
+    let total = client
+        .execute_async(script, vec![])
+        .await
+        .expect("layout shifts");
+    total.as_f64().expect("a number")
+}
+
+async fn first_load_is_quiet_and_still(device: Device, path: &str) {
+    let server = Server::start(20);
+    let browser = Browser::start(device).await;
+    let client = &browser.client;
+    client
+        .goto(&format!("{}{path}", server.url))
+        .await
+        .expect("the page");
+    client
+        .wait()
+        .for_element(Locator::Css("form.sign-in-card input[type=email]"))
+        .await
+        .expect("the sign-in form");
+    // The app has asked who is signed in (and its service worker is registered) by now.
+    eventually("the app asked for the session", || async {
+        client
+            .execute(
+                "return performance.getEntriesByType('resource')
+                    .some(e => e.name.endsWith('/api/v1/session'))",
+                vec![],
+            )
+            .await
+            .expect("resource timings")
+            == true
+    })
+    .await;
+    assert_eq!(
+        failed_requests(client).await,
+        Vec::<String>::new(),
+        "{path}: failed requests while signed out"
+    );
+    let shift = layout_shift(client).await;
+    assert!(
+        shift == 0.0,
+        "{path}: the page moved after it painted (CLS {shift})"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_sign_in_page_loads_without_failed_requests_or_layout_shift() {
+    first_load_is_quiet_and_still(DESKTOP, "/sign-in").await;
+    first_load_is_quiet_and_still(Device::PHONE, "/sign-in").await;
+}
+
+#[tokio::test]
+async fn a_signed_out_visit_to_the_inbox_lands_on_sign_in_without_either() {
+    first_load_is_quiet_and_still(DESKTOP, "/").await;
+    first_load_is_quiet_and_still(Device::PHONE, "/all/open").await;
+}
