@@ -406,7 +406,29 @@ where
     }
 }
 
-/// Lets any change that would (wrongly) follow an action happen before checking it did not.
-pub async fn settle() {
-    tokio::time::sleep(Duration::from_millis(600)).await;
+impl E2e {
+    /// Waits until whatever an action set in motion has run its course, before checking that
+    /// something (wrongly) did not happen: two frames and a task in the page (the app stores
+    /// and sends a change just after the frame that shows it), then until the page's queue of
+    /// changes for the server is empty. Conditions, not a fixed sleep.
+    pub async fn settle(&self) {
+        self.browser
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0)));",
+                vec![],
+            )
+            .await
+            .expect("two frames");
+        eventually("the page has sent every change", || async {
+            self.js(
+                "const queue = localStorage.getItem('switchboard.pending-changes');
+                 return !queue || queue === '[]'",
+            )
+            .await
+                == true
+        })
+        .await;
+    }
 }

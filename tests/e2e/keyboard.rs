@@ -1,4 +1,4 @@
-use crate::helpers::{eventually, settle, E2e, Key};
+use crate::helpers::{eventually, E2e, Key};
 use fantoccini::Locator;
 use switchboard_domain::{ConversationId, Status};
 
@@ -18,7 +18,7 @@ async fn arrows_and_j_k_move_the_selection() {
     app.press(Key::Up).await;
     app.wait_selected(ids[0]).await;
     app.press(Key::Up).await;
-    settle().await;
+    app.settle().await;
     assert_eq!(app.selected().await, Some(ids[0]), "the top stays the top");
     app.finish().await;
 }
@@ -158,7 +158,7 @@ async fn enter_opens_the_selected_conversation_and_viewing_marks_it_read() {
     // Marked unread while on screen, it stays unread until opened again.
     app.press('u').await;
     app.wait_on_server(ids[1], (Status::Open, true)).await;
-    settle().await;
+    app.settle().await;
     assert_eq!(app.status_on_server(ids[1]).await, (Status::Open, true));
     app.finish().await;
 }
@@ -172,7 +172,7 @@ async fn typing_e_in_the_reply_box_changes_nothing() {
     let reply = app.reply_box().await;
     reply.click().await.unwrap();
     reply.send_keys("eeuoz").await.unwrap();
-    settle().await;
+    app.settle().await;
     assert_eq!(reply.prop("value").await.unwrap().as_deref(), Some("eeuoz"));
     assert!(app.row_ids().await.contains(&target));
     assert_eq!(app.status_on_server(target).await.0, Status::Open);
@@ -211,7 +211,7 @@ async fn question_mark_shows_the_shortcut_sheet_and_escape_closes_it() {
 
     // While it is open, E does nothing.
     app.press('e').await;
-    settle().await;
+    app.settle().await;
     assert_eq!(app.status_on_server(target).await.0, Status::Open);
 
     app.press(Key::Escape).await;
@@ -255,7 +255,7 @@ async fn marking_done_far_down_the_list_keeps_its_scroll_position() {
 
     app.press('e').await;
     app.wait_on_server(target, (Status::Done, false)).await;
-    settle().await;
+    app.settle().await;
     let after = app.js(&scroll_top).await.as_f64().unwrap();
     assert!(
         (after - before).abs() < 2.0,

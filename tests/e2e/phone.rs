@@ -1,6 +1,6 @@
 //! The phone: one column, touch swipes on rows, screens with real routes and Back.
 
-use crate::helpers::{eventually, settle, E2e, GRID};
+use crate::helpers::{eventually, E2e, GRID};
 use switchboard_domain::Status;
 
 #[tokio::test]
@@ -55,15 +55,16 @@ async fn a_short_swipe_springs_back_and_changes_nothing() {
     let target = app.row_ids().await[0];
     let before = app.status_on_server(target).await;
     app.swipe(target, 100.0, (-80.0, 0.0), 16, 800).await;
-    settle().await;
+    app.settle().await;
     assert!(app.row_ids().await.contains(&target));
     assert_eq!(app.status_on_server(target).await, before);
-    let transform = app
-        .js(&format!(
-            "return getComputedStyle(document.querySelector('[data-conversation-id=\"{target}\"] .row-surface')).transform"
-        ))
-        .await;
-    assert_eq!(transform, "none", "the row is back in place");
+    let transform = format!(
+        "return getComputedStyle(document.querySelector('[data-conversation-id=\"{target}\"] .row-surface')).transform"
+    );
+    eventually("the row springs back in place", || async {
+        app.js(&transform).await == "none"
+    })
+    .await;
     app.finish().await;
 }
 
@@ -75,16 +76,12 @@ async fn a_vertical_drag_scrolls_the_list_and_changes_nothing() {
     let target = ids[4];
     let before = app.status_on_server(target).await;
     app.swipe(target, 30.0, (-25.0, -320.0), 16, 400).await;
-    settle().await;
-    let scrolled = app
-        .js(&format!(
-            "return document.querySelector('{GRID}').scrollTop"
-        ))
-        .await;
-    assert!(
-        scrolled.as_f64().unwrap() > 50.0,
-        "the list scrolled ({scrolled})"
-    );
+    let scroll_top = format!("return document.querySelector('{GRID}').scrollTop");
+    eventually("the list scrolls", || async {
+        app.js(&scroll_top).await.as_f64().unwrap_or(0.0) > 50.0
+    })
+    .await;
+    app.settle().await;
     assert_eq!(app.status_on_server(target).await, before);
     assert_eq!(app.path().await, "/all/open", "the drag opened nothing");
     app.finish().await;
