@@ -13,8 +13,7 @@ use wasm_bindgen::JsCast;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let store = Store::new();
-    provide_context(store);
+    let store = Store::new().provide();
     provide_context(Now::start());
 
     // Changes a previous visit could not send go out now; the browser's own word on the
@@ -22,15 +21,18 @@ pub fn App() -> impl IntoView {
     store.check_session();
     store.restore_pending_changes();
     let _online = window_event_listener(leptos::ev::online, move |_| store.sync());
-    let _offline = window_event_listener(leptos::ev::offline, move |_| store.online.set(false));
+    let _offline = window_event_listener(leptos::ev::offline, move |_| {
+        store.sync_status.online.set(false)
+    });
     // A change made just before the page goes away is stored even if its turn had not come.
     let _hidden = window_event_listener(leptos::ev::pagehide, move |_| store.save_queue());
 
-    pwa::register_service_worker(move || store.offer_update());
+    let notices = store.notices;
+    pwa::register_service_worker(move || notices.offer_update());
 
     // The document title and the installed app's icon carry the unread total.
     Effect::new(move |_| {
-        let unread = store.total_unread();
+        let unread = store.lines.total_unread();
         let title = match unread {
             0 => "Switchboard".to_owned(),
             n => format!("({n}) Switchboard"),

@@ -62,7 +62,7 @@ fn mount<V: IntoView + 'static>(store: Store, view: impl FnOnce() -> V + 'static
     let handle = leptos::mount::mount_to(
         container.clone().unchecked_into::<HtmlElement>(),
         move || {
-            provide_context(store);
+            store.provide();
             provide_context(Now(RwSignal::new(NOW)));
             view()
         },
@@ -149,7 +149,10 @@ async fn a_row_names_its_contact_says_unread_and_follows_its_state() {
     tick().await;
     assert_eq!(attr(&row, "aria-selected"), "true");
     // The selected row's first cell takes the focus (a cell is a widget; a row is not).
-    assert_eq!(attr(&find(&row, "[role=gridcell].row-main"), "tabindex"), "0");
+    assert_eq!(
+        attr(&find(&row, "[role=gridcell].row-main"), "tabindex"),
+        "0"
+    );
     assert!(!attr(&row, "aria-label").contains("unread"));
     assert!(!row.class_list().contains("unread"));
 }
@@ -172,7 +175,7 @@ async fn in_the_done_view_a_row_offers_mark_as_open_instead_of_done() {
 async fn the_line_sidebar_shows_each_lines_unread_count() {
     let store = Store::new();
     let root = mount(store, || view! { <LineSidebar/> });
-    store.lines.set(vec![
+    store.lines.set_reported(vec![
         Line {
             id: LineId(1),
             name: "Main".into(),
@@ -211,7 +214,7 @@ async fn the_line_sidebar_shows_each_lines_unread_count() {
         "All lines, 3 unread"
     );
 
-    store.lines.update(|lines| lines[1].unread_count = 4);
+    store.lines.report_count(LineId(2), 4);
     tick().await;
     assert_eq!(names()[2], "Support, (555) 010-0200, 4 unread");
 }

@@ -1,6 +1,6 @@
 use crate::components::icons::BellIcon;
 use crate::components::Now;
-use crate::store::{Session, Store};
+use crate::store::{Session, Store, Team};
 use crate::time_format::{self, LocalTime};
 use leptos::prelude::*;
 
@@ -8,11 +8,12 @@ use leptos::prelude::*;
 #[component]
 pub fn AccountBar() -> impl IntoView {
     let store = expect_context::<Store>();
-    let name = move || match store.session.get() {
+    let team = expect_context::<Team>();
+    let name = move || match team.session.get() {
         Session::SignedIn(me) => me.name,
         _ => String::new(),
     };
-    let unread = move || store.notifications.with(|n| n.unread_count);
+    let unread = move || team.notifications.with(|n| n.unread_count);
     let bell_label = move || match unread() {
         0 => "Notifications".to_owned(),
         n => format!("Notifications, {n} unread"),
@@ -20,9 +21,9 @@ pub fn AccountBar() -> impl IntoView {
     view! {
         <section class="account" aria-label="Account">
             <button type="button" class="icon-button bell" aria-label=bell_label
-                aria-expanded=move || store.notifications_open.get().to_string()
+                aria-expanded=move || team.notifications_open.get().to_string()
                 aria-controls="notifications"
-                on:click=move |_| store.notifications_open.update(|open| *open = !*open)>
+                on:click=move |_| team.notifications_open.update(|open| *open = !*open)>
                 <BellIcon/>
                 <span class="badge" class:empty=move || unread() == 0 aria-hidden="true">{unread}</span>
             </button>
@@ -37,9 +38,10 @@ pub fn AccountBar() -> impl IntoView {
 #[component]
 fn NotificationsPanel() -> impl IntoView {
     let store = expect_context::<Store>();
+    let team = expect_context::<Team>();
     let now = expect_context::<Now>().0;
     let items = move || {
-        store.notifications.with(|list| {
+        team.notifications.with(|list| {
             list.notifications
                 .iter()
                 .cloned()
@@ -68,9 +70,9 @@ fn NotificationsPanel() -> impl IntoView {
     };
     view! {
         <section id="notifications" class="notifications-panel" aria-label="Notifications"
-            hidden=move || !store.notifications_open.get()>
+            hidden=move || !team.notifications_open.get()>
             <h2>"Notifications"</h2>
-            {move || store.notifications.with(|l| l.notifications.is_empty()).then(|| view! {
+            {move || team.notifications.with(|l| l.notifications.is_empty()).then(|| view! {
                 <p class="hint">"Nothing yet. When a teammate mentions you in a note, it shows here."</p>
             })}
             <ul>{items}</ul>

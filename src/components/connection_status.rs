@@ -1,4 +1,4 @@
-use crate::store::Store;
+use crate::store::SyncStatus;
 use leptos::prelude::*;
 
 /// Says when the server cannot be reached, and how many changes wait to be sent. While the
@@ -6,20 +6,20 @@ use leptos::prelude::*;
 /// list up and down at every keypress.
 #[component]
 pub fn ConnectionStatus() -> impl IntoView {
-    let store = expect_context::<Store>();
-    let waiting = move || store.pending.with(Vec::len);
+    let sync = expect_context::<SyncStatus>();
+    let waiting = move || sync.pending.with(Vec::len);
     let text = move || {
         let changes = match waiting() {
             0 => String::new(),
             1 => " 1 conversation has changes waiting to sync.".to_owned(),
             n => format!(" {n} conversations have changes waiting to sync."),
         };
-        (!store.online.get()).then(|| format!("Offline: showing what was last loaded.{changes}"))
+        (!sync.online.get()).then(|| format!("Offline: showing what was last loaded.{changes}"))
     };
     view! {
         <div class="connection-status" role="status">
             {move || text().map(|text| view! {
-                <p class="connection" class:offline=move || !store.online.get()>{text}</p>
+                <p class="connection" class:offline=move || !sync.online.get()>{text}</p>
             })}
         </div>
     }

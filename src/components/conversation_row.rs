@@ -4,7 +4,7 @@ use crate::components::icons::{
 use crate::components::row_swipe::RowSwipe;
 use crate::components::Now;
 use crate::gesture::SwipeAction;
-use crate::store::Store;
+use crate::store::{Store, SyncStatus};
 use crate::time_format::{self, LocalTime};
 use leptos::prelude::*;
 use switchboard_domain::api::{ActivityContent, ConversationSummary, Direction};
@@ -90,7 +90,8 @@ pub fn ConversationRow(
             &LocalTime::in_browser(now.get()),
         )
     });
-    let pending = Memo::new(move |_| store.pending.with(|p| p.contains(&id)));
+    let sync = expect_context::<SyncStatus>();
+    let pending = Memo::new(move |_| sync.pending.with(|p| p.contains(&id)));
     let s = summary.clone();
     let label = move || s.with(|s| row_label(s, &time.get(), pending.get()));
     let s = summary.clone();

@@ -1,17 +1,17 @@
 use crate::components::AccountBar;
 use crate::routes::{InboxRoute, LineFilter};
-use crate::store::Store;
+use crate::store::{Lines, Store};
 use leptos::prelude::*;
 use switchboard_domain::phone::display_number;
 
 /// The phone lines, each with its unread count, and "All lines" above them.
 #[component]
 pub fn LineSidebar() -> impl IntoView {
-    let store = expect_context::<Store>();
+    let lines = expect_context::<Lines>();
     // The links stay as the counts change; only their badges and names follow.
     let entries = move || {
         let mut entries = vec![(LineFilter::All, "All lines".to_owned(), None)];
-        store.lines.with(|lines| {
+        lines.with(|lines| {
             entries.extend(lines.iter().map(|line| {
                 let number = display_number(&line.number);
                 (LineFilter::Line(line.id), line.name.clone(), Some(number))
@@ -38,10 +38,11 @@ pub fn LineSidebar() -> impl IntoView {
 #[component]
 fn LineLink(filter: LineFilter, name: String, number: Option<String>) -> impl IntoView {
     let store = expect_context::<Store>();
+    let lines = expect_context::<Lines>();
     let current = Memo::new(move |_| store.route.with(|route| route.line) == filter);
     let unread = Memo::new(move |_| match filter {
-        LineFilter::All => store.total_unread(),
-        LineFilter::Line(id) => store.line_unread(id),
+        LineFilter::All => lines.total_unread(),
+        LineFilter::Line(id) => lines.unread(id),
     });
     let href = move || InboxRoute::list(filter, store.route.with(|r| r.view)).path();
     // The link's name is its visible text (WCAG 2.5.3), with the commas and the word "unread"

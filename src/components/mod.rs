@@ -18,7 +18,7 @@ pub use connection_status::ConnectionStatus;
 pub use conversation_row::ConversationRow;
 pub use inbox_list::InboxList;
 pub use line_sidebar::LineSidebar;
-pub use notices::Notices;
+pub use notices::NoticeStack;
 pub use reply_box::ReplyBox;
 pub use shortcut_sheet::ShortcutSheet;
 pub use thread::ThreadPane;

@@ -1,16 +1,15 @@
-use crate::store::{NoticeAction, NoticeKind, Store};
+use crate::store::{NoticeAction, NoticeKind, Notices};
 use leptos::prelude::*;
 
 /// Short-lived messages about changes: confirmations with Undo, and problems. Polite ones are
-/// announced when the screen reader is idle; errors at once.
+/// announced when the screen reader is idle; errors at once. `on_undo` undoes the last change.
 #[component]
-pub fn Notices() -> impl IntoView {
-    let store = expect_context::<Store>();
+pub fn NoticeStack(#[prop(into)] on_undo: Callback<()>) -> impl IntoView {
+    let notices = expect_context::<Notices>();
     let of_kind = move |urgent: bool| {
         move || {
-            store
-                .notices
-                .get()
+            notices
+                .shown()
                 .into_iter()
                 .filter(|n| (n.kind == NoticeKind::Error) == urgent)
                 .collect::<Vec<_>>()
@@ -27,17 +26,21 @@ pub fn Notices() -> impl IntoView {
             <div class=format!("notice {kind}")>
                 <span class="notice-text">{notice.text}</span>
                 {notice.action.map(|action| {
-                    let (label, act): (&str, fn(Store)) = match action {
-                        NoticeAction::Undo => ("Undo", |store| store.undo()),
-                        NoticeAction::Reload => ("Reload", |_| crate::pwa::reload_into_update()),
+                    let label = match action {
+                        NoticeAction::Undo => "Undo",
+                        NoticeAction::Reload => "Reload",
+                    };
+                    let act = move || match action {
+                        NoticeAction::Undo => on_undo.run(()),
+                        NoticeAction::Reload => crate::pwa::reload_into_update(),
                     };
                     view! {
-                        <button type="button" class="notice-action" on:click=move |_| { store.dismiss(id); act(store); }>
+                        <button type="button" class="notice-action" on:click=move |_| { notices.dismiss(id); act(); }>
                             {label}
                         </button>
                     }
                 })}
-                <button type="button" class="notice-close" aria-label="Dismiss" on:click=move |_| store.dismiss(id)>
+                <button type="button" class="notice-close" aria-label="Dismiss" on:click=move |_| notices.dismiss(id)>
                     "×"
                 </button>
             </div>

@@ -1,5 +1,5 @@
 use crate::mentions;
-use crate::store::{NoticeKind, Store};
+use crate::store::{NoticeKind, Notices, Store, Team};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,6 +13,8 @@ use switchboard_domain::ConversationId;
 #[component]
 pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
     let store = expect_context::<Store>();
+    let team = expect_context::<Team>();
+    let notices = expect_context::<Notices>();
     let text = RwSignal::new(String::new());
     let sending = RwSignal::new(false);
     let note = RwSignal::new(false);
@@ -25,7 +27,7 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
         let Some((_, typed)) = query.get() else {
             return Vec::new();
         };
-        store.members.with(|members| {
+        team.members.with(|members| {
             mentions::suggestions(members, &typed)
                 .into_iter()
                 .cloned()
@@ -77,7 +79,7 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
             let message = message.as_str().to_owned();
             let sent = match as_note {
                 true => {
-                    let mentioned = store
+                    let mentioned = team
                         .members
                         .with_untracked(|members| mentions::mentioned(&message, members));
                     store.send_note(id, message, mentioned).await
@@ -87,7 +89,9 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
             match sent {
                 Ok(()) => text.set(String::new()),
                 // The draft stays in the box, so nothing is lost.
-                Err(error) => store.notify(NoticeKind::Error, format!("Not sent: {error}"), false),
+                Err(error) => {
+                    notices.notify(NoticeKind::Error, format!("Not sent: {error}"), false)
+                }
             }
             sending.set(false);
         });

@@ -2,7 +2,8 @@ use crate::components::icons::{
     CheckIcon, EnvelopeIcon, PhoneIcon, PinIcon, ReopenIcon, VoicemailIcon,
 };
 use crate::components::{Now, ReplyBox};
-use crate::store::{Store, Thread};
+use crate::routes::LineFilter;
+use crate::store::{Lines, Store, Team, Thread};
 use crate::text::duration as format_duration;
 use crate::time_format::{self, LocalTime};
 use leptos::html;
@@ -72,15 +73,8 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
     let name = contact.display_name();
     let number = display_number(&contact.number);
     let line_id = first.conversation.line_id;
-    let line_name = move || {
-        store.lines.with(|lines| {
-            lines
-                .iter()
-                .find(|l| l.id == line_id)
-                .map(|l| l.name.clone())
-                .unwrap_or_default()
-        })
-    };
+    let lines = expect_context::<Lines>();
+    let line_name = move || lines.name(LineFilter::Line(line_id));
     // The state follows the row's signal, so that E, U and O show here at once.
     let summary = store.summary(id);
     let state = Memo::new(move |_| {
@@ -195,8 +189,8 @@ fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
             .into_any()
         }
         ActivityContent::Note { text, author } => {
-            let store = expect_context::<Store>();
-            let pieces = store
+            let team = expect_context::<Team>();
+            let pieces = team
                 .members
                 .with_untracked(|members| crate::mentions::segments(&text, members))
                 .into_iter()
@@ -233,6 +227,7 @@ fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
 #[component]
 fn AssigneePicker(id: ConversationId) -> impl IntoView {
     let store = expect_context::<Store>();
+    let team = expect_context::<Team>();
     let summary = store.summary(id);
     let current = Memo::new(move |_| {
         summary
@@ -246,7 +241,7 @@ fn AssigneePicker(id: ConversationId) -> impl IntoView {
                 store.assign(id, chosen);
             }>
             <option value="" selected=move || current.get().is_none()>"Unassigned"</option>
-            {move || store.members.get().into_iter().map(|member| {
+            {move || team.members.get().into_iter().map(|member| {
                 let member_id = member.id;
                 view! {
                     <option value=member_id.to_string() selected=move || current.get() == Some(member_id)>

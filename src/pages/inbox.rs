@@ -1,5 +1,5 @@
 use crate::components::{
-    ConnectionStatus, InboxList, LineSidebar, Notices, ShortcutSheet, ThreadPane, ViewTabs,
+    ConnectionStatus, InboxList, LineSidebar, NoticeStack, ShortcutSheet, ThreadPane, ViewTabs,
 };
 use crate::pages::NotFound;
 use crate::routes::InboxRoute;
@@ -52,6 +52,6 @@ pub fn InboxPage() -> impl IntoView {
             </div>
         </Show>
         <ShortcutSheet/>
-        <Notices/>
+        <NoticeStack on_undo=move |_| store.undo()/>
     }
 }

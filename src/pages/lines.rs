@@ -1,4 +1,4 @@
-use crate::components::{LineSidebar, Notices};
+use crate::components::{LineSidebar, NoticeStack};
 use crate::store::Store;
 use leptos::prelude::*;
 
@@ -12,6 +12,6 @@ pub fn LinesPage() -> impl IntoView {
         <main class="lines-page">
             <LineSidebar/>
         </main>
-        <Notices/>
+        <NoticeStack on_undo=move |_| store.undo()/>
     }
 }

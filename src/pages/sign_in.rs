@@ -37,7 +37,7 @@ pub fn SignInPage() -> impl IntoView {
     // Someone already signed in has nothing to do here.
     let already = go_on.clone();
     Effect::new(move |_| {
-        if matches!(store.session.get(), Session::SignedIn(_)) {
+        if matches!(store.team.session.get(), Session::SignedIn(_)) {
             already();
         }
     });
@@ -90,7 +90,7 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let store = expect_context::<Store>();
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if store.session.get() == Session::SignedOut {
+        if store.team.session.get() == Session::SignedOut {
             let here = web_sys::window()
                 .and_then(|w| w.location().pathname().ok().zip(w.location().search().ok()))
                 .map(|(path, search)| format!("{path}{search}"))
@@ -105,7 +105,7 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
             );
         }
     });
-    move || match store.session.get() {
+    move || match store.team.session.get() {
         Session::SignedIn(_) => children().into_any(),
         _ => view! { <p class="splash" role="status">"Loading Switchboard…"</p> }.into_any(),
     }

@@ -77,7 +77,7 @@ impl Store {
             StateChange::Read => format!("Marked {name} as read"),
         };
         let store = *self;
-        after_paint(move || store.notify(NoticeKind::Info, text, true));
+        after_paint(move || store.notices.notify(NoticeKind::Info, text, true));
     }
 
     /// Acts on the selected conversation.
@@ -91,7 +91,8 @@ impl Store {
     /// its place.
     pub fn undo(&self) {
         let Some(entry) = self.undo.try_update_value(|undo| undo.pop()).flatten() else {
-            self.notify(NoticeKind::Info, "Nothing to undo".to_owned(), false);
+            self.notices
+                .notify(NoticeKind::Info, "Nothing to undo".to_owned(), false);
             return;
         };
         let Some(current) = self.summary(entry.id).map(|s| s.get_untracked()) else {
@@ -117,7 +118,8 @@ impl Store {
         }
         let name = current.contact.display_name();
         self.enqueue(change, seen, &current, None, true);
-        self.notify(NoticeKind::Info, format!("Undone: {name} is back"), false);
+        self.notices
+            .notify(NoticeKind::Info, format!("Undone: {name} is back"), false);
     }
 
     /// Returns a row to the list where it was, if it belongs in the view again.
@@ -191,7 +193,8 @@ impl Store {
             return;
         }
         self.queue.set_value(restored);
-        self.pending
+        self.sync_status
+            .pending
             .set(self.queue.with_value(SyncQueue::pending_conversations));
         self.sync();
     }
@@ -207,8 +210,12 @@ impl Store {
 
     fn show_pending(&self) {
         let pending = self.queue.with_value(SyncQueue::pending_conversations);
-        if self.pending.with_untracked(|shown| *shown != pending) {
-            self.pending.set(pending);
+        if self
+            .sync_status
+            .pending
+            .with_untracked(|shown| *shown != pending)
+        {
+            self.sync_status.pending.set(pending);
         }
     }
 
@@ -230,12 +237,12 @@ impl Store {
                 api::change_state(next.conversation, next.change, next.seen, change_id).await;
             if let Err(ClientError::Network(_)) = result {
                 // Unreachable: keep the change, and try again later.
-                self.online.set(false);
+                self.sync_status.online.set(false);
                 self.syncing.set_value(false);
                 self.retry_later();
                 return;
             }
-            self.online.set(true);
+            self.sync_status.online.set(true);
             self.retry_delay.set_value(FIRST_RETRY);
             let superseded = self
                 .queue
@@ -286,7 +293,7 @@ impl Store {
             if self.route.get_untracked().conversation == Some(id) {
                 self.fetch_thread(id, false);
             }
-            self.notify(
+            self.notices.notify(
                 NoticeKind::Warning,
                 format!("{name} sent something new: “{what}”. It stays open."),
                 false,
@@ -298,7 +305,7 @@ impl Store {
             self.put_back(id, removed_from);
         }
         if change.explicit {
-            self.notify(
+            self.notices.notify(
                 NoticeKind::Error,
                 format!(
                     "Could not mark {name} as {}: {error}. The change was undone.",

@@ -18,11 +18,7 @@ impl Store {
             } => {
                 let (id, line) = (conversation.id, conversation.line_id);
                 self.remember(conversation);
-                self.lines.update(|lines| {
-                    if let Some(line) = lines.iter_mut().find(|l| l.id == line) {
-                        line.unread_count = line_unread_count;
-                    }
-                });
+                self.lines.report_count(line, line_unread_count);
                 self.place_in_list(id);
                 let showing = self.thread.with_untracked(
                     |thread| matches!(thread, Thread::Loaded(detail) if detail.conversation.id == id),
@@ -41,7 +37,7 @@ impl Store {
             LiveEvent::Notification {
                 notification,
                 unread_count,
-            } => self.notifications.update(|list| {
+            } => self.team.notifications.update(|list| {
                 if !list.notifications.iter().any(|n| n.id == notification.id) {
                     list.notifications.insert(0, notification);
                 }

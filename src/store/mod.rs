@@ -4,10 +4,14 @@
 //! [`changes`] holds the one path by which a conversation's state changes.
 
 mod changes;
+mod lines;
 mod live;
+mod notices;
 mod team;
 
-pub use team::Session;
+pub use lines::Lines;
+pub use notices::{Notice, NoticeAction, NoticeKind, Notices};
+pub use team::{Session, Team};
 
 use crate::api::{self, ClientError};
 use crate::navigation;
@@ -17,9 +21,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
 use std::time::Duration;
-use switchboard_domain::api::{ConversationDetail, ConversationSummary, Line};
-use switchboard_domain::team::{MemberRef, NotificationList};
-use switchboard_domain::{ConversationId, ConversationState, LineId, View};
+use switchboard_domain::api::{ConversationDetail, ConversationSummary};
+use switchboard_domain::{ConversationId, ConversationState, View};
 
 /// Conversations fetched per page.
 pub const PAGE_SIZE: u32 = 50;
@@ -71,30 +74,6 @@ pub enum Thread {
     Failed(ConversationId, String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeKind {
-    Info,
-    Warning,
-    Error,
-}
-
-/// What a notice's button does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeAction {
-    /// Undo the change the notice reports.
-    Undo,
-    /// Reload into the new version of the app.
-    Reload,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Notice {
-    pub id: u64,
-    pub kind: NoticeKind,
-    pub text: String,
-    pub action: Option<NoticeAction>,
-}
-
 /// What `Z` restores.
 #[derive(Debug, Clone)]
 struct UndoEntry {
@@ -108,30 +87,21 @@ type Navigator = Box<dyn Fn(&str, bool)>;
 
 #[derive(Clone, Copy)]
 pub struct Store {
-    pub session: RwSignal<Session>,
-    /// The teammates, to assign to and @mention.
-    pub members: RwSignal<Vec<MemberRef>>,
-    pub notifications: RwSignal<NotificationList>,
-    pub notifications_open: RwSignal<bool>,
-    /// The lines with their unread counts as the server last reported them (with the lines,
-    /// or with each live event): the server owns the counts. What the screen shows adds the
-    /// changes not yet acknowledged: [`Store::line_unread`].
-    pub lines: RwSignal<Vec<Line>>,
-    unread_shown: Memo<Vec<(LineId, u32)>>,
+    /// Who is signed in, the teammates, their notifications.
+    pub team: Team,
+    pub lines: Lines,
+    pub notices: Notices,
+    /// What waits to reach the server, and whether it can be reached.
+    pub sync_status: SyncStatus,
     pub list: RwSignal<ConversationList>,
     /// What the URL says: line, view, open conversation.
     pub route: RwSignal<InboxRoute>,
     /// The row under the keyboard cursor; actions apply to it.
     pub selected: RwSignal<Option<ConversationId>>,
     pub thread: RwSignal<Thread>,
-    pub notices: RwSignal<Vec<Notice>>,
     pub sheet_open: RwSignal<bool>,
     /// Bumped when the keyboard moves the selection: the list then scrolls to it and focuses it.
     pub keyboard_moves: RwSignal<u64>,
-    /// Conversations with changes the server has not acknowledged yet.
-    pub pending: RwSignal<Vec<ConversationId>>,
-    /// Whether the server answered the last request (false: offline, or the server is down).
-    pub online: RwSignal<bool>,
     summaries: StoredValue<HashMap<ConversationId, ArcRwSignal<ConversationSummary>>>,
     /// Whether the server last said each conversation is unread (the summaries show our own
     /// changes on top).
@@ -145,8 +115,17 @@ pub struct Store {
     /// Whether the open conversation was opened from the list in this visit, so that "back"
     /// can return through the browser's history.
     opened_from_list: StoredValue<bool>,
-    notice_ids: StoredValue<u64>,
     navigator: StoredValue<Option<Navigator>, LocalStorage>,
+}
+
+/// What waits to reach the server, and whether it answers: for the row marks and the offline
+/// banner.
+#[derive(Clone, Copy)]
+pub struct SyncStatus {
+    /// Conversations with changes the server has not acknowledged yet.
+    pub pending: RwSignal<Vec<ConversationId>>,
+    /// Whether the server answered the last request (false: offline, or the server is down).
+    pub online: RwSignal<bool>,
 }
 
 impl Default for Store {
@@ -157,32 +136,25 @@ impl Default for Store {
 
 impl Store {
     pub fn new() -> Store {
-        let lines = RwSignal::new(Vec::<Line>::new());
-        let pending = RwSignal::new(Vec::<ConversationId>::new());
+        let sync_status = SyncStatus {
+            pending: RwSignal::new(Vec::new()),
+            online: RwSignal::new(true),
+        };
         let summaries = StoredValue::new(HashMap::new());
         let server_unread = StoredValue::new(HashMap::new());
-        let unread_shown = Memo::new(move |_| {
-            unread_with_pending_changes(&lines.get(), &pending.get(), |id| {
-                let shown = summaries.with_value(
-                    |map: &HashMap<_, ArcRwSignal<ConversationSummary>>| {
-                        map.get(&id).map(|s| s.with(|s| (s.line_id, s.unread)))
-                    },
-                )?;
-                let told =
-                    server_unread.with_value(|map: &HashMap<_, bool>| map.get(&id).copied())?;
-                Some((shown.0, shown.1, told))
-            })
+        let lines = Lines::new(sync_status.pending.into(), move |id| {
+            let (line, shown) =
+                summaries.with_value(|map: &HashMap<_, ArcRwSignal<ConversationSummary>>| {
+                    map.get(&id).map(|s| s.with(|s| (s.line_id, s.unread)))
+                })?;
+            let told = server_unread.with_value(|map: &HashMap<_, bool>| map.get(&id).copied())?;
+            Some((line, shown, told))
         });
         Store {
-            session: RwSignal::new(Session::Checking),
-            members: RwSignal::new(Vec::new()),
-            notifications: RwSignal::new(NotificationList {
-                notifications: Vec::new(),
-                unread_count: 0,
-            }),
-            notifications_open: RwSignal::new(false),
+            team: Team::new(),
             lines,
-            unread_shown,
+            notices: Notices::new(),
+            sync_status,
             list: RwSignal::new(ConversationList {
                 key: None,
                 ids: Vec::new(),
@@ -192,11 +164,8 @@ impl Store {
             route: RwSignal::new(InboxRoute::default()),
             selected: RwSignal::new(None),
             thread: RwSignal::new(Thread::Closed),
-            notices: RwSignal::new(Vec::new()),
             sheet_open: RwSignal::new(false),
             keyboard_moves: RwSignal::new(0),
-            pending,
-            online: RwSignal::new(true),
             summaries,
             server_unread,
             undo: StoredValue::new(Vec::new()),
@@ -205,9 +174,18 @@ impl Store {
             syncing: StoredValue::new(false),
             retry_delay: StoredValue::new(changes::FIRST_RETRY),
             opened_from_list: StoredValue::new(false),
-            notice_ids: StoredValue::new(0),
             navigator: StoredValue::new_local(None),
         }
+    }
+
+    /// Puts the store and each of its narrow handles in context, for the components below.
+    pub fn provide(self) -> Store {
+        provide_context(self);
+        provide_context(self.team);
+        provide_context(self.lines);
+        provide_context(self.notices);
+        provide_context(self.sync_status);
+        self
     }
 
     /// How the store changes the URL: `navigate(path, replace)`.
@@ -261,31 +239,15 @@ impl Store {
         }
     }
 
-    /// A line's unread count as shown: the server's, with our changes on their way.
-    pub fn line_unread(&self, line: LineId) -> u32 {
-        self.unread_shown.with(|counts| {
-            counts
-                .iter()
-                .find(|(id, _)| *id == line)
-                .map_or(0, |(_, n)| *n)
-        })
-    }
-
-    /// Total unread conversations across lines, for the title and the app badge.
-    pub fn total_unread(&self) -> u32 {
-        self.unread_shown
-            .with(|counts| counts.iter().map(|(_, n)| n).sum())
-    }
-
     // ----- Loading -----
 
     pub fn load_lines(&self) {
         let store = *self;
         spawn_local(async move {
             match api::lines().await {
-                Ok(list) => store.lines.set(list.lines),
+                Ok(list) => store.lines.set_reported(list.lines),
                 Err(error) if store.signed_out_by(&error) => {}
-                Err(error) => store.notify(
+                Err(error) => store.notices.notify(
                     NoticeKind::Error,
                     format!("Could not load the phone lines: {error}"),
                     false,
@@ -512,15 +474,7 @@ impl Store {
 
     /// The name of the line the list shows, or "All lines".
     pub fn line_name(&self) -> String {
-        match self.route.with(|route| route.line) {
-            LineFilter::All => "All lines".to_owned(),
-            LineFilter::Line(id) => self.lines.with(|lines| {
-                lines
-                    .iter()
-                    .find(|line| line.id == id)
-                    .map_or_else(String::new, |line| line.name.clone())
-            }),
-        }
+        self.lines.name(self.route.with(|route| route.line))
     }
 
     pub fn open_selected(&self) {
@@ -555,126 +509,5 @@ impl Store {
         // The newest activity comes first (after the pinned).
         self.place_in_list(id);
         Ok(())
-    }
-
-    // ----- Notices -----
-
-    /// Shows a notice for a few seconds; `undoable` adds an Undo button for the last change.
-    pub fn notify(&self, kind: NoticeKind, text: String, undoable: bool) {
-        let id = self.push_notice(kind, text, undoable.then_some(NoticeAction::Undo));
-        let store = *self;
-        let lasts = match kind {
-            NoticeKind::Info => Duration::from_secs(5),
-            NoticeKind::Warning | NoticeKind::Error => Duration::from_secs(10),
-        };
-        set_timeout(move || store.dismiss(id), lasts);
-    }
-
-    /// Offers to reload into a new version of the app; stays until used or dismissed.
-    pub fn offer_update(&self) {
-        let offered = self
-            .notices
-            .with_untracked(|n| n.iter().any(|n| n.action == Some(NoticeAction::Reload)));
-        if !offered {
-            let text = "A new version of Switchboard is ready.".to_owned();
-            self.push_notice(NoticeKind::Info, text, Some(NoticeAction::Reload));
-        }
-    }
-
-    fn push_notice(&self, kind: NoticeKind, text: String, action: Option<NoticeAction>) -> u64 {
-        let id = self
-            .notice_ids
-            .try_update_value(|n| {
-                *n += 1;
-                *n
-            })
-            .unwrap_or_default();
-        self.notices.update(|notices| {
-            // Only the newest change offers Undo; keep the stack short.
-            for notice in notices.iter_mut() {
-                if notice.action == Some(NoticeAction::Undo) {
-                    notice.action = None;
-                }
-            }
-            notices.push(Notice {
-                id,
-                kind,
-                text,
-                action,
-            });
-            if notices.len() > 3 {
-                notices.remove(0);
-            }
-        });
-        id
-    }
-
-    pub fn dismiss(&self, id: u64) {
-        self.notices
-            .update(|notices| notices.retain(|n| n.id != id));
-    }
-}
-
-/// Each line's unread count as the server reported it, corrected for the conversations whose
-/// changes the server has not acknowledged: for those, `conversation(id)` tells the line, whether
-/// it is unread on screen, and whether the server last said it was.
-fn unread_with_pending_changes(
-    lines: &[Line],
-    pending: &[ConversationId],
-    conversation: impl Fn(ConversationId) -> Option<(LineId, bool, bool)>,
-) -> Vec<(LineId, u32)> {
-    let mut counts: Vec<(LineId, u32)> = lines.iter().map(|l| (l.id, l.unread_count)).collect();
-    for &id in pending {
-        let Some((line, shown, told)) = conversation(id) else {
-            continue;
-        };
-        if let Some((_, count)) = counts.iter_mut().find(|(l, _)| *l == line) {
-            *count = match (shown, told) {
-                (true, false) => *count + 1,
-                (false, true) => count.saturating_sub(1),
-                _ => *count,
-            };
-        }
-    }
-    counts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn line(id: i64, unread_count: u32) -> Line {
-        Line {
-            id: LineId(id),
-            name: format!("Line {id}"),
-            number: "+15550100200".into(),
-            unread_count,
-        }
-    }
-
-    #[test]
-    fn counts_are_the_servers_when_nothing_is_on_its_way() {
-        let counts = unread_with_pending_changes(&[line(1, 3), line(2, 0)], &[], |_| None);
-        assert_eq!(counts, [(LineId(1), 3), (LineId(2), 0)]);
-    }
-
-    #[test]
-    fn a_change_on_its_way_counts_until_the_server_reports_it() {
-        let lines = [line(1, 3), line(2, 0)];
-        let pending = [ConversationId(7), ConversationId(8)];
-        // 7 was read on screen (the server still says unread); 8 was marked unread.
-        let before_the_echo = unread_with_pending_changes(&lines, &pending, |id| match id.0 {
-            7 => Some((LineId(1), false, true)),
-            _ => Some((LineId(2), true, false)),
-        });
-        assert_eq!(before_the_echo, [(LineId(1), 2), (LineId(2), 1)]);
-        // The live event brings both the new count and the conversation's new state: no
-        // change is counted twice.
-        let after = [line(1, 2), line(2, 1)];
-        let after_the_echo = unread_with_pending_changes(&after, &pending, |id| match id.0 {
-            7 => Some((LineId(1), false, false)),
-            _ => Some((LineId(2), true, true)),
-        });
-        assert_eq!(after_the_echo, [(LineId(1), 2), (LineId(2), 1)]);
     }
 }

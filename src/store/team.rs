@@ -8,7 +8,7 @@ use crate::routes::{InboxRoute, LineFilter};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
-use switchboard_domain::team::{Me, Notification};
+use switchboard_domain::team::{Me, MemberRef, Notification, NotificationList};
 use switchboard_domain::{ConversationId, MemberId, View};
 
 /// Whether someone is signed in.
@@ -20,6 +20,44 @@ pub enum Session {
     SignedOut,
 }
 
+/// The team as this teammate sees it: who they are, their teammates, their notifications.
+#[derive(Clone, Copy)]
+pub struct Team {
+    pub session: RwSignal<Session>,
+    /// The teammates, to assign to and @mention.
+    pub members: RwSignal<Vec<MemberRef>>,
+    pub notifications: RwSignal<NotificationList>,
+    pub notifications_open: RwSignal<bool>,
+}
+
+impl Team {
+    pub fn new() -> Team {
+        Team {
+            session: RwSignal::new(Session::Checking),
+            members: RwSignal::new(Vec::new()),
+            notifications: RwSignal::new(NotificationList {
+                notifications: Vec::new(),
+                unread_count: 0,
+            }),
+            notifications_open: RwSignal::new(false),
+        }
+    }
+
+    /// The signed-in teammate, if any.
+    pub fn me(&self) -> Option<Me> {
+        match self.session.get_untracked() {
+            Session::SignedIn(me) => Some(me),
+            _ => None,
+        }
+    }
+}
+
+impl Default for Team {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Store {
     /// At start: asks the server who is signed in.
     pub fn check_session(&self) {
@@ -27,7 +65,7 @@ impl Store {
         spawn_local(async move {
             match api::session().await {
                 Ok(Some(me)) => store.signed_in(me),
-                Ok(None) | Err(_) => store.session.set(Session::SignedOut),
+                Ok(None) | Err(_) => store.team.session.set(Session::SignedOut),
             }
         });
     }
@@ -35,14 +73,14 @@ impl Store {
     /// Someone signed in: the team, their notifications, live updates, and any changes that
     /// waited for a session.
     pub fn signed_in(&self, me: Me) {
-        self.session.set(Session::SignedIn(me));
+        self.team.session.set(Session::SignedIn(me));
         let store = *self;
         spawn_local(async move {
             if let Ok(team) = api::members().await {
-                store.members.set(team.members);
+                store.team.members.set(team.members);
             }
             if let Ok(list) = api::notifications().await {
-                store.notifications.set(list);
+                store.team.notifications.set(list);
             }
         });
         let store = *self;
@@ -56,9 +94,9 @@ impl Store {
     /// The server no longer knows us (the session expired or was ended): sign in again.
     /// Changes not yet sent wait for the next session.
     pub fn session_ended(&self) {
-        if matches!(self.session.get_untracked(), Session::SignedIn(_)) {
+        if matches!(self.team.session.get_untracked(), Session::SignedIn(_)) {
             live::disconnect();
-            self.session.set(Session::SignedOut);
+            self.team.session.set(Session::SignedOut);
         }
     }
 
@@ -94,10 +132,7 @@ impl Store {
     }
 
     pub fn me(&self) -> Option<Me> {
-        match self.session.get_untracked() {
-            Session::SignedIn(me) => Some(me),
-            _ => None,
-        }
+        self.team.me()
     }
 
     /// Assigns a conversation to a teammate, or to nobody.
@@ -113,11 +148,17 @@ impl Store {
                         .map_or_else(|| "nobody".to_owned(), |a| a.name.clone());
                     store.remember(conversation);
                     store.place_in_list(id);
-                    store.notify(NoticeKind::Info, format!("{name} assigned to {to}"), false);
+                    store.notices.notify(
+                        NoticeKind::Info,
+                        format!("{name} assigned to {to}"),
+                        false,
+                    );
                 }
                 Err(error) if store.signed_out_by(&error) => {}
                 Err(error) => {
-                    store.notify(NoticeKind::Error, format!("Not assigned: {error}"), false)
+                    store
+                        .notices
+                        .notify(NoticeKind::Error, format!("Not assigned: {error}"), false)
                 }
             }
         });
@@ -134,7 +175,9 @@ impl Store {
                 }
                 Err(error) if store.signed_out_by(&error) => {}
                 Err(error) => {
-                    store.notify(NoticeKind::Error, format!("Not pinned: {error}"), false)
+                    store
+                        .notices
+                        .notify(NoticeKind::Error, format!("Not pinned: {error}"), false)
                 }
             }
         });
@@ -160,7 +203,7 @@ impl Store {
     pub fn open_notification(&self, notification: &Notification) {
         let id = notification.id;
         if !notification.read {
-            self.notifications.update(|list| {
+            self.team.notifications.update(|list| {
                 if let Some(n) = list.notifications.iter_mut().find(|n| n.id == id) {
                     n.read = true;
                 }
@@ -170,7 +213,7 @@ impl Store {
                 let _ = api::mark_notification_read(id).await;
             });
         }
-        self.notifications_open.set(false);
+        self.team.notifications_open.set(false);
         let route = InboxRoute::list(LineFilter::All, View::Open)
             .with_conversation(Some(notification.conversation_id));
         self.open_route(route);
