@@ -8,6 +8,9 @@ use switchboard_domain::api::{ConversationSummary, ErrorBody, ErrorCode, ErrorRe
 
 use crate::db::DbError;
 
+/// The largest request body the API reads.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -108,7 +111,7 @@ impl From<JsonRejection> for AppError {
         match rejection.status() {
             StatusCode::PAYLOAD_TOO_LARGE => AppError::BodyTooLarge(format!(
                 "the body is larger than the {} bytes this server accepts",
-                crate::http::MAX_BODY_BYTES
+                MAX_BODY_BYTES
             )),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType(
                 "send the body as JSON, with `Content-Type: application/json`".to_owned(),

@@ -26,9 +26,6 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-/// The largest request body the API reads.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -89,7 +86,7 @@ pub fn app(state: AppState, web_root: &Path) -> Router {
         .route("/api/{*rest}", axum::routing::any(unknown_api_path))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(web_app::service(web_root))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(crate::error::MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| AppError::Panic.into_response()))
         .layer(TraceLayer::new_for_http())
