@@ -39,7 +39,8 @@ impl Store {
         let leaves = index.is_some() && key.is_some_and(|key| !key.view.includes(&after));
         let successor = navigation::successor(&ids, id);
 
-        self.set_state(id, after);
+        // A row that leaves goes first: it is then disposed before its state changes, rather
+        // than redrawn in the frame that removes it.
         let removed_from = match (leaves, key, index) {
             (true, Some(key), Some(index)) => {
                 self.list.update(|list| list.ids.retain(|x| *x != id));
@@ -47,6 +48,7 @@ impl Store {
             }
             _ => None,
         };
+        self.set_state(id, after);
         self.undo.update_value(|undo| {
             undo.push(UndoEntry {
                 id,
