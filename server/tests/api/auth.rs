@@ -54,40 +54,25 @@ async fn every_route_but_health_sign_in_and_webhooks_answers_401_without_a_sessi
 #[tokio::test]
 async fn the_session_status_says_who_is_signed_in_and_is_never_an_error() {
     let app = spawn_app().await;
-    let anonymous = app.anonymous().get(app.url("/api/v1/session"));
-    let response = anonymous.send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(
-        response.json::<Value>().await.unwrap(),
-        json!({"member": null})
-    );
+    let status = |client: reqwest::Client| {
+        let url = app.url("/api/v1/session");
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    assert_eq!(status(app.anonymous()).await, json!({"member": null}));
 
     let owner = app.signed_in(OWNER).await;
-    let status: Value = owner
-        .get(app.url("/api/v1/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(status["member"]["email"], OWNER.0);
-
+    assert_eq!(status(owner.clone()).await["member"]["email"], OWNER.0);
     let signed_out = owner
         .delete(app.url("/api/v1/session"))
         .send()
         .await
         .unwrap();
     assert_eq!(signed_out.status(), 204);
-    let status: Value = owner
-        .get(app.url("/api/v1/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(status, json!({"member": null}));
+    assert_eq!(status(owner).await, json!({"member": null}));
 }
 
 #[tokio::test]
