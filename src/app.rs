@@ -30,15 +30,21 @@ pub fn App() -> impl IntoView {
     let notices = store.notices;
     pwa::register_service_worker(move || notices.offer_update());
 
-    // The document title and the installed app's icon carry the unread total.
+    // The document title and the installed app's icon carry the unread total; neither is in
+    // the page's next frame, so they follow it rather than delay it.
     Effect::new(move |_| {
         let unread = store.lines.total_unread();
-        let title = match unread {
-            0 => "Switchboard".to_owned(),
-            n => format!("({n}) Switchboard"),
-        };
-        document().set_title(&title);
-        pwa::set_app_badge(unread);
+        set_timeout(
+            move || {
+                let title = match unread {
+                    0 => "Switchboard".to_owned(),
+                    n => format!("({n}) Switchboard"),
+                };
+                document().set_title(&title);
+                pwa::set_app_badge(unread);
+            },
+            std::time::Duration::ZERO,
+        );
     });
 
     view! {

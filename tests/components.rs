@@ -148,11 +148,10 @@ async fn a_row_names_its_contact_says_unread_and_follows_its_state() {
     store.remember(read);
     tick().await;
     assert_eq!(attr(&row, "aria-selected"), "true");
-    // The selected row's first cell takes the focus (a cell is a widget; a row is not).
-    assert_eq!(
-        attr(&find(&row, "[role=gridcell].row-main"), "tabindex"),
-        "0"
-    );
+    // The grid keeps the focus and names its selected row as the active descendant; inside a
+    // row only the selected row's buttons are in the tab order.
+    assert_eq!(attr(&row, "id"), "conversation-7");
+    assert_eq!(count(&row, "[tabindex='0']:not(button)"), 0);
     assert!(!attr(&row, "aria-label").contains("unread"));
     assert!(!row.class_list().contains("unread"));
 }
@@ -255,6 +254,14 @@ async fn a_list_of_ten_thousand_renders_only_a_screenful() {
     assert_eq!(attr(&grid, "aria-rowcount"), "10000");
     let rendered = count(&grid, "[role=row]");
     assert!((5..40).contains(&rendered), "{rendered} rows rendered");
+    // The grid names its selected row, while that row is rendered.
+    let first_id = attr(&find(&grid, "[role=row]"), "data-conversation-id");
+    store.select(ConversationId(first_id.parse().unwrap()));
+    tick().await;
+    assert_eq!(
+        attr(&grid, "aria-activedescendant"),
+        format!("conversation-{first_id}")
+    );
 
     grid.set_scroll_top(76 * 5000);
     grid.dispatch_event(&web_sys::Event::new("scroll").unwrap())
@@ -265,6 +272,10 @@ async fn a_list_of_ten_thousand_renders_only_a_screenful() {
     let first = find(&grid, "[role=row]");
     let index: usize = attr(&first, "aria-rowindex").parse().unwrap();
     assert!((4990..=5001).contains(&index), "first rendered row {index}");
+    assert!(
+        !grid.has_attribute("aria-activedescendant"),
+        "the selected row is not rendered"
+    );
 }
 
 #[wasm_bindgen_test]

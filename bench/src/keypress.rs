@@ -105,7 +105,20 @@ pub async fn run() {
         size[0].as_u64().unwrap_or(430),
         size[1].as_u64().unwrap_or(800),
     );
+    // SWITCHBOARD_BENCH_PROFILE=FILE writes a CPU profile of the app's presses (Chrome's
+    // .cpuprofile format, for DevTools or `node bench/tools/profile-summary.mjs FILE`).
+    let profile_to = std::env::var_os("SWITCHBOARD_BENCH_PROFILE");
+    if profile_to.is_some() {
+        browser.cdp("Profiler.enable", serde_json::json!({})).await;
+        let interval = serde_json::json!({"interval": 50});
+        browser.cdp("Profiler.setSamplingInterval", interval).await;
+        browser.cdp("Profiler.start", serde_json::json!({})).await;
+    }
     let app = press(client).await;
+    if let Some(path) = profile_to {
+        let profile = browser.cdp("Profiler.stop", serde_json::json!({})).await;
+        std::fs::write(&path, profile["profile"].to_string()).expect("write the profile");
+    }
 
     client
         .goto(&format!(

@@ -47,6 +47,11 @@ fn row_label_core(summary: &ConversationSummary, time: &str) -> String {
     }
 }
 
+/// The row's element id: the grid names its active row with it (`aria-activedescendant`).
+pub fn row_element_id(id: ConversationId) -> String {
+    format!("conversation-{id}")
+}
+
 /// Up to two initials: the first letter of the name's first words (a number gets "#"). ASCII
 /// rules only: Unicode's letter and case tables would weigh more than the whole row.
 fn initials(name: &str) -> String {
@@ -161,6 +166,7 @@ pub fn ConversationRow(
             aria-rowindex=move || position.get().to_string()
             aria-label=label
             data-conversation-id=id.to_string()
+            id=row_element_id(id)
             on:click=move |_| {
                 if !swipe.swallows_click() {
                     store.open(id);
@@ -174,10 +180,7 @@ pub fn ConversationRow(
             <div class="swipe-band band-unread" aria-hidden="true"><EnvelopeIcon/>" Unread"</div>
             <div class="swipe-band band-done" aria-hidden="true">"Done "<CheckIcon/></div>
             <div class="row-surface" role="none" node_ref=surface>
-                // The selected row's first cell takes the focus: a cell is a widget, a row of a
-                // grid is not, so this is where a screen reader expects it.
-                <div role="gridcell" class="row-main"
-                    tabindex=move || if selected.get() { "0" } else { "-1" }>
+                <div role="gridcell" class="row-main">
                     <span class="avatar" aria-hidden="true">{avatar}</span>
                     <span class="row-text">
                         <span class="row-top">

@@ -1,10 +1,10 @@
+use crate::components::conversation_row::row_element_id;
 use crate::components::ConversationRow;
 use crate::navigation::Viewport;
 use crate::store::{ListStatus, Store};
 use leptos::html;
 use leptos::prelude::*;
 use switchboard_domain::View;
-use wasm_bindgen::JsCast;
 
 /// Every row is this tall (style/main.css keeps it so): the window of rendered rows is computed
 /// from the scroll position alone.
@@ -99,7 +99,15 @@ pub fn InboxList() -> impl IntoView {
     let more = move || store.list.with(|list| list.next_cursor.is_some());
 
     view! {
+        // The grid keeps the keyboard focus and names the selected row as its active descendant:
+        // moving the selection moves no focus (no style and layout work per key press), and a
+        // row that leaves the list never takes the focus with it.
         <div class="inbox-list" role="grid" id="conversation-list" aria-label="Conversations"
+            tabindex="0"
+            aria-activedescendant=move || {
+                let id = store.selected.get()?;
+                rows.with(|rows| rows.contains(&id)).then(|| row_element_id(id))
+            }
             aria-rowcount=move || if more() { "-1".to_owned() } else { len.get().to_string() }
             aria-busy=move || store.list.with(|l| matches!(l.status, ListStatus::Loading)).to_string()
             node_ref=grid
@@ -149,24 +157,28 @@ fn reveal_selected(
         grid.set_scroll_top(top as i32);
         scroll_top.set(top);
     }
-    // Focus after the rows for the new scroll position are rendered.
+    // The keyboard's focus joins the grid, once, after the frame that shows the move (unless
+    // the user is typing somewhere else); within the grid the selection moves without it.
+    if document()
+        .active_element()
+        .is_some_and(|active| grid.is_same_node(Some(&active)))
+    {
+        return;
+    }
     request_animation_frame(move || {
-        let document = document();
-        let active = document.active_element();
-        let typing_elsewhere = active.as_ref().is_some_and(|el| {
-            let tag = el.tag_name();
-            (tag == "TEXTAREA" || tag == "INPUT") && !grid.contains(Some(el))
-        });
-        if typing_elsewhere {
-            return;
-        }
-        let selector = format!("[role=row][data-conversation-id=\"{id}\"] .row-main");
-        if let Ok(Some(row)) = grid.query_selector(&selector) {
-            if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
-                let options = web_sys::FocusOptions::new();
-                options.set_prevent_scroll(true);
-                let _ = row.focus_with_options(&options);
-            }
-        }
+        set_timeout(
+            move || {
+                let typing_elsewhere = document().active_element().is_some_and(|el| {
+                    let tag = el.tag_name();
+                    tag == "TEXTAREA" || tag == "INPUT" || tag == "SELECT"
+                });
+                if !typing_elsewhere {
+                    let options = web_sys::FocusOptions::new();
+                    options.set_prevent_scroll(true);
+                    let _ = grid.focus_with_options(&options);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     });
 }

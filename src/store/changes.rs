@@ -176,8 +176,8 @@ impl Store {
                 explicit,
             });
         });
-        self.show_pending();
-        // Storing and sending wait until the change is on screen (see `after_paint`).
+        // Storing, sending and marking rows as waiting wait until the change is on screen (see
+        // `after_paint`): the next frame shows the change itself, nothing more.
         let store = *self;
         after_paint(move || {
             store.save_queue();
