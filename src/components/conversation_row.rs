@@ -156,12 +156,24 @@ pub fn ConversationRow(
     };
 
     view! {
-        <div role="row" class=move || format!("row {}", band())
-            class:unread=move || unread.get()
-            class:selected=move || selected.get()
-            class:opened=move || opened.get()
-            class:pending=move || pending.get()
-            class:armed=move || swipe.armed.get()
+        // One class binding rather than six: a row is created at every key press that moves
+        // the list, and each binding is a reactive node to build.
+        <div role="row" class=move || {
+                let flags = [
+                    (unread.get(), " unread"),
+                    (selected.get(), " selected"),
+                    (opened.get(), " opened"),
+                    (pending.get(), " pending"),
+                    (swipe.armed.get(), " armed"),
+                ];
+                let mut class = format!("row {}", band());
+                for (on, name) in flags {
+                    if on {
+                        class.push_str(name);
+                    }
+                }
+                class
+            }
             aria-selected=move || selected.get().to_string()
             aria-rowindex=move || position.get().to_string()
             aria-label=label
