@@ -1,6 +1,7 @@
+use crate::chunks::chunk_view;
 use crate::components::Now;
 use crate::keyboard::{self, KeyPress, KeyTarget, Shortcut};
-use crate::pages::{InboxPage, LinesPage, NotFound, SignInPage, SignedIn};
+use crate::pages::{sign_in_page, InboxPage, LinesPage, NotFound, SignedIn};
 use crate::pwa;
 use crate::routes::InboxRoute;
 use crate::store::Store;
@@ -52,7 +53,7 @@ pub fn App() -> impl IntoView {
             <Navigator/>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=|| view! { <Redirect path=InboxRoute::default().path()/> }/>
-                <Route path=path!("/sign-in") view=SignInPage/>
+                <Route path=path!("/sign-in") view=|| chunk_view(sign_in_page)/>
                 <Route path=path!("/lines") view=|| view! { <SignedIn><LinesPage/></SignedIn> }/>
                 <Route path=path!("/:line/:view/:conversation?")
                     view=|| view! { <SignedIn><InboxPage/></SignedIn> }/>

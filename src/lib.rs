@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod app;
+pub mod chunks;
 pub mod components;
 pub mod gesture;
 pub mod keyboard;

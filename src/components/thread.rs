@@ -1,3 +1,4 @@
+use crate::chunks::{chunk_view, in_chunk};
 use crate::components::icons::{
     CheckIcon, EnvelopeIcon, PhoneIcon, PinIcon, ReopenIcon, VoicemailIcon,
 };
@@ -52,11 +53,18 @@ pub fn ThreadPane() -> impl IntoView {
                 Showing::Failed(error) => view! {
                     <p class="thread-empty failed" role="alert">{format!("Could not load the conversation: {error}")}</p>
                 }.into_any(),
-                Showing::Conversation(id) => view! { <ConversationThread id/> }.into_any(),
+                Showing::Conversation(id) => chunk_view(move || conversation(id)).into_any(),
             }}
         </section>
     }
 }
+
+in_chunk!(
+    thread,
+    fn conversation(id: ConversationId) {
+        view! { <ConversationThread id/> }.into_any()
+    }
+);
 
 #[component]
 fn ConversationThread(id: ConversationId) -> impl IntoView {

@@ -8,4 +8,4 @@ pub mod sign_in;
 pub use inbox::InboxPage;
 pub use lines::LinesPage;
 pub use not_found::NotFound;
-pub use sign_in::{SignInPage, SignedIn};
+pub use sign_in::{sign_in_page, SignInPage, SignedIn};

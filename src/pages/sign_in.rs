@@ -1,10 +1,18 @@
 use crate::api;
+use crate::chunks::in_chunk;
 use crate::routes::InboxRoute;
 use crate::store::{Session, Store};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+
+in_chunk!(
+    sign_in,
+    pub fn sign_in_page() {
+        view! { <SignInPage/> }.into_any()
+    }
+);
 
 /// Signing in with email and password; then on to where the teammate was going.
 #[component]

@@ -35,8 +35,9 @@ pub fn service(
         .service(files)
 }
 
-/// Trunk names built files by their content hash, so those can be cached forever; everything
-/// else (the page itself) must be checked on each load to pick up a new build.
+/// Trunk (and scripts/build-web, for the wasm chunks) names built files by their content hash,
+/// so those can be cached forever; everything else (the page itself) must be checked on each
+/// load to pick up a new build.
 async fn cache_control(request: Request<axum::body::Body>, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
@@ -70,6 +71,10 @@ mod tests {
         assert!(is_hashed_asset("/switchboard-web-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(is_hashed_asset("/switchboard-web-1a2b3c4d5e6f7a8b.js"));
         assert!(is_hashed_asset("/main-00112233445566aa.css"));
+        // The wasm chunks and their loader (scripts/build-web).
+        assert!(is_hashed_asset("/__wasm_split-1a2b3c4d5e6f7a8b.js"));
+        assert!(is_hashed_asset("/split_thread-1a2b3c4d5e6f7a8b.wasm"));
+        assert!(is_hashed_asset("/chunk_3-1a2b3c4d5e6f7a8b.wasm"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/all/open/12"));
         assert!(!is_hashed_asset("/sw.js"));
