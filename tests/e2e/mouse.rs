@@ -71,10 +71,12 @@ async fn clicking_a_line_shows_only_its_conversations_and_a_reply_is_sent() {
     app.open("/all/open").await;
     let lines = app.lines().await.lines;
     let support = lines.iter().find(|l| l.name == "Support").unwrap();
+    // The lines arrive after the list's first page: wait for the link rather than race it.
     let link = app
         .browser
         .client
-        .find(Locator::Css("nav[aria-label='Phone lines'] a[href^='/2/']"))
+        .wait()
+        .for_element(Locator::Css("nav[aria-label='Phone lines'] a[href^='/2/']"))
         .await
         .unwrap();
     link.click().await.unwrap();
