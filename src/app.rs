@@ -93,7 +93,7 @@ fn on_key(store: Store, event: &web_sys::KeyboardEvent) {
         meta: event.meta_key(),
         alt: event.alt_key(),
         target: key_target(event),
-        sheet_open: store.sheet_open.get_untracked(),
+        sheet_open: store.place.sheet_open.get_untracked(),
     };
     let Some(shortcut) = keyboard::shortcut(&press) else {
         return;
@@ -106,8 +106,8 @@ fn on_key(store: Store, event: &web_sys::KeyboardEvent) {
         Shortcut::Next => store.step(1),
         Shortcut::Previous => store.step(-1),
         Shortcut::OpenSelected => store.open_selected(),
-        Shortcut::ToggleSheet => store.sheet_open.update(|open| *open = !*open),
-        Shortcut::CloseSheet => store.sheet_open.set(false),
+        Shortcut::ToggleSheet => store.place.sheet_open.update(|open| *open = !*open),
+        Shortcut::CloseSheet => store.place.sheet_open.set(false),
         Shortcut::Undo => store.undo(),
         Shortcut::LeaveField => {
             if let Some(element) = document()

@@ -102,8 +102,11 @@ fn store_with(summaries: &[ConversationSummary], view: View) -> Store {
     for summary in summaries {
         store.remember(summary.clone());
     }
-    store.route.set(InboxRoute::list(LineFilter::All, view));
-    store.list.set(ConversationList {
+    store
+        .place
+        .route
+        .set(InboxRoute::list(LineFilter::All, view));
+    store.inbox.list.set(ConversationList {
         key: Some(ListKey {
             line: LineFilter::All,
             view,
@@ -222,6 +225,7 @@ async fn the_line_sidebar_shows_each_lines_unread_count() {
 async fn the_view_tabs_are_tabs_and_mark_the_current_view() {
     let store = Store::new();
     store
+        .place
         .route
         .set(InboxRoute::list(LineFilter::Line(LineId(2)), View::Unread));
     let root = mount(store, || view! { <ViewTabs/> });
@@ -285,7 +289,7 @@ async fn the_shortcut_sheet_is_a_dialog_that_opens_and_closes() {
     tick().await;
     let dialog: web_sys::HtmlDialogElement = find(&root, "dialog").unchecked_into();
     assert!(!dialog.open());
-    store.sheet_open.set(true);
+    store.place.sheet_open.set(true);
     tick().await;
     assert!(dialog.open());
     let text = dialog.text_content().unwrap();
@@ -298,7 +302,7 @@ async fn the_shortcut_sheet_is_a_dialog_that_opens_and_closes() {
     ] {
         assert!(text.contains(expected), "{expected} missing from {text}");
     }
-    store.sheet_open.set(false);
+    store.place.sheet_open.set(false);
     tick().await;
     assert!(!dialog.open());
 }
@@ -350,7 +354,10 @@ async fn a_thread_shows_messages_calls_and_voicemails() {
         ],
     };
     let store = store_with(&[maya], View::Open);
-    store.thread.set(Thread::Loaded(Box::new(detail)));
+    store
+        .open_thread
+        .thread
+        .set(Thread::Loaded(Box::new(detail)));
     let root = mount(store, || view! { <ThreadPane/> });
     tick().await;
     assert_eq!(

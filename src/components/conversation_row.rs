@@ -4,7 +4,7 @@ use crate::components::icons::{
 use crate::components::row_swipe::RowSwipe;
 use crate::components::Now;
 use crate::gesture::SwipeAction;
-use crate::store::{Store, SyncStatus};
+use crate::store::{Inbox, Place, Store, SyncStatus};
 use crate::time_format::{self, LocalTime};
 use leptos::prelude::*;
 use switchboard_domain::api::{ActivityContent, ConversationSummary, Direction};
@@ -81,9 +81,10 @@ pub fn ConversationRow(
 ) -> impl IntoView {
     let store = expect_context::<Store>();
     let now = expect_context::<Now>().0;
-    let selected = Memo::new(move |_| store.selected.get() == Some(id));
-    let opened = Memo::new(move |_| store.route.with(|route| route.conversation) == Some(id));
-    let in_done_view = Memo::new(move |_| store.route.with(|route| route.view) == View::Done);
+    let (inbox, place) = (expect_context::<Inbox>(), expect_context::<Place>());
+    let selected = Memo::new(move |_| inbox.selected.get() == Some(id));
+    let opened = Memo::new(move |_| place.route.with(|route| route.conversation) == Some(id));
+    let in_done_view = Memo::new(move |_| place.route.with(|route| route.view) == View::Done);
 
     let s = summary.clone();
     let unread = Memo::new(move |_| s.with(|s| s.unread));

@@ -1,7 +1,7 @@
 use crate::components::conversation_row::row_element_id;
 use crate::components::ConversationRow;
 use crate::navigation::Viewport;
-use crate::store::{ListStatus, Store};
+use crate::store::{Inbox, ListStatus, Place, Store};
 use leptos::html;
 use leptos::prelude::*;
 use switchboard_domain::View;
@@ -15,6 +15,8 @@ pub const ROW_HEIGHT: f64 = 76.0;
 #[component]
 pub fn InboxList() -> impl IntoView {
     let store = expect_context::<Store>();
+    let inbox = expect_context::<Inbox>();
+    let place = expect_context::<Place>();
     let grid = NodeRef::<html::Div>::new();
     let scroll_top = RwSignal::new(0.0);
     let height = RwSignal::new(800.0);
@@ -23,11 +25,11 @@ pub fn InboxList() -> impl IntoView {
         height: height.get(),
         row_height: ROW_HEIGHT,
     });
-    let len = Memo::new(move |_| store.list.with(|list| list.ids.len()));
+    let len = Memo::new(move |_| inbox.list.with(|list| list.ids.len()));
     let rendered = Memo::new(move |_| viewport.get().window(len.get()));
     let rows = Memo::new(move |_| {
         let range = rendered.get();
-        store.list.with(|list| {
+        inbox.list.with(|list| {
             list.ids[range.start.min(list.ids.len())..range.end.min(list.ids.len())].to_vec()
         })
     });
@@ -52,7 +54,7 @@ pub fn InboxList() -> impl IntoView {
     let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
 
     // A new list starts at its top (and only a new one: a change in the list keeps the place).
-    let key = Memo::new(move |_| store.list.with(|list| list.key));
+    let key = Memo::new(move |_| inbox.list.with(|list| list.key));
     Effect::new(move |_| {
         key.track();
         if let Some(grid) = grid.get_untracked() {
@@ -70,15 +72,15 @@ pub fn InboxList() -> impl IntoView {
     // When the keyboard moves the selection: scroll it into view, then focus its row (unless
     // the user is typing somewhere else).
     Effect::new(move |previous: Option<u64>| {
-        let moves = store.keyboard_moves.get();
+        let moves = inbox.keyboard_moves.get();
         if previous.is_some() {
-            reveal_selected(store, grid, viewport, scroll_top);
+            reveal_selected(inbox, grid, viewport, scroll_top);
         }
         moves
     });
 
     let empty_text = move || {
-        let view = store.route.with(|route| route.view);
+        let view = place.route.with(|route| route.view);
         match view {
             View::Open => "Nothing open. Inbox zero!",
             View::Unread => "No unread conversations.",
@@ -86,7 +88,7 @@ pub fn InboxList() -> impl IntoView {
         }
     };
     let status = move || {
-        store.list.with(|list| match &list.status {
+        inbox.list.with(|list| match &list.status {
             ListStatus::Loading => Some(("loading", "Loading conversations…".to_owned())),
             ListStatus::LoadingMore => Some(("loading", "Loading more…".to_owned())),
             ListStatus::Failed(error) => {
@@ -96,7 +98,7 @@ pub fn InboxList() -> impl IntoView {
             ListStatus::Ready => None,
         })
     };
-    let more = move || store.list.with(|list| list.next_cursor.is_some());
+    let more = move || inbox.list.with(|list| list.next_cursor.is_some());
 
     view! {
         // The grid keeps the keyboard focus and names the selected row as its active descendant:
@@ -105,11 +107,11 @@ pub fn InboxList() -> impl IntoView {
         <div class="inbox-list" role="grid" id="conversation-list" aria-label="Conversations"
             tabindex="0"
             aria-activedescendant=move || {
-                let id = store.selected.get()?;
+                let id = inbox.selected.get()?;
                 rows.with(|rows| rows.contains(&id)).then(|| row_element_id(id))
             }
             aria-rowcount=move || if more() { "-1".to_owned() } else { len.get().to_string() }
-            aria-busy=move || store.list.with(|l| matches!(l.status, ListStatus::Loading)).to_string()
+            aria-busy=move || inbox.list.with(|l| matches!(l.status, ListStatus::Loading)).to_string()
             node_ref=grid
             on:scroll=move |_| measure()
         >
@@ -120,7 +122,7 @@ pub fn InboxList() -> impl IntoView {
                     let position = Signal::derive(move || {
                         rendered.get().start + rows.with(|r| r.iter().position(|x| *x == id).unwrap_or(0)) + 1
                     });
-                    store.summary(id).map(|summary| view! { <ConversationRow id summary position/> })
+                    inbox.summary(id).map(|summary| view! { <ConversationRow id summary position/> })
                 }/>
             </div>
         </div>
@@ -136,15 +138,15 @@ fn pixels(rows: usize) -> String {
 }
 
 fn reveal_selected(
-    store: Store,
+    inbox: Inbox,
     grid: NodeRef<html::Div>,
     viewport: Memo<Viewport>,
     scroll_top: RwSignal<f64>,
 ) {
-    let Some(id) = store.selected.get_untracked() else {
+    let Some(id) = inbox.selected.get_untracked() else {
         return;
     };
-    let Some(index) = store
+    let Some(index) = inbox
         .list
         .with_untracked(|list| list.ids.iter().position(|x| *x == id))
     else {

@@ -1,6 +1,6 @@
 use crate::components::AccountBar;
 use crate::routes::{InboxRoute, LineFilter};
-use crate::store::{Lines, Store};
+use crate::store::{Lines, Place};
 use leptos::prelude::*;
 use switchboard_domain::phone::display_number;
 
@@ -37,14 +37,14 @@ pub fn LineSidebar() -> impl IntoView {
 
 #[component]
 fn LineLink(filter: LineFilter, name: String, number: Option<String>) -> impl IntoView {
-    let store = expect_context::<Store>();
+    let place = expect_context::<Place>();
     let lines = expect_context::<Lines>();
-    let current = Memo::new(move |_| store.route.with(|route| route.line) == filter);
+    let current = Memo::new(move |_| place.route.with(|route| route.line) == filter);
     let unread = Memo::new(move |_| match filter {
         LineFilter::All => lines.total_unread(),
         LineFilter::Line(id) => lines.unread(id),
     });
-    let href = move || InboxRoute::list(filter, store.route.with(|r| r.view)).path();
+    let href = move || InboxRoute::list(filter, place.route.with(|r| r.view)).path();
     // The link's name is its visible text (WCAG 2.5.3), with the commas and the word "unread"
     // that a screen reader needs hidden from sight only: "Support, (555) 010-0200, 3 unread".
     view! {

@@ -1,5 +1,5 @@
 use crate::keyboard::SHORTCUT_SHEET;
-use crate::store::Store;
+use crate::store::Place;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -7,10 +7,10 @@ use leptos::prelude::*;
 /// `<dialog>` keeps the focus inside while open and gives it back when closed.
 #[component]
 pub fn ShortcutSheet() -> impl IntoView {
-    let store = expect_context::<Store>();
+    let place = expect_context::<Place>();
     let dialog = NodeRef::<html::Dialog>::new();
     Effect::new(move |_| {
-        let open = store.sheet_open.get();
+        let open = place.sheet_open.get();
         if let Some(dialog) = dialog.get() {
             match (open, dialog.open()) {
                 (true, false) => {
@@ -33,7 +33,7 @@ pub fn ShortcutSheet() -> impl IntoView {
         .collect_view();
     view! {
         <dialog class="shortcut-sheet" node_ref=dialog aria-labelledby="shortcut-sheet-title"
-            on:close=move |_| store.sheet_open.set(false)>
+            on:close=move |_| place.sheet_open.set(false)>
             <h2 id="shortcut-sheet-title">"Keyboard shortcuts"</h2>
             <dl>{rows}</dl>
             <p class="hint">"Shortcuts do nothing while you type in the reply box."</p>

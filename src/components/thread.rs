@@ -4,7 +4,7 @@ use crate::components::icons::{
 };
 use crate::components::{Now, ReplyBox};
 use crate::routes::LineFilter;
-use crate::store::{Lines, Store, Team, Thread};
+use crate::store::{Inbox, Lines, OpenThread, Store, Team, Thread};
 use crate::text::duration as format_duration;
 use crate::time_format::{self, LocalTime};
 use leptos::html;
@@ -26,9 +26,9 @@ enum Showing {
 /// The open conversation beside the list, or a hint when none is open.
 #[component]
 pub fn ThreadPane() -> impl IntoView {
-    let store = expect_context::<Store>();
+    let open_thread = expect_context::<OpenThread>();
     let showing = Memo::new(move |_| {
-        store.thread.with(|thread| match thread {
+        open_thread.thread.with(|thread| match thread {
             Thread::Closed => Showing::Nothing,
             Thread::Loading(_) => Showing::Loading,
             Thread::Failed(_, error) => Showing::Failed(error.clone()),
@@ -69,8 +69,9 @@ in_chunk!(
 #[component]
 fn ConversationThread(id: ConversationId) -> impl IntoView {
     let store = expect_context::<Store>();
+    let (inbox, open_thread) = (expect_context::<Inbox>(), expect_context::<OpenThread>());
     let now = expect_context::<Now>().0.get_untracked();
-    let detail = move || match store.thread.get_untracked() {
+    let detail = move || match open_thread.thread.get_untracked() {
         Thread::Loaded(detail) => Some(detail),
         _ => None,
     };
@@ -84,7 +85,7 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
     let lines = expect_context::<Lines>();
     let line_name = move || lines.name(LineFilter::Line(line_id));
     // The state follows the row's signal, so that E, U and O show here at once.
-    let summary = store.summary(id);
+    let summary = inbox.summary(id);
     let state = Memo::new(move |_| {
         summary
             .as_ref()
@@ -92,11 +93,11 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
             .unwrap_or((Status::Open, false))
     });
     let pinned = Memo::new({
-        let summary = store.summary(id);
+        let summary = inbox.summary(id);
         move |_| summary.as_ref().is_some_and(|s| s.with(|s| s.pinned))
     });
     let activities = Memo::new(move |_| {
-        store.thread.with(|thread| match thread {
+        open_thread.thread.with(|thread| match thread {
             Thread::Loaded(detail) if detail.conversation.id == id => detail.activities.clone(),
             _ => Vec::new(),
         })
@@ -235,8 +236,9 @@ fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
 #[component]
 fn AssigneePicker(id: ConversationId) -> impl IntoView {
     let store = expect_context::<Store>();
+    let inbox = expect_context::<Inbox>();
     let team = expect_context::<Team>();
-    let summary = store.summary(id);
+    let summary = inbox.summary(id);
     let current = Memo::new(move |_| {
         summary
             .as_ref()

@@ -1,5 +1,5 @@
 use crate::routes::InboxRoute;
-use crate::store::Store;
+use crate::store::{Place, Store};
 use leptos::prelude::*;
 use switchboard_domain::View;
 
@@ -7,10 +7,11 @@ use switchboard_domain::View;
 #[component]
 pub fn ViewTabs() -> impl IntoView {
     let store = expect_context::<Store>();
+    let place = expect_context::<Place>();
     let tabs = View::ALL.map(|view| {
-        let current = Memo::new(move |_| store.route.with(|route| route.view) == view);
+        let current = Memo::new(move |_| place.route.with(|route| route.view) == view);
         let href = move || {
-            let route = store.route.get();
+            let route = place.route.get();
             InboxRoute::list(route.line, view).mine(route.mine).path()
         };
         view! {
@@ -22,7 +23,7 @@ pub fn ViewTabs() -> impl IntoView {
             </a>
         }
     });
-    let mine = Memo::new(move |_| store.route.with(|route| route.mine));
+    let mine = Memo::new(move |_| place.route.with(|route| route.mine));
     view! {
         <div class="view-bar">
             <nav class="view-tabs" role="tablist" aria-label="Views">{tabs}</nav>

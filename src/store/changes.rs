@@ -33,8 +33,8 @@ impl Store {
         if (after.status, after.unread) == (before.status, before.unread) {
             return;
         }
-        let key = self.list.with_untracked(|list| list.key);
-        let ids = self.list.with_untracked(|list| list.ids.clone());
+        let key = self.inbox.list.with_untracked(|list| list.key);
+        let ids = self.inbox.list.with_untracked(|list| list.ids.clone());
         let index = ids.iter().position(|x| *x == id);
         let leaves = index.is_some() && key.is_some_and(|key| !key.view.includes(&after));
         let successor = navigation::successor(&ids, id);
@@ -43,7 +43,7 @@ impl Store {
         // than redrawn in the frame that removes it.
         let removed_from = match (leaves, key, index) {
             (true, Some(key), Some(index)) => {
-                self.list.update(|list| list.ids.retain(|x| *x != id));
+                self.inbox.list.update(|list| list.ids.retain(|x| *x != id));
                 Some((key, index))
             }
             _ => None,
@@ -61,11 +61,14 @@ impl Store {
             }
         });
         if leaves {
-            self.selected.set(successor);
-            self.keyboard_moves.update(|n| *n += 1);
-            if self.route.get_untracked().conversation == Some(id) {
+            self.inbox.selected.set(successor);
+            self.inbox.keyboard_moves.update(|n| *n += 1);
+            if self.place.route.get_untracked().conversation == Some(id) {
                 self.go(
-                    self.route.get_untracked().with_conversation(successor),
+                    self.place
+                        .route
+                        .get_untracked()
+                        .with_conversation(successor),
                     true,
                 );
             }
@@ -84,7 +87,7 @@ impl Store {
 
     /// Acts on the selected conversation.
     pub fn act_on_selected(&self, change: StateChange) {
-        if let Some(id) = self.selected.get_untracked() {
+        if let Some(id) = self.inbox.selected.get_untracked() {
             self.act(id, change);
         }
     }
@@ -112,11 +115,12 @@ impl Store {
             self.put_back(entry.id, Some((key, entry.index)));
         }
         if self
+            .inbox
             .list
             .with_untracked(|list| list.ids.contains(&entry.id))
         {
-            self.selected.set(Some(entry.id));
-            self.keyboard_moves.update(|n| *n += 1);
+            self.inbox.selected.set(Some(entry.id));
+            self.inbox.keyboard_moves.update(|n| *n += 1);
         }
         let name = current.contact.display_name();
         self.enqueue(change, seen, &current, None, true);
@@ -132,7 +136,7 @@ impl Store {
         let Some(state) = self.summary(id).map(|s| s.with_untracked(|s| s.state())) else {
             return;
         };
-        self.list.update(|list| {
+        self.inbox.list.update(|list| {
             if list.key == Some(key) && !list.ids.contains(&id) && key.view.includes(&state) {
                 let index = index.min(list.ids.len());
                 list.ids.insert(index, id);
@@ -292,7 +296,7 @@ impl Store {
             let what = crate::text::activity_summary(&fresh.latest_activity);
             self.remember(fresh);
             self.put_back(id, removed_from);
-            if self.route.get_untracked().conversation == Some(id) {
+            if self.place.route.get_untracked().conversation == Some(id) {
                 self.fetch_thread(id, false);
             }
             self.notices.notify(

@@ -20,12 +20,12 @@ impl Store {
                 self.remember(conversation);
                 self.lines.report_count(line, line_unread_count);
                 self.place_in_list(id);
-                let showing = self.thread.with_untracked(
+                let showing = self.open_thread.thread.with_untracked(
                     |thread| matches!(thread, Thread::Loaded(detail) if detail.conversation.id == id),
                 );
                 if let Some(summary) = self.summary(id).filter(|_| showing) {
                     let summary = summary.get_untracked();
-                    self.thread.update(|thread| {
+                    self.open_thread.thread.update(|thread| {
                         if let Thread::Loaded(detail) = thread {
                             detail.conversation = summary;
                         }
@@ -65,21 +65,21 @@ impl Store {
         let Some(summary) = self.summary(id).map(|s| s.get_untracked()) else {
             return;
         };
-        let Some(key) = self.list.with_untracked(|list| list.key) else {
+        let Some(key) = self.inbox.list.with_untracked(|list| list.key) else {
             return;
         };
         // The open conversation stays in its list while it is open (reading it in the Unread
         // view must not pull it out from under the reader).
-        let open = self.route.with_untracked(|route| route.conversation) == Some(id);
+        let open = self.place.route.with_untracked(|route| route.conversation) == Some(id);
         let belongs = self.rule(key).admits(&summary)
-            || (open && self.list.with_untracked(|l| l.ids.contains(&id)));
-        let ids = self.list.with_untracked(|list| list.ids.clone());
+            || (open && self.inbox.list.with_untracked(|l| l.ids.contains(&id)));
+        let ids = self.inbox.list.with_untracked(|list| list.ids.clone());
         let present = ids.contains(&id);
         if present && !belongs {
-            if self.selected.get_untracked() == Some(id) {
-                self.selected.set(navigation::successor(&ids, id));
+            if self.inbox.selected.get_untracked() == Some(id) {
+                self.inbox.selected.set(navigation::successor(&ids, id));
             }
-            self.list.update(|list| list.ids.retain(|x| *x != id));
+            self.inbox.list.update(|list| list.ids.retain(|x| *x != id));
             return;
         }
         if !belongs {
@@ -94,14 +94,17 @@ impl Store {
         let others: Vec<ConversationId> = ids.into_iter().filter(|x| *x != id).collect();
         let position = others.partition_point(|other| key_of(other) < mine);
         // Past the last loaded row it belongs to a page not loaded yet.
-        let more = self.list.with_untracked(|list| list.next_cursor.is_some());
+        let more = self
+            .inbox
+            .list
+            .with_untracked(|list| list.next_cursor.is_some());
         if position == others.len() && more {
             if present {
-                self.list.update(|list| list.ids.retain(|x| *x != id));
+                self.inbox.list.update(|list| list.ids.retain(|x| *x != id));
             }
             return;
         }
-        self.list.update(|list| {
+        self.inbox.list.update(|list| {
             let current = list.ids.iter().position(|x| *x == id);
             if current != Some(position) {
                 list.ids.retain(|x| *x != id);

@@ -93,16 +93,9 @@ pub struct Store {
     pub notices: Notices,
     /// What waits to reach the server, and whether it can be reached.
     pub sync_status: SyncStatus,
-    pub list: RwSignal<ConversationList>,
-    /// What the URL says: line, view, open conversation.
-    pub route: RwSignal<InboxRoute>,
-    /// The row under the keyboard cursor; actions apply to it.
-    pub selected: RwSignal<Option<ConversationId>>,
-    pub thread: RwSignal<Thread>,
-    pub sheet_open: RwSignal<bool>,
-    /// Bumped when the keyboard moves the selection: the list then scrolls to it and focuses it.
-    pub keyboard_moves: RwSignal<u64>,
-    summaries: StoredValue<HashMap<ConversationId, ArcRwSignal<ConversationSummary>>>,
+    pub inbox: Inbox,
+    pub place: Place,
+    pub open_thread: OpenThread,
     /// Whether the server last said each conversation is unread (the summaries show our own
     /// changes on top).
     server_unread: StoredValue<HashMap<ConversationId, bool>>,
@@ -126,6 +119,38 @@ pub struct SyncStatus {
     pub pending: RwSignal<Vec<ConversationId>>,
     /// Whether the server answered the last request (false: offline, or the server is down).
     pub online: RwSignal<bool>,
+}
+
+/// The list on screen and the keyboard's row in it: for the list and its rows.
+#[derive(Clone, Copy)]
+pub struct Inbox {
+    pub list: RwSignal<ConversationList>,
+    /// The row under the keyboard cursor; actions apply to it.
+    pub selected: RwSignal<Option<ConversationId>>,
+    /// Bumped when the keyboard moves the selection: the list then scrolls to it.
+    pub keyboard_moves: RwSignal<u64>,
+    summaries: StoredValue<HashMap<ConversationId, ArcRwSignal<ConversationSummary>>>,
+}
+
+impl Inbox {
+    /// The signal holding a conversation's summary, if it was ever loaded.
+    pub fn summary(&self, id: ConversationId) -> Option<ArcRwSignal<ConversationSummary>> {
+        self.summaries.with_value(|map| map.get(&id).cloned())
+    }
+}
+
+/// Where the user is: what the URL says (line, view, open conversation), and whether the
+/// shortcut sheet is open.
+#[derive(Clone, Copy)]
+pub struct Place {
+    pub route: RwSignal<InboxRoute>,
+    pub sheet_open: RwSignal<bool>,
+}
+
+/// The open conversation's thread.
+#[derive(Clone, Copy)]
+pub struct OpenThread {
+    pub thread: RwSignal<Thread>,
 }
 
 impl Default for Store {
@@ -155,18 +180,24 @@ impl Store {
             lines,
             notices: Notices::new(),
             sync_status,
-            list: RwSignal::new(ConversationList {
-                key: None,
-                ids: Vec::new(),
-                next_cursor: None,
-                status: ListStatus::Loading,
-            }),
-            route: RwSignal::new(InboxRoute::default()),
-            selected: RwSignal::new(None),
-            thread: RwSignal::new(Thread::Closed),
-            sheet_open: RwSignal::new(false),
-            keyboard_moves: RwSignal::new(0),
-            summaries,
+            inbox: Inbox {
+                list: RwSignal::new(ConversationList {
+                    key: None,
+                    ids: Vec::new(),
+                    next_cursor: None,
+                    status: ListStatus::Loading,
+                }),
+                selected: RwSignal::new(None),
+                keyboard_moves: RwSignal::new(0),
+                summaries,
+            },
+            place: Place {
+                route: RwSignal::new(InboxRoute::default()),
+                sheet_open: RwSignal::new(false),
+            },
+            open_thread: OpenThread {
+                thread: RwSignal::new(Thread::Closed),
+            },
             server_unread,
             undo: StoredValue::new(Vec::new()),
             queue: StoredValue::new(SyncQueue::default()),
@@ -185,6 +216,9 @@ impl Store {
         provide_context(self.lines);
         provide_context(self.notices);
         provide_context(self.sync_status);
+        provide_context(self.inbox);
+        provide_context(self.place);
+        provide_context(self.open_thread);
         self
     }
 
@@ -205,7 +239,7 @@ impl Store {
 
     /// The signal holding a conversation's summary, if it was ever loaded.
     pub fn summary(&self, id: ConversationId) -> Option<ArcRwSignal<ConversationSummary>> {
-        self.summaries.with_value(|map| map.get(&id).cloned())
+        self.inbox.summary(id)
     }
 
     /// Takes in a conversation as the server sent it (with a page, an answer or a live event).
@@ -225,6 +259,7 @@ impl Store {
                 }
             }
             None => self
+                .inbox
                 .summaries
                 .update_value(|map| drop(map.insert(summary.id, ArcRwSignal::new(summary)))),
         }
@@ -259,25 +294,28 @@ impl Store {
     /// Follows the URL: loads the list if it is another one, opens or closes the thread.
     pub fn show_route(&self, route: InboxRoute) {
         let key = ListKey::from(route);
-        self.route.set(route);
-        if self.list.with_untracked(|list| list.key) != Some(key) {
+        self.place.route.set(route);
+        if self.inbox.list.with_untracked(|list| list.key) != Some(key) {
             self.load_list(key);
         }
-        let showing = self.thread.with_untracked(|thread| match thread {
-            Thread::Closed => None,
-            Thread::Loading(id) | Thread::Failed(id, _) => Some(*id),
-            Thread::Loaded(detail) => Some(detail.conversation.id),
-        });
+        let showing = self
+            .open_thread
+            .thread
+            .with_untracked(|thread| match thread {
+                Thread::Closed => None,
+                Thread::Loading(id) | Thread::Failed(id, _) => Some(*id),
+                Thread::Loaded(detail) => Some(detail.conversation.id),
+            });
         if route.conversation != showing {
             match route.conversation {
                 Some(id) => self.open_thread(id),
-                None => self.thread.set(Thread::Closed),
+                None => self.open_thread.thread.set(Thread::Closed),
             }
         }
     }
 
     fn load_list(&self, key: ListKey) {
-        self.list.set(ConversationList {
+        self.inbox.list.set(ConversationList {
             key: Some(key),
             ids: Vec::new(),
             next_cursor: None,
@@ -287,13 +325,13 @@ impl Store {
         spawn_local(async move {
             let result =
                 api::conversations(key.view, key.line.line(), key.mine, None, PAGE_SIZE).await;
-            if store.list.with_untracked(|list| list.key) != Some(key) {
+            if store.inbox.list.with_untracked(|list| list.key) != Some(key) {
                 return; // The user moved on to another list meanwhile.
             }
             match result {
                 Ok(page) => {
                     let ids = store.take_in_page(key, page.conversations);
-                    store.list.set(ConversationList {
+                    store.inbox.list.set(ConversationList {
                         key: Some(key),
                         ids,
                         next_cursor: page.next_cursor,
@@ -304,6 +342,7 @@ impl Store {
                 Err(error) => {
                     store.signed_out_by(&error);
                     store
+                        .inbox
                         .list
                         .update(|list| list.status = ListStatus::Failed(error.to_string()))
                 }
@@ -316,7 +355,8 @@ impl Store {
     /// Fetches the next page, if there is one and none is on its way.
     pub fn load_more(&self) {
         let Some((key, cursor)) =
-            self.list
+            self.inbox
+                .list
                 .with_untracked(|list| match (&list.status, &list.next_cursor) {
                     (ListStatus::Ready, Some(cursor)) => list.key.map(|key| (key, cursor.clone())),
                     _ => None,
@@ -324,7 +364,8 @@ impl Store {
         else {
             return;
         };
-        self.list
+        self.inbox
+            .list
             .update(|list| list.status = ListStatus::LoadingMore);
         let store = *self;
         spawn_local(async move {
@@ -336,7 +377,7 @@ impl Store {
                 PAGE_SIZE,
             )
             .await;
-            if store.list.with_untracked(|list| list.key) != Some(key) {
+            if store.inbox.list.with_untracked(|list| list.key) != Some(key) {
                 return;
             }
             match result {
@@ -346,7 +387,7 @@ impl Store {
                     for summary in page.conversations {
                         store.remember(summary);
                     }
-                    store.list.update(|list| {
+                    store.inbox.list.update(|list| {
                         for id in ids {
                             if !list.ids.contains(&id) {
                                 list.ids.push(id);
@@ -357,6 +398,7 @@ impl Store {
                     });
                 }
                 Err(error) => store
+                    .inbox
                     .list
                     .update(|list| list.status = ListStatus::Failed(error.to_string())),
             }
@@ -379,22 +421,25 @@ impl Store {
     }
 
     fn keep_selection_in_list(&self) {
-        let ids = self.list.with_untracked(|list| list.ids.clone());
-        let selected = self.selected.get_untracked();
+        let ids = self.inbox.list.with_untracked(|list| list.ids.clone());
+        let selected = self.inbox.selected.get_untracked();
         if selected.is_some_and(|id| ids.contains(&id)) {
             return;
         }
         let opened = self
+            .place
             .route
             .get_untracked()
             .conversation
             .filter(|id| ids.contains(id));
-        self.selected.set(opened.or_else(|| ids.first().copied()));
+        self.inbox
+            .selected
+            .set(opened.or_else(|| ids.first().copied()));
     }
 
     fn open_thread(&self, id: ConversationId) {
-        self.thread.set(Thread::Loading(id));
-        self.selected.set(Some(id));
+        self.open_thread.thread.set(Thread::Loading(id));
+        self.inbox.selected.set(Some(id));
         self.fetch_thread(id, true);
     }
 
@@ -404,7 +449,7 @@ impl Store {
         let store = *self;
         spawn_local(async move {
             let result = api::conversation(id).await;
-            if store.route.get_untracked().conversation != Some(id) {
+            if store.place.route.get_untracked().conversation != Some(id) {
                 return;
             }
             match result {
@@ -412,14 +457,20 @@ impl Store {
                     let unread = detail.conversation.unread;
                     let seen = detail.activities.last().map(|a| a.id);
                     store.remember(detail.conversation.clone());
-                    store.thread.set(Thread::Loaded(Box::new(detail)));
+                    store
+                        .open_thread
+                        .thread
+                        .set(Thread::Loaded(Box::new(detail)));
                     if unread && mark_read {
                         store.mark_read(id, seen);
                     }
                 }
                 Err(error) => {
                     store.signed_out_by(&error);
-                    store.thread.set(Thread::Failed(id, error.to_string()))
+                    store
+                        .open_thread
+                        .thread
+                        .set(Thread::Failed(id, error.to_string()))
                 }
             }
         });
@@ -428,35 +479,35 @@ impl Store {
     // ----- Selection -----
 
     pub fn select(&self, id: ConversationId) {
-        self.selected.set(Some(id));
+        self.inbox.selected.set(Some(id));
     }
 
     /// Moves the selection `delta` rows (keyboard).
     pub fn step(&self, delta: isize) {
-        let next = self.list.with_untracked(|list| {
-            navigation::step(&list.ids, self.selected.get_untracked(), delta)
+        let next = self.inbox.list.with_untracked(|list| {
+            navigation::step(&list.ids, self.inbox.selected.get_untracked(), delta)
         });
         if next.is_some() {
-            self.selected.set(next);
-            self.keyboard_moves.update(|n| *n += 1);
+            self.inbox.selected.set(next);
+            self.inbox.keyboard_moves.update(|n| *n += 1);
         }
     }
 
     /// Opens a conversation (its thread beside the list, or in its place on a phone).
     pub fn open(&self, id: ConversationId) {
-        self.open_route(self.route.get_untracked().with_conversation(Some(id)));
+        self.open_route(self.place.route.get_untracked().with_conversation(Some(id)));
     }
 
     /// Goes to a route with a conversation open, from where the user is.
     pub fn open_route(&self, route: InboxRoute) {
-        self.selected.set(route.conversation);
+        self.inbox.selected.set(route.conversation);
         self.opened_from_list.set_value(true);
         self.go(route, false);
     }
 
     /// Shows only the conversations assigned to the signed-in teammate, or all again.
     pub fn show_mine(&self, mine: bool) {
-        self.go(self.route.get_untracked().mine(mine), false);
+        self.go(self.place.route.get_untracked().mine(mine), false);
     }
 
     /// From a thread back to its list: through the history when the list is the page before,
@@ -469,16 +520,19 @@ impl Store {
                 return;
             }
         }
-        self.go(self.route.get_untracked().with_conversation(None), true);
+        self.go(
+            self.place.route.get_untracked().with_conversation(None),
+            true,
+        );
     }
 
     /// The name of the line the list shows, or "All lines".
     pub fn line_name(&self) -> String {
-        self.lines.name(self.route.with(|route| route.line))
+        self.lines.name(self.place.route.with(|route| route.line))
     }
 
     pub fn open_selected(&self) {
-        if let Some(id) = self.selected.get_untracked() {
+        if let Some(id) = self.inbox.selected.get_untracked() {
             self.open(id);
         }
     }
@@ -487,12 +541,15 @@ impl Store {
 
     /// Sends a reply in the open conversation; the thread and the list follow.
     pub async fn send_reply(&self, id: ConversationId, text: String) -> Result<(), ClientError> {
-        let in_thread = self.thread.with_untracked(|thread| match thread {
-            Thread::Loaded(detail) if detail.conversation.id == id => {
-                Some(detail.activities.last().map(|a| a.id))
-            }
-            _ => None,
-        });
+        let in_thread = self
+            .open_thread
+            .thread
+            .with_untracked(|thread| match thread {
+                Thread::Loaded(detail) if detail.conversation.id == id => {
+                    Some(detail.activities.last().map(|a| a.id))
+                }
+                _ => None,
+            });
         let seen = match in_thread {
             Some(seen) => seen,
             None => self

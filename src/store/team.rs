@@ -221,7 +221,7 @@ impl Store {
 
     /// Adds an activity to the open thread (a reply, a note, one that arrived live).
     pub(super) fn append_activity(&self, activity: switchboard_domain::api::Activity) {
-        self.thread.update(|thread| {
+        self.open_thread.thread.update(|thread| {
             if let Thread::Loaded(detail) = thread {
                 let ours = detail.conversation.id == activity.conversation_id;
                 if ours && !detail.activities.iter().any(|a| a.id == activity.id) {
