@@ -172,18 +172,11 @@ pub async fn run() {
     row("rows in the DOM", app.dom_rows, vanilla.dom_rows);
     println!("  Event Timing, keydown duration (ms, to the next frame's presentation, 8 ms steps;");
     println!("  presses under 16 ms are not reported, so count as \"<16\"):");
-    for (label, p) in [("median", 0.5), ("p90", 0.9), ("worst", 1.0)] {
-        let (a, v) = (
-            event_timing_percentile(&app.event_timing, p),
-            event_timing_percentile(&vanilla.event_timing, p),
-        );
-        println!(
-            "    {label:<30} {:>7} {:>9} {:>13}",
-            show(a),
-            show(v),
-            ratio(a, v)
-        );
-    }
+    percentile_rows(
+        &app.event_timing,
+        &vanilla.event_timing,
+        event_timing_percentile,
+    );
     println!(
         "    {:<30} {:>7} {:>9}",
         "keydowns of 16 ms or more",
@@ -204,18 +197,7 @@ pub async fn run() {
         }
     );
     println!("  keydown to next paint (ms, measured in the page: rAF, then a task):");
-    for (label, p) in [("median", 0.5), ("p90", 0.9), ("worst", 1.0)] {
-        let (a, v) = (
-            percentile(&app.next_paint, p),
-            percentile(&vanilla.next_paint, p),
-        );
-        println!(
-            "    {label:<30} {:>7} {:>9} {:>13}",
-            show(a),
-            show(v),
-            ratio(a, v)
-        );
-    }
+    percentile_rows(&app.next_paint, &vanilla.next_paint, percentile);
     println!(
         "  the server holds as done: app {}/{PRESSES}, vanilla {}/{PRESSES} ({} failed requests)",
         app.done,
@@ -331,6 +313,19 @@ async fn press(client: &fantoccini::Client) -> Figures {
         event_timing: numbers(client, "window.__slowEvents").await,
         processing: numbers(client, "window.__processing").await,
         done: done_on_server(client, &pressed).await,
+    }
+}
+
+/// The median, p90 and worst of the app's and the vanilla page's figures, with their ratio.
+fn percentile_rows(app: &[f64], vanilla: &[f64], at: fn(&[f64], f64) -> Option<f64>) {
+    for (label, p) in [("median", 0.5), ("p90", 0.9), ("worst", 1.0)] {
+        let (a, v) = (at(app, p), at(vanilla, p));
+        println!(
+            "    {label:<30} {:>7} {:>9} {:>13}",
+            show(a),
+            show(v),
+            ratio(a, v)
+        );
     }
 }
 
