@@ -63,10 +63,6 @@ pub async fn session() -> Result<Option<Me>, ClientError> {
         .map(|status| status.member)
 }
 
-pub async fn me() -> Result<Me, ClientError> {
-    send(Request::get(&format!("{BASE}/me"))).await
-}
-
 pub async fn sign_in(email: &str, password: &str) -> Result<Me, ClientError> {
     let body = SignInRequest {
         email: email.to_owned(),

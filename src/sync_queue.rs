@@ -59,10 +59,6 @@ impl SyncQueue {
             .any(|c| c.conversation == conversation)
     }
 
-    pub fn is_pending(&self, conversation: ConversationId) -> bool {
-        self.changes.iter().any(|c| c.conversation == conversation)
-    }
-
     pub fn pending_conversations(&self) -> Vec<ConversationId> {
         let mut ids: Vec<ConversationId> = self.changes.iter().map(|c| c.conversation).collect();
         ids.sort();
