@@ -165,13 +165,20 @@ impl Store {
             pending: RwSignal::new(Vec::new()),
             online: RwSignal::new(true),
         };
-        let summaries = StoredValue::new(HashMap::new());
+        let inbox = Inbox {
+            list: RwSignal::new(ConversationList {
+                key: None,
+                ids: Vec::new(),
+                next_cursor: None,
+                status: ListStatus::Loading,
+            }),
+            selected: RwSignal::new(None),
+            keyboard_moves: RwSignal::new(0),
+            summaries: StoredValue::new(HashMap::new()),
+        };
         let server_unread = StoredValue::new(HashMap::new());
         let lines = Lines::new(sync_status.pending.into(), move |id| {
-            let (line, shown) =
-                summaries.with_value(|map: &HashMap<_, ArcRwSignal<ConversationSummary>>| {
-                    map.get(&id).map(|s| s.with(|s| (s.line_id, s.unread)))
-                })?;
+            let (line, shown) = inbox.summary(id)?.with(|s| (s.line_id, s.unread));
             let told = server_unread.with_value(|map: &HashMap<_, bool>| map.get(&id).copied())?;
             Some((line, shown, told))
         });
@@ -180,17 +187,7 @@ impl Store {
             lines,
             notices: Notices::new(),
             sync_status,
-            inbox: Inbox {
-                list: RwSignal::new(ConversationList {
-                    key: None,
-                    ids: Vec::new(),
-                    next_cursor: None,
-                    status: ListStatus::Loading,
-                }),
-                selected: RwSignal::new(None),
-                keyboard_moves: RwSignal::new(0),
-                summaries,
-            },
+            inbox,
             place: Place {
                 route: RwSignal::new(InboxRoute::default()),
                 sheet_open: RwSignal::new(false),
