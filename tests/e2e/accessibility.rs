@@ -2,7 +2,7 @@
 //! sheet, the notifications, and the phone's list, thread and lines screens. Any violation, of
 //! any impact, fails the test and is printed with the elements it concerns.
 
-use crate::helpers::{eventually, E2e, DESKTOP};
+use crate::helpers::{eventually, wait_for, E2e, DESKTOP};
 use fantoccini::Locator;
 use serde_json::Value;
 use switchboard_testkit::{Browser, Server};
@@ -67,14 +67,6 @@ async fn assert_accessible(client: &fantoccini::Client, screen: &str) {
         report.len(),
         report.join("\n")
     );
-}
-
-async fn wait_for(client: &fantoccini::Client, selector: &str) {
-    client
-        .wait()
-        .for_element(Locator::Css(selector))
-        .await
-        .unwrap_or_else(|e| panic!("{selector}: {e}"));
 }
 
 #[tokio::test]

@@ -393,6 +393,15 @@ fn ids(value: Value) -> Vec<ConversationId> {
         .unwrap_or_default()
 }
 
+/// Waits for an element matching the CSS `selector` to be in the page.
+pub async fn wait_for(client: &fantoccini::Client, selector: &str) {
+    client
+        .wait()
+        .for_element(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("{selector}: {e}"));
+}
+
 /// Waits up to ten seconds for `condition`; the app syncs asynchronously.
 pub async fn eventually<F, Fut>(what: &str, mut condition: F)
 where

@@ -1,8 +1,7 @@
 //! What a signed-out visitor's first load does: no request that fails (a failed request is an
 //! error in the browser's console) and nothing that moves once painted (layout shift).
 
-use crate::helpers::{eventually, DESKTOP};
-use fantoccini::Locator;
+use crate::helpers::{eventually, wait_for, DESKTOP};
 use switchboard_testkit::{Browser, Device, Server};
 
 /// Requests of the page that the server answered with an error, as "status url".
@@ -47,11 +46,7 @@ async fn first_load_is_quiet_and_still(device: Device, path: &str) {
         .goto(&format!("{}{path}", server.url))
         .await
         .expect("the page");
-    client
-        .wait()
-        .for_element(Locator::Css("form.sign-in-card input[type=email]"))
-        .await
-        .expect("the sign-in form");
+    wait_for(client, "form.sign-in-card input[type=email]").await;
     // The app has asked who is signed in (and its service worker is registered) by now.
     eventually("the app asked for the session", || async {
         client
