@@ -51,3 +51,7 @@ id_type!(
     /// A notification for one teammate (a mention).
     NotificationId
 );
+id_type!(
+    /// One signed-in session of a teammate (a browser or a device).
+    SessionId
+);

@@ -16,6 +16,6 @@ pub mod team;
 pub mod view;
 
 pub use conversation::{ConversationState, StateChange, Status, UnseenActivity};
-pub use ids::{ActivityId, ContactId, ConversationId, LineId, MemberId, NotificationId};
+pub use ids::{ActivityId, ContactId, ConversationId, LineId, MemberId, NotificationId, SessionId};
 pub use list::{list_position, ListPosition, ListRule};
 pub use view::View;

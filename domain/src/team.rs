@@ -2,7 +2,7 @@
 //! notifications, and the live events the server pushes.
 
 use crate::api::{Activity, ConversationSummary};
-use crate::ids::{ActivityId, ConversationId, LineId, MemberId, NotificationId};
+use crate::ids::{ActivityId, ConversationId, LineId, MemberId, NotificationId, SessionId};
 use serde::{Deserialize, Serialize};
 
 /// What a teammate may do: owners and admins see every line and give members access to lines;
@@ -164,4 +164,100 @@ pub enum LiveEvent {
         notification: Notification,
         unread_count: u32,
     },
+    /// This session has ended (signed out, expired, ended by an admin, teammate deactivated):
+    /// the stream closes after it, and the app signs out and forgets what it kept.
+    SessionEnded {},
+    /// The teammate's access changed (lines given or taken, role): the stream closes after it;
+    /// reload lines and lists before reconnecting.
+    AccessChanged {},
+    /// The server is going away (a restart or a deploy): the stream closes after it; reconnect
+    /// in a moment, resuming from the last event.
+    Reconnect {},
+    /// The stream cannot resume from the id asked for (older than what the server keeps):
+    /// reload lines, lists and the open thread; the stream goes on from here.
+    Reload {},
+}
+
+/// A teammate as owners and admins see them: `GET /api/v1/team/members`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeamMember {
+    pub id: MemberId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// The lines a member sees; for owners and admins, every line.
+    pub line_ids: Vec<LineId>,
+    /// A deactivated teammate cannot sign in and has no session; what they wrote and did stays
+    /// theirs.
+    pub deactivated: bool,
+    /// Sessions that have not ended.
+    pub active_sessions: u32,
+    /// The last use of any of their sessions, in milliseconds since the Unix epoch.
+    pub last_seen_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// `GET /api/v1/team/members`: every teammate, deactivated ones too, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TeamMemberList {
+    pub members: Vec<TeamMember>,
+}
+
+/// `POST /api/v1/team/members`: adds a teammate with a first password (at least 8 characters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTeamMember {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub line_ids: Vec<LineId>,
+    pub password: String,
+}
+
+/// `PATCH /api/v1/team/members/{id}`: what changes; an absent field stays as it is.
+/// Deactivating ends every session of the teammate at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TeamMemberUpdate {
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub line_ids: Option<Vec<LineId>>,
+    #[serde(default)]
+    pub deactivated: Option<bool>,
+}
+
+/// `PUT /api/v1/team/members/{id}/password`: a new password (at least 8 characters); every
+/// session of the teammate ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+/// One session of a teammate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    pub id: SessionId,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    /// The browser or program that signed in, as it named itself.
+    pub user_agent: Option<String>,
+    /// Whether this is the session asking.
+    pub current: bool,
+}
+
+/// `GET /api/v1/team/members/{id}/sessions`: newest use first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionList {
+    pub sessions: Vec<SessionInfo>,
 }

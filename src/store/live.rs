@@ -33,6 +33,11 @@ impl Store {
                 }
             }
             LiveEvent::Connected {} => {}
+            // Handled by the connection itself (src/live.rs) before they reach the store.
+            LiveEvent::SessionEnded {}
+            | LiveEvent::AccessChanged {}
+            | LiveEvent::Reconnect {}
+            | LiveEvent::Reload {} => {}
             LiveEvent::Activity { activity } => self.append_activity(activity),
             LiveEvent::Notification {
                 notification,
