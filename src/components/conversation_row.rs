@@ -1,6 +1,4 @@
-use crate::components::icons::{
-    CheckIcon, EnvelopeIcon, PhoneIcon, PinIcon, ReopenIcon, VoicemailIcon,
-};
+use crate::components::icons::{CheckIcon, EnvelopeIcon, PhoneIcon, PinIcon, VoicemailIcon};
 use crate::components::row_swipe::RowSwipe;
 use crate::components::Now;
 use crate::gesture::SwipeAction;
@@ -190,8 +188,12 @@ pub fn ConversationRow(
             on:pointerup=move |ev| swipe.up(&ev)
             on:pointercancel=move |_| swipe.cancel()
         >
-            <div class="swipe-band band-unread" aria-hidden="true"><EnvelopeIcon/>" Unread"</div>
-            <div class="swipe-band band-done" aria-hidden="true">"Done "<CheckIcon/></div>
+            // The bands exist only while a finger swipes: a row is built at every key press
+            // that moves the list, and the bands would be most of its nodes.
+            {move || swipe.revealed.with(Option::is_some).then(|| view! {
+                <div class="swipe-band band-unread" aria-hidden="true"><EnvelopeIcon/>" Unread"</div>
+                <div class="swipe-band band-done" aria-hidden="true">"Done "<CheckIcon/></div>
+            })}
             <div class="row-surface" role="none" node_ref=surface>
                 <div role="gridcell" class="row-main">
                     <span class="avatar" aria-hidden="true">{avatar}</span>
@@ -214,20 +216,20 @@ pub fn ConversationRow(
                         </span>
                     </span>
                 </div>
+                // The buttons' icons are drawn by the stylesheet (`.row-actions .action::before`):
+                // no SVG nodes to build per row.
                 <div role="gridcell" class="row-actions">
                     {move || match in_done_view.get() || is_done.get() {
                         true => view! {
                             <button type="button" class="action reopen" aria-label="Mark as open"
                                 title="Mark as open (O)" tabindex=button_tabindex
                                 on:click=act(StateChange::Open)>
-                                <ReopenIcon/>
                             </button>
                         }.into_any(),
                         false => view! {
                             <button type="button" class="action done" aria-label="Mark as done"
                                 title="Mark as done (E)" tabindex=button_tabindex
                                 on:click=act(StateChange::Done)>
-                                <CheckIcon/>
                             </button>
                         }.into_any(),
                     }}
@@ -235,7 +237,6 @@ pub fn ConversationRow(
                         title="Mark as unread (U)" tabindex=button_tabindex
                         disabled=move || unread.get()
                         on:click=act(StateChange::Unread)>
-                        <EnvelopeIcon/>
                     </button>
                 </div>
             </div>
