@@ -374,6 +374,10 @@ pub enum ErrorCode {
     TooManyRequests,
     /// The change would hide inbound activity the client has not seen.
     UnseenActivity,
+    /// The request contradicts what is there: an email already taken, the last owner.
+    Conflict,
+    /// The server is too busy to take this now: try again after `Retry-After`.
+    Unavailable,
     Internal,
 }
 

@@ -1,6 +1,7 @@
 //! Who is asking: sessions from a cookie, passwords hashed with argon2id, sign-in throttling,
 //! and the check that state-changing requests come from the app's own pages.
 
+use crate::client_address::TrustedProxies;
 use crate::db;
 use crate::db::members::SessionMember;
 use crate::error::AppError;
@@ -20,14 +21,20 @@ use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::time::Duration;
 
+/// The session cookie's name over plain HTTP (development on loopback)...
 pub const SESSION_COOKIE: &str = "switchboard_session";
-
-/// Failed sign-ins are counted over this window...
-pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// ...answers slow down from this many on...
-pub const SLOW_AFTER_FAILURES: u32 = 3;
-/// ...and are refused from this many on, until the window has passed.
-pub const REFUSE_AFTER_FAILURES: u32 = 10;
+/// ...and when the server is known to be reached over HTTPS: the prefix makes the browser
+/// refuse it unless it is Secure, for the whole host, and set by the host itself (no
+/// sibling subdomain can plant or overwrite it).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-switchboard_session";
+/// A long-lived random token that marks a browser that signed in before (throttling lets it
+/// keep its own budget: [`crate::throttle`]).
+pub const DEVICE_COOKIE: &str = "switchboard_device";
+/// The same over HTTPS (`__Secure-`, since it is scoped to the sign-in path, which `__Host-`
+/// forbids).
+pub const SECURE_DEVICE_COOKIE: &str = "__Secure-switchboard_device";
+/// How long the device cookie lasts.
+const DEVICE_COOKIE_DAYS: i64 = 400;
 
 #[derive(Debug, Clone)]
 pub struct AuthSettings {
@@ -38,6 +45,46 @@ pub struct AuthSettings {
     /// Mark the cookie `Secure` (the server is behind TLS); also done when the request says it
     /// came over HTTPS (`X-Forwarded-Proto`).
     pub secure_cookies: bool,
+    /// The origin the app is served from (`https://inbox.example.com`), when configured: the
+    /// origin check compares against it, and an `https` one makes cookies Secure.
+    pub public_origin: Option<String>,
+    /// Reverse proxies whose forwarding headers name the client.
+    pub trusted_proxies: TrustedProxies,
+}
+
+impl AuthSettings {
+    /// Whether the server is known to be reached over HTTPS, whatever a request says.
+    fn always_https(&self) -> bool {
+        self.secure_cookies
+            || self
+                .public_origin
+                .as_deref()
+                .is_some_and(|origin| origin.starts_with("https://"))
+    }
+
+    /// The name the session cookie has on this server.
+    pub fn session_cookie_name(&self) -> &'static str {
+        match self.always_https() {
+            true => SECURE_SESSION_COOKIE,
+            false => SESSION_COOKIE,
+        }
+    }
+
+    /// The name the device cookie has on this server.
+    pub fn device_cookie_name(&self) -> &'static str {
+        match self.always_https() {
+            true => SECURE_DEVICE_COOKIE,
+            false => DEVICE_COOKIE,
+        }
+    }
+
+    /// Whether a session is still live at `now`: used within the idle timeout, and younger
+    /// than its lifetime.
+    pub fn session_is_live(&self, session: &SessionMember, now: i64) -> bool {
+        let idle = now - session.last_seen_at > self.idle_timeout.as_millis() as i64;
+        let too_old = now - session.created_at > self.lifetime.as_millis() as i64;
+        !idle && !too_old
+    }
 }
 
 /// An argon2id hash of `password`, in PHC form. Slow on purpose: call it off the async threads.
@@ -79,10 +126,10 @@ pub fn token_hash(token: &str) -> String {
 
 /// The session cookie for `token`.
 pub fn session_cookie(token: String, settings: &AuthSettings, https: bool) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, token))
+    Cookie::build((settings.session_cookie_name(), token))
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(settings.secure_cookies || https)
+        .secure(settings.always_https() || https)
         .path("/")
         .max_age(time::Duration::seconds(
             i64::try_from(settings.lifetime.as_secs()).unwrap_or(i64::MAX),
@@ -90,9 +137,23 @@ pub fn session_cookie(token: String, settings: &AuthSettings, https: bool) -> Co
         .build()
 }
 
+/// The device cookie for `token`: long-lived, for sign-in only.
+pub fn device_cookie(token: String, settings: &AuthSettings, https: bool) -> Cookie<'static> {
+    Cookie::build((settings.device_cookie_name(), token))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(settings.always_https() || https)
+        .path("/api/v1/session")
+        .max_age(time::Duration::days(DEVICE_COOKIE_DAYS))
+        .build()
+}
+
 /// The cookie that ends the session in the browser.
-pub fn cleared_cookie() -> Cookie<'static> {
-    let mut cookie = Cookie::build((SESSION_COOKIE, "")).path("/").build();
+pub fn cleared_cookie(settings: &AuthSettings) -> Cookie<'static> {
+    let mut cookie = Cookie::build((settings.session_cookie_name(), ""))
+        .path("/")
+        .secure(settings.always_https())
+        .build();
     cookie.make_removal();
     cookie
 }
@@ -113,51 +174,68 @@ impl FromRequestParts<AppState> for CurrentMember {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar
-            .get(SESSION_COOKIE)
+            .get(state.auth.session_cookie_name())
             .map(|cookie| cookie.value().to_owned())
             .ok_or_else(|| AppError::Unauthorized("sign in first".to_owned()))?;
         let hash = token_hash(&token);
         let ended = || AppError::Unauthorized("your session has ended: sign in again".to_owned());
-        let member = db::members::session(&state.db, &hash)
+        let member = db::sessions::by_token(&state.db, &hash)
             .await?
             .ok_or_else(ended)?;
         let now = state.clock.now_ms();
         let settings = &state.auth;
-        let idle = now - member.last_seen_at > settings.idle_timeout.as_millis() as i64;
-        let too_old = now - member.created_at > settings.lifetime.as_millis() as i64;
-        if idle || too_old {
-            db::members::delete_session(&state.db, &hash).await?;
+        if !settings.session_is_live(&member, now) {
+            db::sessions::end_by_token(&state.db, &hash).await?;
+            state.streams.sessions_changed();
             return Err(ended());
         }
         // Note the use now and then, not on every request: enough for the idle expiry.
         let touch_every = (settings.idle_timeout / 4).min(Duration::from_secs(60));
         if now - member.last_seen_at > touch_every.as_millis() as i64 {
-            db::members::touch_session(&state.db, &hash, now).await?;
+            db::sessions::touch(&state.db, member.session_id, now).await?;
         }
         Ok(CurrentMember(member))
     }
 }
 
-/// The address a request came from, for sign-in throttling ("unknown" when not served over a
-/// socket, as in some tests).
+/// The address a request came from, as sign-in throttling counts it (see
+/// [`crate::client_address`]; "unknown" when not served over a socket).
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let address = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
+            .map_or_else(
+                || "unknown".to_owned(),
+                |info| {
+                    let client = state
+                        .auth
+                        .trusted_proxies
+                        .client(info.0.ip(), &parts.headers);
+                    crate::client_address::throttling_key(client)
+                },
+            );
         Ok(ClientAddress(address))
     }
 }
 
+/// The configured public origin, for [`same_origin_only`] (a request extension, set by the app).
+#[derive(Debug, Clone)]
+pub struct PublicOrigin(pub Option<String>);
+
 /// Refuses state-changing requests that another site's page made the browser send: the browser
-/// says so in `Sec-Fetch-Site`, and `Origin` must be this server's own. (SameSite=Lax cookies
-/// already keep most of them out; this closes the rest.) Programs that send neither header, such
-/// as scripts with their own session, are let through.
+/// says so in `Sec-Fetch-Site`, and `Origin` must be this server's own: the configured public
+/// origin when there is one (a `Host` header can name anything, as in DNS rebinding), else the
+/// `Host` the request was sent to. (SameSite=Lax cookies already keep most of them out; this
+/// closes the rest.) Programs that send neither header, such as scripts with their own session,
+/// are let through.
 pub async fn same_origin_only(request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
@@ -168,14 +246,22 @@ pub async fn same_origin_only(request: Request, next: Next) -> Response {
     let headers = request.headers();
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let cross_site = fetch_site.is_some_and(|site| site != "same-origin" && site != "none");
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let public = request
+        .extensions()
+        .get::<PublicOrigin>()
+        .and_then(|public| public.0.clone());
+    let own: Vec<String> = match public {
+        Some(public) => vec![public],
+        None => headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(|host| vec![format!("http://{host}"), format!("https://{host}")])
+            .unwrap_or_default(),
+    };
     let foreign_origin = headers
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|origin| {
-            let own = host.map(|host| [format!("http://{host}"), format!("https://{host}")]);
-            !own.is_some_and(|own| own.iter().any(|o| o == origin))
-        });
+        .is_some_and(|origin| !own.iter().any(|o| o == origin));
     if cross_site || foreign_origin {
         return AppError::Forbidden(
             "requests from other sites are refused: use Switchboard's own pages".to_owned(),
@@ -213,6 +299,8 @@ mod tests {
             idle_timeout: Duration::from_secs(3600),
             lifetime: Duration::from_secs(86_400),
             secure_cookies: false,
+            public_origin: None,
+            trusted_proxies: TrustedProxies::default(),
         };
         let cookie = session_cookie("t".into(), &settings, false).to_string();
         assert!(

@@ -3,6 +3,7 @@
 
 use crate::clock::Clock;
 use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -55,6 +56,30 @@ pub struct NewUser {
     pub password: Option<String>,
 }
 
+/// `https://inbox.example.com` (a trailing slash allowed), kept as its origin.
+pub fn parse_public_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim().trim_end_matches('/');
+    let invalid = || format!("{text:?} is not a URL like https://inbox.example.com");
+    let (scheme, host) = trimmed.split_once("://").ok_or_else(invalid)?;
+    let scheme = scheme.to_ascii_lowercase();
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
+    if !(scheme == "https" || scheme == "http") || !host_ok {
+        return Err(invalid());
+    }
+    Ok(format!("{scheme}://{}", host.to_ascii_lowercase()))
+}
+
+/// `10.0.0.0/8`, or one address (`127.0.0.1`, `::1`) as a block of its own.
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is not an address or a CIDR block (e.g. 10.0.0.0/8)"))
+}
+
 fn parse_role(role: &str) -> Result<Role, String> {
     role.parse()
 }
@@ -105,10 +130,24 @@ pub struct Config {
           value_parser = humantime::parse_duration)]
     pub session_lifetime: Duration,
 
+    /// The address people reach the app at, scheme and host (`https://inbox.example.com`):
+    /// requests that change something must come from pages of this origin, and an `https`
+    /// one makes the session cookie Secure (named with the `__Host-` prefix). Without it,
+    /// the origin is the `Host` a request names, as suits development on loopback.
+    #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+
     /// Mark the session cookie Secure (set it when TLS ends in front of the server; it is also
     /// set for requests with `X-Forwarded-Proto: https`).
     #[arg(long, env = "SWITCHBOARD_SECURE_COOKIES")]
     pub secure_cookies: bool,
+
+    /// A reverse proxy (an address or a CIDR block, e.g. 10.0.0.0/8) whose `X-Forwarded-For` or
+    /// `Forwarded` header names the client; repeat or separate with commas for several.
+    /// Without one, the socket's peer is the client.
+    #[arg(long = "trusted-proxy", env = "SWITCHBOARD_TRUSTED_PROXY", value_delimiter = ',',
+          value_parser = parse_network)]
+    pub trusted_proxies: Vec<IpNet>,
 
     /// Folder of the built web app (Trunk's `dist`), served on the same origin as the API.
     #[arg(long, env = "SWITCHBOARD_WEB_ROOT", default_value = "dist")]
@@ -118,4 +157,29 @@ pub struct Config {
     /// that runs the server in-process may hand it a manual one.
     #[arg(skip)]
     pub clock: Clock,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_public_url;
+
+    #[test]
+    fn a_public_url_is_kept_as_its_origin() {
+        assert_eq!(
+            parse_public_url("HTTPS://Inbox.Example.com/").unwrap(),
+            "https://inbox.example.com"
+        );
+        assert_eq!(
+            parse_public_url("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        for wrong in [
+            "inbox.example.com",
+            "ftp://x",
+            "https://",
+            "https://a.example/inbox",
+        ] {
+            assert!(parse_public_url(wrong).is_err(), "{wrong}");
+        }
+    }
 }

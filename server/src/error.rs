@@ -29,6 +29,15 @@ pub enum AppError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// The request contradicts what is there (an email already taken, the last owner).
+    #[error("{0}")]
+    Conflict(String),
+    /// The server cannot take this now (its queue is full): try again after a moment.
+    #[error("{message}")]
+    Unavailable {
+        message: String,
+        retry_after_seconds: u64,
+    },
     #[error("{message}")]
     TooManyRequests {
         message: String,
@@ -63,6 +72,10 @@ impl AppError {
             AppError::UnseenActivity { .. } => (StatusCode::CONFLICT, ErrorCode::UnseenActivity),
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            AppError::Unavailable { .. } => {
+                (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable)
+            }
             AppError::TooManyRequests { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
             }
@@ -83,6 +96,10 @@ impl IntoResponse for AppError {
         let message = self.to_string();
         let retry_after = match &self {
             AppError::TooManyRequests {
+                retry_after_seconds,
+                ..
+            }
+            | AppError::Unavailable {
                 retry_after_seconds,
                 ..
             } => Some(*retry_after_seconds),

@@ -2,24 +2,31 @@
 //! webhooks, and the web app on the same origin.
 
 pub mod auth;
+pub mod client_address;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod password_checks;
+pub mod streams;
 pub mod telemetry;
+pub mod throttle;
 pub mod traffic;
 pub mod webhook;
 
 use anyhow::{bail, Context};
 use auth::AuthSettings;
+use client_address::TrustedProxies;
 use clock::Clock;
 use config::{Config, NewUser};
 use db::Db;
+use password_checks::PasswordChecks;
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use streams::StreamControl;
 use switchboard_domain::LineId;
 use webhook::WebhookSecret;
 
@@ -32,6 +39,29 @@ pub struct AppState {
     pub webhook_secret: Option<Arc<WebhookSecret>>,
     /// What time it is, for every request: the system's clock, or a manual one in tests.
     pub clock: Clock,
+    /// Tells open event streams that sessions ended, or that the server is stopping.
+    pub streams: StreamControl,
+    /// Password hashing and checking, one per core at a time.
+    pub password_checks: PasswordChecks,
+}
+
+impl AppState {
+    pub fn new(
+        db: Db,
+        auth: AuthSettings,
+        webhook_secret: Option<WebhookSecret>,
+        clock: Clock,
+    ) -> AppState {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState {
+            db,
+            auth: Arc::new(auth),
+            webhook_secret: webhook_secret.map(Arc::new),
+            clock,
+            streams: StreamControl::default(),
+            password_checks: PasswordChecks::start(cores),
+        }
+    }
 }
 
 /// Opens the database, fills it with demo data if asked, and serves until Ctrl-C or SIGTERM.
@@ -83,24 +113,29 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             clock.clone(),
         ));
     }
-    let state = AppState {
-        db,
-        auth: Arc::new(AuthSettings {
-            idle_timeout: config.session_idle_timeout,
-            lifetime: config.session_lifetime,
-            secure_cookies: config.secure_cookies,
-        }),
-        webhook_secret: webhook_secret.map(Arc::new),
-        clock,
+    let auth = AuthSettings {
+        idle_timeout: config.session_idle_timeout,
+        lifetime: config.session_lifetime,
+        secure_cookies: config.secure_cookies,
+        public_origin: config.public_url.clone(),
+        trusted_proxies: TrustedProxies::new(config.trusted_proxies.clone()),
     };
+    let state = AppState::new(db, auth, webhook_secret, clock);
+    let streams = state.streams.clone();
     // Scripts and tests read this line to learn the port.
     println!("Switchboard is listening on http://{addr}");
     let app = http::app(state, &config.web_root);
+    let stopping = async move {
+        shutdown_signal().await;
+        tracing::info!("stopping: event streams are told to reconnect, requests finish");
+        // Event streams never end by themselves: without this, stopping waits for them.
+        streams.stop();
+    };
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(stopping)
     .await
     .context("server error")
 }

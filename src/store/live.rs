@@ -33,11 +33,10 @@ impl Store {
                 }
             }
             LiveEvent::Connected {} => {}
-            // Handled by the connection itself (src/live.rs) before they reach the store.
-            LiveEvent::SessionEnded {}
-            | LiveEvent::AccessChanged {}
-            | LiveEvent::Reconnect {}
-            | LiveEvent::Reload {} => {}
+            LiveEvent::SessionEnded {} => self.session_ended_by_server(),
+            LiveEvent::AccessChanged {} | LiveEvent::Reload {} => self.reload(),
+            // The server is restarting: the stream closes and reopens by itself, from here.
+            LiveEvent::Reconnect {} => {}
             LiveEvent::Activity { activity } => self.append_activity(activity),
             LiveEvent::Notification {
                 notification,

@@ -288,6 +288,27 @@ impl Store {
         });
     }
 
+    /// Reads again what the server may now show differently (after a change of this
+    /// teammate's access, or when the live stream cannot resume): who is signed in and on
+    /// which lines, the lines, the list and the open thread.
+    pub fn reload(&self) {
+        let store = *self;
+        spawn_local(async move {
+            if let Ok(Some(me)) = api::session().await {
+                if store.me().as_ref() != Some(&me) {
+                    store.team.session.set(Session::SignedIn(me));
+                }
+            }
+        });
+        match self.inbox.list.with_untracked(|list| list.key) {
+            Some(key) => self.load_list(key), // with the lines
+            None => self.load_lines(),
+        }
+        if let Some(id) = self.place.route.with_untracked(|route| route.conversation) {
+            self.fetch_thread(id, false);
+        }
+    }
+
     /// Follows the URL: loads the list if it is another one, opens or closes the thread.
     pub fn show_route(&self, route: InboxRoute) {
         let key = ListKey::from(route);

@@ -100,6 +100,13 @@ impl Store {
         }
     }
 
+    /// The server ended this session (signed out elsewhere, ended by an admin, expired, the
+    /// teammate deactivated): sign in again, and nothing of it stays on this device.
+    pub fn session_ended_by_server(&self) {
+        self.session_ended();
+        spawn_local(crate::pwa::forget_cached_data());
+    }
+
     /// Handles an answer the server gave because nobody is signed in; `true` if it was that.
     pub(super) fn signed_out_by(&self, error: &ClientError) -> bool {
         if error.is_signed_out() {

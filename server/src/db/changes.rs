@@ -262,8 +262,11 @@ pub async fn change_state(
         let state = stored.state;
         if let Some(change_id) = &change_id {
             let applied_before: Option<i64> = tx
-                .prepare_cached("SELECT conversation_id FROM state_changes WHERE change_id = $1")?
-                .query_row([change_id.as_str()], |row| row.get(0))
+                .prepare_cached(
+                    "SELECT conversation_id FROM state_changes
+                      WHERE member_id = $1 AND change_id = $2",
+                )?
+                .query_row(params![viewer.id.0, change_id.as_str()], |row| row.get(0))
                 .optional()?;
             if applied_before.is_some() {
                 return Ok(Ok(ChangeOutcome::Changed(existing_summary(tx, id)?)));

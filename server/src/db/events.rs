@@ -17,6 +17,19 @@ pub struct StoredEvent {
     pub json: String,
 }
 
+impl StoredEvent {
+    /// Whether this event ends the streams it reaches: its teammate's access changed, and
+    /// anything after it is judged by the new access, on a new stream.
+    pub fn ends_stream(&self) -> bool {
+        use std::sync::OnceLock;
+        static ACCESS_CHANGED: OnceLock<String> = OnceLock::new();
+        let access_changed = ACCESS_CHANGED.get_or_init(|| {
+            serde_json::to_string(&LiveEvent::AccessChanged {}).expect("an event serialises")
+        });
+        self.member_id.is_some() && self.json == *access_changed
+    }
+}
+
 /// The events a write transaction records, published once it commits.
 #[derive(Debug, Default)]
 pub struct EventLog {

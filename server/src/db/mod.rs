@@ -15,6 +15,8 @@ pub mod lines;
 pub mod members;
 pub mod notifications;
 pub mod seed;
+pub mod sessions;
+pub mod team;
 mod writer;
 
 use events::{EventLog, StoredEvent};
@@ -47,6 +49,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0002_state_changes.sql")),
         M::up(include_str!("../../migrations/0003_team.sql")),
         M::up(include_str!("../../migrations/0004_line_unread_counts.sql")),
+        M::up(include_str!("../../migrations/0005_hardening.sql")),
     ])
 }
 

@@ -235,6 +235,19 @@ async fn note(
     Json(request): Json<NoteRequest>,
 ) -> Result<(StatusCode, axum::Json<ReplyResponse>), AppError> {
     let text = ReplyText::parse(&request.text).map_err(AppError::InvalidBody)?;
+    let mut named = std::collections::HashSet::new();
+    if !request.mentions.iter().all(|member| named.insert(*member)) {
+        return Err(AppError::InvalidBody(
+            "mentions: each teammate at most once".to_owned(),
+        ));
+    }
+    // A note names each teammate at most once: no list longer than the team.
+    let team_size = db::members::list(&state.db).await?.len();
+    if request.mentions.len() > team_size {
+        return Err(AppError::InvalidBody(format!(
+            "mentions: at most the team's {team_size} teammates"
+        )));
+    }
     let response = changes::note(
         &state.db,
         &viewer,

@@ -1,11 +1,13 @@
 //! `GET /api/v1/events`: live updates as server-sent events.
 
 use crate::auth::CurrentMember;
+use crate::db;
 use crate::db::events::{self, StoredEvent};
 use crate::db::members::SessionMember;
 use crate::db::Db;
 use crate::error::extract::Query;
 use crate::error::AppError;
+use crate::streams::RECHECK_EVERY;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -14,6 +16,7 @@ use futures_util::stream::{Stream, StreamExt};
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::sync::Arc;
+use switchboard_domain::team::LiveEvent;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 use utoipa::IntoParams;
@@ -65,12 +68,11 @@ async fn stream(
         seq: start,
         line_id: None,
         member_id: Some(viewer.id),
-        json: serde_json::to_string(&switchboard_domain::team::LiveEvent::Connected {})
-            .expect("an event serialises"),
+        json: serde_json::to_string(&LiveEvent::Connected {}).expect("an event serialises"),
     };
     // Room for one is certain: the channel is new.
     let _ = sender.try_send(Arc::new(hello));
-    tokio::spawn(forward(state.db.clone(), viewer, live, start, sender));
+    tokio::spawn(forward(state.clone(), viewer, live, start, sender));
     let events = ReceiverStream::new(receiver).map(|event: Arc<StoredEvent>| {
         Ok(Event::default()
             .id(event.seq.to_string())
@@ -88,38 +90,83 @@ fn visible_to(viewer: &SessionMember, event: &StoredEvent) -> bool {
 }
 
 /// Sends one teammate the events after `last`: first those in the table, then live ones, until
-/// they hang up.
+/// they hang up, their session ends or their access changes (the last event says which, and
+/// the stream closes), or the server stops (the last event says "reconnect").
 async fn forward(
-    db: Db,
+    state: AppState,
     viewer: SessionMember,
     mut live: broadcast::Receiver<Arc<StoredEvent>>,
     mut last: i64,
     sender: mpsc::Sender<Arc<StoredEvent>>,
 ) {
-    if catch_up(&db, &viewer, &mut last, &sender).await.is_err() {
+    let db = &state.db;
+    let mut sessions = state.streams.watch_sessions();
+    let mut stopping = state.streams.watch_stopping();
+    let mut recheck = tokio::time::interval(RECHECK_EVERY);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    if catch_up(db, &viewer, &mut last, &sender).await.is_err() {
         return;
     }
-    loop {
+    let ending = loop {
         let received = tokio::select! {
             received = live.recv() => received,
             () = sender.closed() => return,
+            () = stopped(&mut stopping) => break LiveEvent::Reconnect {},
+            _ = recheck.tick() => match still_allowed(&state, &viewer).await {
+                Some(ending) => break ending,
+                None => continue,
+            },
+            Ok(()) = sessions.changed() => match still_allowed(&state, &viewer).await {
+                Some(ending) => break ending,
+                None => continue,
+            },
         };
         match received {
             Ok(event) if event.seq > last => {
                 last = event.seq;
-                if visible_to(&viewer, &event) && sender.send(event).await.is_err() {
-                    return;
+                if visible_to(&viewer, &event) {
+                    let ends = event.ends_stream();
+                    if sender.send(event).await.is_err() || ends {
+                        return;
+                    }
                 }
             }
             Ok(_) => {}
             // Fell behind the broadcast: the table has everything.
             Err(broadcast::error::RecvError::Lagged(_)) => {
-                if catch_up(&db, &viewer, &mut last, &sender).await.is_err() {
+                if catch_up(db, &viewer, &mut last, &sender).await.is_err() {
                     return;
                 }
             }
             Err(broadcast::error::RecvError::Closed) => return,
         }
+    };
+    // The last event resumes where the stream stood, for a client that reconnects.
+    let farewell = StoredEvent {
+        seq: last,
+        line_id: None,
+        member_id: Some(viewer.id),
+        json: serde_json::to_string(&ending).expect("an event serialises"),
+    };
+    let _ = sender.send(Arc::new(farewell)).await;
+}
+
+async fn stopped(stopping: &mut tokio::sync::watch::Receiver<bool>) {
+    // The guard it returns must not live across an await.
+    let _ = stopping.wait_for(|stopping| *stopping).await;
+}
+
+/// `None` while the stream's session goes on with the access it started with; otherwise the
+/// event that ends the stream. A database error ends nothing: the next check tries again.
+async fn still_allowed(state: &AppState, viewer: &SessionMember) -> Option<LiveEvent> {
+    let now = state.clock.now_ms();
+    match db::sessions::by_id(&state.db, viewer.session_id).await {
+        Ok(Some(session)) if !state.auth.session_is_live(&session, now) => {
+            Some(LiveEvent::SessionEnded {})
+        }
+        Ok(Some(session)) if !viewer.same_access(&session) => Some(LiveEvent::AccessChanged {}),
+        Ok(Some(_)) | Err(_) => None,
+        Ok(None) => Some(LiveEvent::SessionEnded {}),
     }
 }
 
@@ -137,7 +184,11 @@ async fn catch_up(
         for event in batch {
             *last = event.seq;
             if visible_to(viewer, &event) {
+                let ends = event.ends_stream();
                 sender.send(Arc::new(event)).await.map_err(|_| ())?;
+                if ends {
+                    return Err(());
+                }
             }
         }
         if !full {

@@ -8,6 +8,7 @@ mod lines;
 mod notifications;
 mod service_worker;
 mod session;
+mod team;
 mod web_app;
 mod webhooks;
 
@@ -15,13 +16,14 @@ use crate::error::AppError;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
-use axum::http::header;
+use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use std::path::Path;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -36,6 +38,7 @@ use utoipa_axum::router::OpenApiRouter;
     tags(
         (name = "health", description = "Liveness"),
         (name = "session", description = "Signing in and out; the team"),
+        (name = "team", description = "Team administration, for owners and admins"),
         (name = "lines", description = "Phone lines and their unread counts"),
         (name = "conversations", description = "Conversations: states, replies, notes, assignment, pins"),
         (name = "notifications", description = "Mentions of the signed-in teammate"),
@@ -53,6 +56,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(conversations::router())
         .merge(notifications::router())
         .merge(events::router())
+        .merge(team::router())
         .split_for_parts();
     // Pages of other sites must not make the browser change anything here.
     let v1 = v1.route_layer(axum::middleware::from_fn(crate::auth::same_origin_only));
@@ -67,6 +71,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn app(state: AppState, web_root: &Path) -> Router {
     let (api, openapi) = api();
     let service_worker = service_worker::ServiceWorker::for_web_root(web_root);
+    let public_origin = crate::auth::PublicOrigin(state.auth.public_origin.clone());
+    let policy = HeaderValue::from_str(&web_app::content_security_policy(web_root))
+        .expect("the policy is ASCII");
     // Written once: the document only changes with the code.
     let openapi: Bytes = openapi
         .to_json()
@@ -78,14 +85,36 @@ pub fn app(state: AppState, web_root: &Path) -> Router {
             "/api/openapi.json",
             get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi) }),
         )
+        .route("/api", axum::routing::any(unknown_api_path))
+        .route("/api/{*rest}", axum::routing::any(unknown_api_path))
+        // What the API answers is one teammate's: no cache (the browser's, a proxy's) keeps it.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .route(
             "/sw.js",
             get(move || async move { service_worker.response() }),
         )
-        .route("/api", axum::routing::any(unknown_api_path))
-        .route("/api/{*rest}", axum::routing::any(unknown_api_path))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(web_app::service(web_root))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            policy,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(axum::Extension(public_origin))
         .layer(DefaultBodyLimit::max(crate::error::MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| AppError::Panic.into_response()))

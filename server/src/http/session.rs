@@ -4,9 +4,10 @@ use crate::auth::{self, ClientAddress, CurrentMember};
 use crate::db;
 use crate::error::extract::Json;
 use crate::error::AppError;
+use crate::throttle;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum_extra::extract::cookie::CookieJar;
 use std::time::Duration;
 use switchboard_domain::api::ErrorResponse;
@@ -20,6 +21,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(members))
 }
 
+/// The longest email address (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// What is kept of a browser's name for the session list.
+const MAX_USER_AGENT_CHARS: usize = 300;
+
 /// A hash to check wrong emails against, so that an unknown email takes as long to refuse as a
 /// wrong password (nothing tells which emails exist).
 fn decoy_hash() -> &'static str {
@@ -27,16 +33,25 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| auth::hash_password("decoy password, never matched"))
 }
 
-/// Signs in with email and password; the answer sets a new session cookie.
+/// How long a sign-in waits for a free password check before the server says it is busy.
+const PASSWORD_CHECK_WAIT: Duration = Duration::from_secs(5);
+
+/// Signs in with email and password; the answer sets a new session cookie (and ends the
+/// session this browser had, if any).
 ///
-/// After 3 failures (per account or per address, in 15 minutes) answers slow down, by a
-/// quarter of a second per failure; after 10, sign-in is refused (429) until the 15 minutes
-/// have passed.
+/// Throttled per address, per account and per known client (see the README): after 3
+/// failures answers slow down, by a quarter of a second per failure; after 10, sign-in is
+/// refused (429) until 15 minutes have passed. A browser or address that signed in as this
+/// teammate before keeps a budget of its own.
 #[utoipa::path(post, path = "/session", tag = "session", request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = Me),
+        (status = 400, description = "Not a sign-in request (or an email over 254 characters)", body = ErrorResponse),
         (status = 401, description = "Wrong email or password", body = ErrorResponse),
-        (status = 429, description = "Too many failed sign-ins", body = ErrorResponse),
+        (status = 403, description = "Sent by another site's page", body = ErrorResponse),
+        (status = 413, description = "Body too large", body = ErrorResponse),
+        (status = 415, description = "Not JSON", body = ErrorResponse),
+        (status = 429, description = "Too many failed sign-ins, or too many at once", body = ErrorResponse),
     ))]
 async fn sign_in(
     State(state): State<AppState>,
@@ -46,23 +61,38 @@ async fn sign_in(
     Json(request): Json<SignInRequest>,
 ) -> Result<(CookieJar, axum::Json<Me>), AppError> {
     let email = request.email.trim().to_lowercase();
-    let subjects = [format!("email:{email}"), format!("address:{address}")];
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(AppError::InvalidBody(format!(
+            "email: at most {MAX_EMAIL_CHARS} characters"
+        )));
+    }
+    let attempt = throttle::Attempt {
+        email: email.clone(),
+        address,
+        device: jar
+            .get(state.auth.device_cookie_name())
+            .map(|cookie| auth::token_hash(cookie.value())),
+    };
     let now = state.clock.now_ms();
-    let since = now - auth::FAILURE_WINDOW.as_millis() as i64;
-    let mut failures = 0;
-    for subject in &subjects {
-        failures = failures.max(db::members::failures_since(&state.db, subject, since).await?);
-    }
-    if failures >= auth::REFUSE_AFTER_FAILURES {
-        return Err(AppError::TooManyRequests {
-            message: "too many failed sign-ins: try again in 15 minutes".to_owned(),
-            retry_after_seconds: auth::FAILURE_WINDOW.as_secs(),
-        });
-    }
-    if failures >= auth::SLOW_AFTER_FAILURES {
-        // A quarter of a second more for each failure, at most two seconds.
-        let steps = u64::from(failures - auth::SLOW_AFTER_FAILURES + 1);
-        tokio::time::sleep(Duration::from_millis(250 * steps).min(Duration::from_secs(2))).await;
+    let known_since = now - throttle::KNOWN_FOR.as_millis() as i64;
+    let known =
+        db::sessions::known_client(&state.db, &email, &attempt.clients(), known_since).await?;
+    let subjects = attempt.subjects(known.as_deref());
+    let since = now - throttle::FAILURE_WINDOW.as_millis() as i64;
+    // Counted as a failure before the password is checked, so that parallel guesses each
+    // count; taken back below if it succeeds.
+    let counted = db::sessions::begin_attempt(&state.db, &subjects, since, now).await?;
+    match throttle::verdict(&counted.failures) {
+        throttle::Verdict::Refuse => {
+            // A refused attempt guessed nothing: it does not push the end of the wait back.
+            db::sessions::forgive(&state.db, counted).await?;
+            return Err(AppError::TooManyRequests {
+                message: "too many failed sign-ins: try again in 15 minutes".to_owned(),
+                retry_after_seconds: throttle::FAILURE_WINDOW.as_secs(),
+            });
+        }
+        throttle::Verdict::SlowDown(pause) => tokio::time::sleep(pause).await,
+        throttle::Verdict::Check => {}
     }
 
     let credentials = db::members::credentials(&state.db, &email).await?;
@@ -70,37 +100,96 @@ async fn sign_in(
         .as_ref()
         .map_or_else(|| decoy_hash().to_owned(), |(_, hash)| hash.clone());
     let password = request.password;
-    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    // A few checks at a time (each takes argon2's memory and a core); the rest wait briefly.
+    let check = state
+        .password_checks
+        .run(PASSWORD_CHECK_WAIT, move || {
+            auth::verify_password(&password, &hash)
+        })
+        .await;
+    let Ok(matches) = check else {
+        db::sessions::forgive(&state.db, counted).await?;
+        return Err(AppError::TooManyRequests {
+            message: "too many sign-ins at once: try again in a moment".to_owned(),
+            retry_after_seconds: 1,
+        });
+    };
     let Some((member, _)) = credentials.filter(|_| matches) else {
-        db::members::record_failure(&state.db, &subjects, now).await?;
         return Err(AppError::Unauthorized("wrong email or password".to_owned()));
     };
-    db::members::clear_failures(&state.db, &subjects[0]).await?;
+    db::sessions::forgive(&state.db, counted).await?;
+    if let Some(client) = &known {
+        db::sessions::clear_failures(&state.db, &format!("known:{email}:{client}")).await?;
+    }
+
+    // The session this browser had ends: one browser, one session.
+    if let Some(cookie) = jar.get(state.auth.session_cookie_name()) {
+        db::sessions::end_by_token(&state.db, &auth::token_hash(cookie.value())).await?;
+        state.streams.sessions_changed();
+    }
+    let https = auth::came_over_https(&headers);
+    let mut jar = jar;
+    let device = match jar.get(state.auth.device_cookie_name()) {
+        Some(cookie) => auth::token_hash(cookie.value()),
+        None => {
+            let token = auth::new_token();
+            let hash = auth::token_hash(&token);
+            jar = jar.add(auth::device_cookie(token, &state.auth, https));
+            hash
+        }
+    };
+    let remembered = throttle::Attempt {
+        device: Some(device),
+        ..attempt
+    };
+    db::sessions::remember_clients(&state.db, member, &remembered.clients(), now).await?;
 
     // A new session at every sign-in: a token planted before cannot be carried in.
     let token = auth::new_token();
-    db::members::create_session(&state.db, member, &auth::token_hash(&token), now).await?;
-    let session = db::members::session(&state.db, &auth::token_hash(&token))
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|agent| agent.chars().take(MAX_USER_AGENT_CHARS).collect());
+    db::sessions::create(
+        &state.db,
+        member,
+        &auth::token_hash(&token),
+        user_agent,
+        now,
+    )
+    .await?;
+    let session = db::sessions::by_token(&state.db, &auth::token_hash(&token))
         .await?
         .ok_or_else(|| AppError::Unauthorized("the session could not start".to_owned()))?;
     let me = db::members::me(&state.db, &session).await?;
-    let cookie = auth::session_cookie(token, &state.auth, auth::came_over_https(&headers));
+    let cookie = auth::session_cookie(token, &state.auth, https);
     Ok((jar.add(cookie), axum::Json(me)))
 }
 
-/// Signs out: the session ends on the server, and its cookie in the browser.
+/// Signs out: the session ends on the server (and its event streams with it), and in the
+/// browser its cookie, cache and storage (`Clear-Site-Data`), so that the next person on a
+/// shared device finds nothing of it.
 #[utoipa::path(delete, path = "/session", tag = "session",
-    responses((status = 204, description = "Signed out")))]
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 403, description = "Sent by another site's page", body = ErrorResponse),
+    ))]
 async fn sign_out(
     State(state): State<AppState>,
     jar: CookieJar,
-) -> Result<(StatusCode, CookieJar), AppError> {
-    if let Some(cookie) = jar.get(auth::SESSION_COOKIE) {
-        db::members::delete_session(&state.db, &auth::token_hash(cookie.value())).await?;
+) -> Result<(StatusCode, [(HeaderName, &'static str); 1], CookieJar), AppError> {
+    if let Some(cookie) = jar.get(state.auth.session_cookie_name()) {
+        db::sessions::end_by_token(&state.db, &auth::token_hash(cookie.value())).await?;
+        state.streams.sessions_changed();
     }
-    Ok((StatusCode::NO_CONTENT, jar.add(auth::cleared_cookie())))
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            HeaderName::from_static("clear-site-data"),
+            "\"cache\", \"storage\"",
+        )],
+        jar.add(auth::cleared_cookie(&state.auth)),
+    ))
 }
 
 /// Who is signed in, if anyone: 200 either way (an app starting up asks this, and a signed-out

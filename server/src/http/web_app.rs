@@ -4,6 +4,8 @@
 use axum::http::{header, HeaderValue, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use base64::Engine;
+use sha2::Digest;
 use std::path::Path;
 use tower::ServiceBuilder;
 use tower_http::services::{ServeDir, ServeFile};
@@ -62,9 +64,48 @@ fn is_hashed_asset(path: &str) -> bool {
         .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
+/// The Content-Security-Policy for the app: its own origin only, WebAssembly compiled by the
+/// page (`'wasm-unsafe-eval'`, not `'unsafe-eval'`), and of inline scripts only those of the
+/// built `index.html` (Trunk's loader), by their hashes.
+pub fn content_security_policy(web_root: &Path) -> String {
+    let index = std::fs::read_to_string(web_root.join("index.html")).unwrap_or_default();
+    let hashes: String = inline_scripts(&index)
+        .map(|script| {
+            let digest = sha2::Sha256::digest(script.as_bytes());
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The bodies of the `<script>` elements without `src` in `html`.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.split("<script").skip(1).filter_map(|rest| {
+        let (attributes, rest) = rest.split_once('>')?;
+        let (body, _) = rest.split_once("</script>")?;
+        (!attributes.contains("src=")).then_some(body)
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{inline_scripts, is_hashed_asset};
+
+    #[test]
+    fn the_policy_hashes_inline_scripts_only() {
+        let html = r#"<script type="module">import init from '/a.js';</script>
+            <script src="/b.js"></script><script>one()</script>"#;
+        let scripts: Vec<&str> = inline_scripts(html).collect();
+        assert_eq!(scripts, ["import init from '/a.js';", "one()"]);
+    }
 
     #[test]
     fn trunk_hashed_files_are_recognised() {

@@ -31,11 +31,13 @@ pub struct ActivityParts {
 }
 
 impl ActivityParts {
+    /// The activity, at the time Quo gives it, or `now` (the time of receipt) when that is
+    /// missing or later: a clock far in the future must not pin a thread to the top.
     pub fn into_activity(self, now: i64) -> NewActivity {
         NewActivity {
             direction: self.direction,
             content: self.content,
-            at: self.at.unwrap_or(now),
+            at: self.at.map_or(now, |at| at.min(now)),
         }
     }
 }
@@ -209,6 +211,26 @@ mod tests {
             } => (line_number, customer, activity),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_time_in_the_future_is_taken_as_the_time_of_receipt() {
+        let body = event(
+            "message.received",
+            json!({
+                "id": "AC124", "object": "message", "from": "+12125550100", "to": "+15550100200",
+                "direction": "incoming", "text": "From the future", "status": "received",
+                "createdAt": "2099-01-01T00:00:00.000Z", "phoneNumberId": "PN1"
+            }),
+        );
+        let (_, _, parts) = activity(read(&body).unwrap());
+        let received_at = 1_700_000_000_000;
+        assert_eq!(parts.clone().into_activity(received_at).at, received_at);
+        let past = ActivityParts {
+            at: Some(1_643_052_145_427),
+            ..parts
+        };
+        assert_eq!(past.into_activity(received_at).at, 1_643_052_145_427);
     }
 
     #[test]

@@ -21,10 +21,12 @@ async fn every_route_but_health_sign_in_and_webhooks_answers_401_without_a_sessi
             if open {
                 continue;
             }
-            let url = app.url(&path.replace("{id}", "1"));
+            let url = app.url(&path.replace("{id}", "1").replace("{session_id}", "1"));
             let request = match method.as_str() {
                 "get" => anonymous.get(url),
                 "post" => anonymous.post(url).json(&json!({})),
+                "patch" => anonymous.patch(url).json(&json!({})),
+                "put" => anonymous.put(url).json(&json!({})),
                 "delete" => anonymous.delete(url),
                 other => panic!("a {other} route"),
             };
@@ -91,6 +93,17 @@ async fn a_wrong_password_or_unknown_email_is_refused_alike() {
     }
 }
 
+/// The `Set-Cookie` of the session (the device cookie may come beside it).
+fn session_set_cookie(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .find(|cookie| cookie.starts_with("switchboard_session="))
+        .expect("a session cookie")
+}
+
 #[tokio::test]
 async fn the_session_cookie_is_http_only_lax_and_new_at_every_sign_in() {
     let app = spawn_app().await;
@@ -105,10 +118,7 @@ async fn the_session_cookie_is_http_only_lax_and_new_at_every_sign_in() {
             }
             let response = request.send().await.unwrap();
             assert_eq!(response.status(), StatusCode::OK);
-            response.headers()["set-cookie"]
-                .to_str()
-                .unwrap()
-                .to_owned()
+            session_set_cookie(&response)
         }
     };
     let client = app.anonymous();
@@ -149,9 +159,7 @@ async fn signing_out_ends_the_session_on_the_server() {
         .send()
         .await
         .unwrap();
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
+    let cookie = session_set_cookie(&login)
         .split(';')
         .next()
         .unwrap()
@@ -307,7 +315,7 @@ async fn repeated_failures_on_an_account_are_slowed_then_refused_even_with_the_r
     )
     .await;
     // Refused until the failures are out of the window; then the right password signs in.
-    let window = switchboard_server::auth::FAILURE_WINDOW.as_millis() as i64;
+    let window = switchboard_server::throttle::FAILURE_WINDOW.as_millis() as i64;
     app.set_clock(failed_at + window - 1);
     let response = try_sign_in(&app, SUPPORT_MEMBER.0, SUPPORT_MEMBER.1).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);

@@ -1,7 +1,6 @@
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use switchboard_domain::api::{
     ActivityContent, ConversationDetail, ConversationPage, ConversationSummary, Direction,
@@ -10,6 +9,7 @@ use switchboard_domain::api::{
 use switchboard_domain::team::{MemberList, MemberRef};
 use switchboard_domain::{ActivityId, ConversationId, LineId};
 use switchboard_server::auth::AuthSettings;
+use switchboard_server::client_address::TrustedProxies;
 use switchboard_server::clock::{Clock, ManualClock};
 use switchboard_server::db::changes::{record_incoming, Incoming, NewActivity};
 use switchboard_server::db::{now_ms, Db};
@@ -43,6 +43,10 @@ pub struct Setup {
     pub idle_timeout: Duration,
     pub lifetime: Duration,
     pub clock: Clock,
+    /// Reverse proxies believed (tests on loopback name 127.0.0.1 to play many addresses).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `--public-url`.
+    pub public_origin: Option<String>,
 }
 
 impl Default for Setup {
@@ -52,6 +56,8 @@ impl Default for Setup {
             idle_timeout: Duration::from_secs(3600),
             lifetime: Duration::from_secs(86_400),
             clock: Clock::System,
+            trusted_proxies: Vec::new(),
+            public_origin: None,
         }
     }
 }
@@ -85,6 +91,8 @@ pub async fn spawn(setup: Setup) -> TestApp {
         idle_timeout,
         lifetime,
         clock,
+        trusted_proxies,
+        public_origin,
     } = setup;
     let dir = tempfile::tempdir().expect("temp dir");
     let db = Db::open(&dir.path().join("test.db"))
@@ -99,16 +107,14 @@ pub async fn spawn(setup: Setup) -> TestApp {
         .expect("port");
     let address = format!("http://{}", listener.local_addr().unwrap());
     let secret = WebhookSecret::parse(WEBHOOK_SECRET).unwrap();
-    let state = AppState {
-        db: db.clone(),
-        auth: Arc::new(AuthSettings {
-            idle_timeout,
-            lifetime,
-            secure_cookies: false,
-        }),
-        webhook_secret: Some(Arc::new(secret.clone())),
-        clock: clock.clone(),
+    let auth = AuthSettings {
+        idle_timeout,
+        lifetime,
+        secure_cookies: false,
+        public_origin,
+        trusted_proxies: TrustedProxies::new(trusted_proxies),
     };
+    let state = AppState::new(db.clone(), auth, Some(secret.clone()), clock.clone());
     let app = http::app(state, &dir.path().join("no-web-app"));
     tokio::spawn(async move {
         axum::serve(

@@ -15,7 +15,12 @@ pub struct Stream {
 
 impl Stream {
     pub async fn open(app: &TestApp, client: &Client, last_event_id: Option<&str>) -> Stream {
-        let mut request = client.get(app.url("/api/v1/events"));
+        Stream::open_at(&app.address, client, last_event_id).await
+    }
+
+    /// The stream of the server at `address` (`http://host:port`).
+    pub async fn open_at(address: &str, client: &Client, last_event_id: Option<&str>) -> Stream {
+        let mut request = client.get(format!("{address}/api/v1/events"));
         if let Some(id) = last_event_id {
             request = request.header("last-event-id", id);
         }
@@ -65,6 +70,26 @@ impl Stream {
                 .ok()??;
             self.buffer
                 .push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+        }
+    }
+
+    /// Whether the server closes the stream within `wait` (keep-alives aside, nothing more may
+    /// come).
+    pub async fn closes_within(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Ok(None) | Ok(Some(Err(_))) => return self.buffer.trim().is_empty(),
+                Ok(Some(Ok(chunk))) => {
+                    let text = String::from_utf8_lossy(&chunk);
+                    assert!(
+                        text.lines()
+                            .all(|line| line.is_empty() || line.starts_with(':')),
+                        "an event after the last: {text}"
+                    );
+                }
+                Err(_) => return false,
+            }
         }
     }
 
@@ -166,6 +191,7 @@ async fn an_inbound_webhook_message_is_pushed_with_its_activity() {
                 break;
             }
             LiveEvent::Notification { .. } | LiveEvent::Connected {} => {}
+            ending => panic!("the stream ended: {ending:?}"),
         }
     }
     assert!(saw_activity);

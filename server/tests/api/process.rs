@@ -1,0 +1,158 @@
+//! The `switchboard` binary as a deployment runs it: a process of its own, stopped by SIGTERM,
+//! its memory read from the kernel.
+
+use crate::live::Stream;
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+use std::process::Stdio;
+use std::time::Duration;
+use switchboard_domain::team::LiveEvent;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+struct Server {
+    child: Child,
+    address: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start(extra: &[&str]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+            .args([
+                "--addr",
+                "127.0.0.1:0",
+                "--demo",
+                "--demo-conversations",
+                "50",
+            ])
+            .arg("--database")
+            .arg(dir.path().join("switchboard.db"))
+            .arg("--web-root")
+            .arg(dir.path().join("no-web-app"))
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the switchboard binary starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let address = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await.unwrap() {
+                if let Some(address) = line.strip_prefix("Switchboard is listening on ") {
+                    return address.trim().to_owned();
+                }
+            }
+            panic!("the server ended before it listened");
+        })
+        .await
+        .expect("the server listens within a minute");
+        // Keep reading what it prints, so that it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Server {
+            child,
+            address,
+            _dir: dir,
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
+    async fn signed_in(&self) -> Client {
+        let client = Client::builder().cookie_store(true).build().unwrap();
+        let response = client
+            .post(format!("{}/api/v1/session", self.address))
+            .json(&json!({"email": "sam@switchboard.example", "password": "sam-switchboard"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        client
+    }
+
+    /// The most memory the process has held, in bytes (`VmHWM`).
+    fn peak_memory(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc");
+        kib * 1024
+    }
+}
+
+#[tokio::test]
+async fn sigterm_tells_open_streams_to_reconnect_and_stops_within_seconds() {
+    let mut server = Server::start(&[]).await;
+    let client = server.signed_in().await;
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        streams.push(Stream::open_at(&server.address, &client, None).await);
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &server.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for stream in &mut streams {
+        let (_, event) = stream.next(Duration::from_secs(5)).await.expect("an event");
+        assert_eq!(event, LiveEvent::Reconnect {});
+        assert!(stream.closes_within(Duration::from_secs(5)).await);
+    }
+    let exit = tokio::time::timeout(Duration::from_secs(10), server.child.wait())
+        .await
+        .expect("the server stops within seconds")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
+
+#[tokio::test]
+async fn two_hundred_parallel_wrong_sign_ins_are_all_answered_in_bounded_memory() {
+    // Every guess from an address of its own (through a trusted proxy), for an account of its
+    // own: no throttle stops them, so every one reaches the password check.
+    let server = Server::start(&["--trusted-proxy", "127.0.0.1"]).await;
+    let at_start = server.peak_memory();
+    let client = Client::new();
+    let guesses =
+        (0..200).map(|n| {
+            let request = client
+            .post(format!("{}/api/v1/session", server.address))
+            .header("x-forwarded-for", format!("198.18.{}.{}", n / 250, n % 250 + 1))
+            .json(&json!({"email": format!("guess{n}@example.com"), "password": "wrong-password"}));
+            async move { request.send().await.map(|r| r.status()) }
+        });
+    let answers = futures_util::future::join_all(guesses).await;
+    for answer in &answers {
+        let status = answer.as_ref().expect("every request answered");
+        assert!(
+            *status == StatusCode::UNAUTHORIZED || *status == StatusCode::TOO_MANY_REQUESTS,
+            "{status}"
+        );
+    }
+    assert!(
+        answers
+            .iter()
+            .filter(|a| *a.as_ref().unwrap() == StatusCode::UNAUTHORIZED)
+            .count()
+            >= 2,
+        "some guesses were checked"
+    );
+    // argon2 takes 19 MiB per check: 200 at once would be close to 4 GiB. (200 connections
+    // at once cost some 200 MiB of their own here, checks or not.)
+    let peak = server.peak_memory();
+    eprintln!(
+        "peak memory: {} MiB at start, {} MiB after 200 parallel sign-ins",
+        at_start / (1024 * 1024),
+        peak / (1024 * 1024)
+    );
+    assert!(
+        peak < 600 * 1024 * 1024,
+        "peak memory {} MiB",
+        peak / (1024 * 1024)
+    );
+}
