@@ -84,3 +84,59 @@ async fn a_signed_out_visit_to_the_inbox_lands_on_sign_in_without_either() {
     first_load_is_quiet_and_still(DESKTOP, "/").await;
     first_load_is_quiet_and_still(Device::PHONE, "/all/open").await;
 }
+
+/// Records every Content-Security-Policy violation of the pages the browser loads from now on.
+async fn record_policy_violations(browser: &Browser) {
+    let source = "window.__policyViolations = [];
+        document.addEventListener('securitypolicyviolation', e =>
+            window.__policyViolations.push(e.violatedDirective + ' ' + e.blockedURI));";
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": source }),
+        )
+        .await;
+}
+
+async fn policy_violations(client: &fantoccini::Client) -> Vec<String> {
+    let found = client
+        .execute(
+            "return window.__policyViolations || ['not recorded']",
+            vec![],
+        )
+        .await
+        .expect("violations");
+    serde_json::from_value(found).expect("a list")
+}
+
+#[tokio::test]
+async fn the_app_runs_whole_under_its_content_security_policy() {
+    let server = Server::start(50);
+    let browser = Browser::start(DESKTOP).await;
+    record_policy_violations(&browser).await;
+    let client = &browser.client;
+    // Sign-in is a chunk of its own; the inbox, the thread (another chunk) and its icons follow.
+    browser
+        .sign_in(
+            &server.url,
+            crate::helpers::OWNER.0,
+            crate::helpers::OWNER.1,
+        )
+        .await;
+    wait_for(client, crate::helpers::ROWS).await;
+    assert_eq!(policy_violations(client).await, Vec::<String>::new());
+    client
+        .find(fantoccini::Locator::Css(crate::helpers::ROWS))
+        .await
+        .expect("a row")
+        .click()
+        .await
+        .expect("open it");
+    wait_for(client, "textarea").await;
+    assert_eq!(
+        policy_violations(client).await,
+        Vec::<String>::new(),
+        "with a thread open"
+    );
+    browser.close().await;
+}
