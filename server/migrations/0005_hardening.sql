@@ -44,3 +44,14 @@ DROP TABLE state_changes;
 ALTER TABLE state_changes_per_member RENAME TO state_changes;
 CREATE INDEX state_changes_of_conversation ON state_changes (conversation_id, seq);
 CREATE UNIQUE INDEX state_changes_by_change_id ON state_changes (member_id, change_id);
+
+-- How far retention has deleted the events log: a stream asked to resume from before it must
+-- reload instead.
+CREATE TABLE retention_marks (
+    name TEXT PRIMARY KEY,
+    value BIGINT NOT NULL
+);
+CREATE INDEX events_by_time ON events (at);
+CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (received_at);
+CREATE INDEX sessions_by_last_use ON sessions (last_seen_at);
+CREATE INDEX sign_in_failures_by_time ON sign_in_failures (at);

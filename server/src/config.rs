@@ -149,6 +149,22 @@ pub struct Config {
           value_parser = parse_network)]
     pub trusted_proxies: Vec<IpNet>,
 
+    /// How long live events are kept: an event stream resumes only within this window (a
+    /// client away longer reloads).
+    #[arg(long, env = "SWITCHBOARD_RETAIN_EVENTS", default_value = "7days",
+          value_parser = humantime::parse_duration)]
+    pub retain_events: Duration,
+
+    /// How long webhook delivery ids are kept against duplicates (Quo retries for a day).
+    #[arg(long, env = "SWITCHBOARD_RETAIN_WEBHOOK_DELIVERIES", default_value = "3days",
+          value_parser = humantime::parse_duration)]
+    pub retain_webhook_deliveries: Duration,
+
+    /// How long notifications are kept once read.
+    #[arg(long, env = "SWITCHBOARD_RETAIN_READ_NOTIFICATIONS", default_value = "90days",
+          value_parser = humantime::parse_duration)]
+    pub retain_read_notifications: Duration,
+
     /// Folder of the built web app (Trunk's `dist`), served on the same origin as the API.
     #[arg(long, env = "SWITCHBOARD_WEB_ROOT", default_value = "dist")]
     pub web_root: PathBuf,

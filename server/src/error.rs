@@ -50,7 +50,7 @@ pub enum AppError {
         conversation: Box<ConversationSummary>,
     },
     #[error("internal error")]
-    Database(#[from] DbError),
+    Database(DbError),
     #[error("internal error")]
     Panic,
 }
@@ -120,6 +120,18 @@ impl IntoResponse for AppError {
                 .insert(axum::http::header::RETRY_AFTER, seconds.into());
         }
         response
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(error: DbError) -> Self {
+        match error {
+            DbError::Busy => AppError::Unavailable {
+                message: "the server is busy: try again in a moment".to_owned(),
+                retry_after_seconds: 1,
+            },
+            other => AppError::Database(other),
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod password_checks;
+pub mod retention;
 pub mod streams;
 pub mod telemetry;
 pub mod throttle;
@@ -121,6 +122,18 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         trusted_proxies: TrustedProxies::new(config.trusted_proxies.clone()),
     };
     let state = AppState::new(db, auth, webhook_secret, clock);
+    let retention = retention::Retention {
+        events: config.retain_events,
+        webhook_deliveries: config.retain_webhook_deliveries,
+        read_notifications: config.retain_read_notifications,
+        ..retention::Retention::default()
+    };
+    tokio::spawn(retention::run(
+        state.db.clone(),
+        retention,
+        state.auth.clone(),
+        state.clock.clone(),
+    ));
     let streams = state.streams.clone();
     // Scripts and tests read this line to learn the port.
     println!("Switchboard is listening on http://{addr}");

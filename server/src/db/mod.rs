@@ -14,6 +14,7 @@ pub mod events;
 pub mod lines;
 pub mod members;
 pub mod notifications;
+pub mod retention;
 pub mod seed;
 pub mod sessions;
 pub mod team;
@@ -38,6 +39,9 @@ pub enum DbError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("database task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+    /// Too many writes are waiting: try again in a moment.
+    #[error("too many writes are waiting")]
+    Busy,
     /// A stored value that the domain cannot read: a bug or a hand-edited database.
     #[error("unreadable stored value: {0}")]
     Corrupt(String),

@@ -11,6 +11,9 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// Writes taken into one transaction at most.
 const BATCH: usize = 128;
+/// Writes waiting at most: beyond, a write is refused at once ([`DbError::Busy`], answered
+/// 503 with `Retry-After`) rather than held in memory without bound.
+pub(super) const QUEUE: usize = 4096;
 
 /// Hands a write's outcome to its caller, once its transaction has committed (or failed to).
 type Delivery = Box<dyn FnOnce(Result<(), String>) + Send>;
@@ -20,16 +23,24 @@ type Job = Box<dyn FnOnce(&Connection, &mut EventLog) -> (bool, Delivery) + Send
 
 #[derive(Clone, Debug)]
 pub(super) struct Writer {
-    jobs: mpsc::UnboundedSender<Job>,
+    jobs: mpsc::Sender<Job>,
 }
 
 impl Writer {
     /// Starts the writer thread, which owns `connection` until the last handle is dropped.
     pub(super) fn start(
-        mut connection: Connection,
+        connection: Connection,
         live: broadcast::Sender<Arc<StoredEvent>>,
     ) -> Result<Writer, DbError> {
-        let (jobs, mut queue) = mpsc::unbounded_channel::<Job>();
+        Writer::start_with_queue(connection, live, QUEUE)
+    }
+
+    fn start_with_queue(
+        mut connection: Connection,
+        live: broadcast::Sender<Arc<StoredEvent>>,
+        queue: usize,
+    ) -> Result<Writer, DbError> {
+        let (jobs, mut queue) = mpsc::channel::<Job>(queue);
         std::thread::Builder::new()
             .name("database-writer".to_owned())
             .spawn(move || {
@@ -68,9 +79,12 @@ impl Writer {
             });
             (succeeded, delivery)
         });
-        self.jobs
-            .send(job)
-            .map_err(|_| DbError::Corrupt("the writer has stopped".to_owned()))?;
+        self.jobs.try_send(job).map_err(|error| match error {
+            mpsc::error::TrySendError::Full(_) => DbError::Busy,
+            mpsc::error::TrySendError::Closed(_) => {
+                DbError::Corrupt("the writer has stopped".to_owned())
+            }
+        })?;
         result
             .await
             .map_err(|_| DbError::Corrupt("the writer dropped a write".to_owned()))?
@@ -162,5 +176,62 @@ mod tests {
             .await
             .unwrap();
         assert_eq!((count, odd), (100, 0));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_queue_refuses_a_write_at_once_and_loses_none_it_took() {
+        let connection = Connection::open_in_memory().unwrap();
+        connection
+            .execute_batch("CREATE TABLE marks (n INTEGER NOT NULL)")
+            .unwrap();
+        let (live, _) = broadcast::channel(16);
+        let writer = Writer::start_with_queue(connection, live, 2).unwrap();
+        // The writer is held inside a write until the test lets it go.
+        let (held, release) = std::sync::mpsc::channel::<()>();
+        let (started, wait_started) = oneshot::channel::<()>();
+        let holder = writer.clone();
+        let blocking = tokio::spawn(async move {
+            holder
+                .write(move |_, _| {
+                    let _ = started.send(());
+                    let _ = release.recv();
+                    Ok(())
+                })
+                .await
+        });
+        wait_started.await.unwrap();
+        let queued: Vec<_> = (0..2i64)
+            .map(|n| {
+                let writer = writer.clone();
+                tokio::spawn(async move {
+                    writer
+                        .write(move |connection, _| {
+                            connection.execute("INSERT INTO marks (n) VALUES ($1)", [n])?;
+                            Ok(())
+                        })
+                        .await
+                })
+            })
+            .collect();
+        // Once both wait in the queue, a third is refused at once.
+        while writer.jobs.capacity() > 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(matches!(
+            writer.write(|_, _| Ok(())).await,
+            Err(DbError::Busy)
+        ));
+        held.send(()).unwrap();
+        blocking.await.unwrap().unwrap();
+        for write in queued {
+            write.await.unwrap().unwrap();
+        }
+        let count: i64 = writer
+            .write(|connection, _| {
+                Ok(connection.query_row("SELECT COUNT(*) FROM marks", [], |row| row.get(0))?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(count, 2);
     }
 }

@@ -7,7 +7,7 @@ use crate::db::members::SessionMember;
 use crate::db::Db;
 use crate::error::extract::Query;
 use crate::error::AppError;
-use crate::streams::RECHECK_EVERY;
+use crate::streams::{RECHECK_EVERY, STREAMS_PER_SESSION};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -44,7 +44,9 @@ struct StreamParams {
 #[utoipa::path(get, path = "/events", tag = "live", params(StreamParams),
     responses(
         (status = 200, description = "A text/event-stream of LiveEvent", content_type = "text/event-stream", body = switchboard_domain::team::LiveEvent),
+        (status = 400, description = "A parameter is wrong", body = switchboard_domain::api::ErrorResponse),
         (status = 401, description = "Not signed in", body = switchboard_domain::api::ErrorResponse),
+        (status = 429, description = "This session has too many streams open", body = switchboard_domain::api::ErrorResponse),
     ))]
 async fn stream(
     State(state): State<AppState>,
@@ -57,22 +59,45 @@ async fn stream(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok())
         .or(params.last_event_id);
+    let counted =
+        state
+            .streams
+            .open(viewer.session_id)
+            .ok_or_else(|| AppError::TooManyRequests {
+                message: format!(
+                    "this session has {STREAMS_PER_SESSION} event streams open already: close one"
+                ),
+                retry_after_seconds: 5,
+            })?;
     // Listen before reading the table, so that nothing falls between the two.
     let live = state.db.subscribe();
-    let start = match resume_after {
+    // An id from before what retention kept cannot be resumed: the client reloads, and the
+    // stream goes on from now.
+    let resumable = match resume_after {
+        Some(seq) => seq >= db::retention::events_pruned_through(&state.db).await?,
+        None => true,
+    };
+    let start = match resume_after.filter(|_| resumable) {
         Some(seq) => seq,
         None => events::last_seq(&state.db).await?,
     };
     let (sender, receiver) = mpsc::channel(256);
+    let opening = match resumable {
+        true => LiveEvent::Connected {},
+        false => LiveEvent::Reload {},
+    };
     let hello = StoredEvent {
         seq: start,
         line_id: None,
         member_id: Some(viewer.id),
-        json: serde_json::to_string(&LiveEvent::Connected {}).expect("an event serialises"),
+        json: serde_json::to_string(&opening).expect("an event serialises"),
     };
     // Room for one is certain: the channel is new.
     let _ = sender.try_send(Arc::new(hello));
-    tokio::spawn(forward(state.clone(), viewer, live, start, sender));
+    tokio::spawn(async move {
+        forward(state.clone(), viewer, live, start, sender).await;
+        drop(counted);
+    });
     let events = ReceiverStream::new(receiver).map(|event: Arc<StoredEvent>| {
         Ok(Event::default()
             .id(event.seq.to_string())

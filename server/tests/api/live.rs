@@ -25,15 +25,7 @@ impl Stream {
             request = request.header("last-event-id", id);
         }
         let response = request.send().await.unwrap();
-        assert_eq!(response.status(), 200);
-        assert!(response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/event-stream"));
-        let mut stream = Stream {
-            body: Box::pin(response.bytes_stream()),
-            buffer: String::new(),
-        };
+        let mut stream = Stream::from_response(response);
         // Every stream opens with where it starts.
         let (id, first) = stream
             .next(Duration::from_secs(5))
@@ -70,6 +62,19 @@ impl Stream {
                 .ok()??;
             self.buffer
                 .push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+        }
+    }
+
+    /// The stream an answer carries, from its first event on.
+    pub fn from_response(response: reqwest::Response) -> Stream {
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream"));
+        Stream {
+            body: Box::pin(response.bytes_stream()),
+            buffer: String::new(),
         }
     }
 

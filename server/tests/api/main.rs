@@ -14,6 +14,7 @@ mod openapi;
 mod process;
 mod race;
 mod replies;
+mod retention;
 mod state_changes;
 mod team;
 mod webhooks;
