@@ -32,8 +32,37 @@ pub enum Command {
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum UserCommand {
-    /// Add a teammate (the password is read from standard input unless --password is given).
+    /// Add a teammate (the password is asked for, without echo, unless --password is given).
     Add(NewUser),
+    /// List the teammates: role, lines, whether active, open sessions.
+    List(Database),
+    /// Deactivate a teammate: every session of theirs ends at once, they cannot sign in, and
+    /// what they wrote and did stays theirs.
+    Deactivate(Teammate),
+    /// Let a deactivated teammate sign in again.
+    Reactivate(Teammate),
+    /// Set a teammate's password (asked for without echo); every session of theirs ends.
+    ResetPassword(Teammate),
+    /// List a teammate's sessions.
+    Sessions(Teammate),
+    /// End every session of a teammate (they sign in again).
+    EndSessions(Teammate),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Database {
+    /// SQLite database file.
+    #[arg(long, env = "SWITCHBOARD_DATABASE", default_value = "switchboard.db")]
+    pub database: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Teammate {
+    #[command(flatten)]
+    pub database: Database,
+    /// The teammate's email.
+    #[arg(long)]
+    pub email: String,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -2,6 +2,7 @@
 //! webhooks, and the web app on the same origin.
 
 pub mod auth;
+pub mod cli;
 pub mod client_address;
 pub mod clock;
 pub mod config;
@@ -17,18 +18,16 @@ pub mod throttle;
 pub mod traffic;
 pub mod webhook;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use auth::AuthSettings;
 use client_address::TrustedProxies;
 use clock::Clock;
-use config::{Config, NewUser};
+use config::Config;
 use db::Db;
 use password_checks::PasswordChecks;
-use std::io::BufRead;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use streams::StreamControl;
-use switchboard_domain::LineId;
 use webhook::WebhookSecret;
 
 /// What every handler can reach.
@@ -151,53 +150,6 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     .with_graceful_shutdown(stopping)
     .await
     .context("server error")
-}
-
-/// `switchboard user add`: creates a teammate.
-pub async fn add_user(user: NewUser) -> anyhow::Result<()> {
-    let password = match user.password {
-        Some(password) => password,
-        None => {
-            eprintln!("Password for {} (then Enter):", user.email);
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line)?;
-            line.trim_end_matches(['\r', '\n']).to_owned()
-        }
-    };
-    if password.chars().count() < 8 {
-        bail!("a password has at least 8 characters");
-    }
-    if !user.email.contains('@') {
-        bail!("{:?} is not an email address", user.email);
-    }
-    let db = Db::open(&user.database)
-        .await
-        .with_context(|| format!("cannot open the database {}", user.database.display()))?;
-    for line in &user.lines {
-        if !db::lines::exists(&db, LineId(*line)).await? {
-            bail!("there is no line {line}");
-        }
-    }
-    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?;
-    let member = db::members::NewMember {
-        email: user.email.clone(),
-        name: user.name.clone(),
-        role: user.role,
-        password_hash,
-        lines: user.lines.iter().copied().map(LineId).collect(),
-    };
-    match db::members::create(&db, &member, db::now_ms()).await? {
-        Some(id) => {
-            println!(
-                "Added {} <{}>, {} (id {id})",
-                user.name,
-                user.email,
-                user.role.as_str()
-            );
-            Ok(())
-        }
-        None => bail!("{} is already a teammate", user.email),
-    }
 }
 
 async fn shutdown_signal() {

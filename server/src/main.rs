@@ -1,5 +1,5 @@
 use clap::Parser;
-use switchboard_server::config::{Cli, Command, UserCommand};
+use switchboard_server::config::{Cli, Command};
 use switchboard_server::telemetry;
 
 #[tokio::main]
@@ -8,7 +8,7 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None => switchboard_server::run(cli.serve).await,
-        Some(Command::User(UserCommand::Add(user))) => switchboard_server::add_user(user).await,
+        Some(Command::User(command)) => switchboard_server::cli::user(command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -9,6 +9,8 @@ mod notifications;
 mod service_worker;
 mod session;
 mod team;
+
+pub use team::MIN_PASSWORD_CHARS;
 mod web_app;
 mod webhooks;
 

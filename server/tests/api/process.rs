@@ -156,3 +156,116 @@ async fn two_hundred_parallel_wrong_sign_ins_are_all_answered_in_bounded_memory(
         peak / (1024 * 1024)
     );
 }
+
+/// `switchboard user …` on `database`, with `input` on standard input; its output.
+async fn user_command(database: &std::path::Path, args: &[&str], input: &str) -> (bool, String) {
+    use tokio::io::AsyncWriteExt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .arg("user")
+        .args(args)
+        .arg("--database")
+        .arg(database)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).await.unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().await.unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+#[tokio::test]
+async fn the_command_line_manages_the_team_as_the_web_app_does() {
+    let server = Server::start(&[]).await;
+    let database = server._dir.path().join("switchboard.db");
+    let jordan = Client::builder().cookie_store(true).build().unwrap();
+    let signed_in = jordan
+        .post(format!("{}/api/v1/session", server.address))
+        .json(&json!({"email": "jordan@switchboard.example", "password": "jordan-switchboard"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let mut stream = Stream::open_at(&server.address, &jordan, None).await;
+
+    let (ok, listed) = user_command(
+        &database,
+        &["sessions", "--email", "jordan@switchboard.example"],
+        "",
+    )
+    .await;
+    assert!(ok && listed.lines().count() == 1, "{listed}");
+    let (ok, out) = user_command(
+        &database,
+        &["deactivate", "--email", "jordan@switchboard.example"],
+        "",
+    )
+    .await;
+    assert!(ok, "{out}");
+    // The running server's stream finds the session gone.
+    let (_, event) = stream.next(Duration::from_secs(5)).await.expect("an event");
+    assert_eq!(event, LiveEvent::SessionEnded {});
+    let (_, listed) = user_command(&database, &["list"], "").await;
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.contains("jordan@switchboard.example") && l.contains("deactivated")),
+        "{listed}"
+    );
+    let (ok, out) = user_command(
+        &database,
+        &["deactivate", "--email", "sam@switchboard.example"],
+        "",
+    )
+    .await;
+    assert!(!ok && out.contains("last active owner"), "{out}");
+
+    // A new password, read from standard input, then sign-in with it.
+    let (ok, out) = user_command(
+        &database,
+        &["reactivate", "--email", "jordan@switchboard.example"],
+        "",
+    )
+    .await;
+    assert!(ok, "{out}");
+    let (ok, out) = user_command(
+        &database,
+        &["reset-password", "--email", "jordan@switchboard.example"],
+        "short\n",
+    )
+    .await;
+    assert!(!ok && out.contains("at least 8"), "{out}");
+    let (ok, out) = user_command(
+        &database,
+        &["reset-password", "--email", "jordan@switchboard.example"],
+        "a brand new password\n",
+    )
+    .await;
+    assert!(ok, "{out}");
+    let again = Client::new()
+        .post(format!("{}/api/v1/session", server.address))
+        .json(&json!({"email": "jordan@switchboard.example", "password": "a brand new password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    let (ok, out) = user_command(
+        &database,
+        &["end-sessions", "--email", "jordan@switchboard.example"],
+        "",
+    )
+    .await;
+    assert!(ok && out.contains("Ended 1 session"), "{out}");
+    let (ok, out) = user_command(
+        &database,
+        &["sessions", "--email", "nobody@example.com"],
+        "",
+    )
+    .await;
+    assert!(!ok && out.contains("no teammate"), "{out}");
+}

@@ -1,0 +1,189 @@
+//! `switchboard user …`: the team administration of the web app, from the command line, on the
+//! database file (a running server sees the changes: its event streams check their sessions
+//! every few seconds).
+
+use crate::auth;
+use crate::config::{Database, NewUser, Teammate, UserCommand};
+use crate::db::{self, Db};
+use anyhow::{bail, Context};
+use std::io::{BufRead, IsTerminal};
+use switchboard_domain::team::TeamMemberUpdate;
+use switchboard_domain::{LineId, MemberId};
+
+pub async fn user(command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add(user) => add(user).await,
+        UserCommand::List(database) => list(database).await,
+        UserCommand::Deactivate(who) => set_active(who, false).await,
+        UserCommand::Reactivate(who) => set_active(who, true).await,
+        UserCommand::ResetPassword(who) => reset_password(who).await,
+        UserCommand::Sessions(who) => sessions(who).await,
+        UserCommand::EndSessions(who) => end_sessions(who).await,
+    }
+}
+
+async fn open(database: &Database) -> anyhow::Result<Db> {
+    Db::open(&database.database)
+        .await
+        .with_context(|| format!("cannot open the database {}", database.database.display()))
+}
+
+async fn find(db: &Db, email: &str) -> anyhow::Result<MemberId> {
+    db::team::by_email(db, email)
+        .await?
+        .with_context(|| format!("{email} is no teammate"))
+}
+
+/// A password from the terminal without echo, or a line of standard input from a script.
+fn read_password(prompt: &str) -> anyhow::Result<String> {
+    let password = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt)?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    check_length(&password)?;
+    Ok(password)
+}
+
+fn check_length(password: &str) -> anyhow::Result<()> {
+    if password.chars().count() < crate::http::MIN_PASSWORD_CHARS {
+        bail!(
+            "a password has at least {} characters",
+            crate::http::MIN_PASSWORD_CHARS
+        );
+    }
+    Ok(())
+}
+
+async fn hash(password: String) -> anyhow::Result<String> {
+    Ok(tokio::task::spawn_blocking(move || auth::hash_password(&password)).await?)
+}
+
+async fn add(user: NewUser) -> anyhow::Result<()> {
+    if !user.email.contains('@') {
+        bail!("{:?} is not an email address", user.email);
+    }
+    let password = match user.password {
+        Some(password) => password,
+        None => read_password(&format!("Password for {}: ", user.email))?,
+    };
+    check_length(&password)?;
+    let db = open(&Database {
+        database: user.database.clone(),
+    })
+    .await?;
+    for line in &user.lines {
+        if !db::lines::exists(&db, LineId(*line)).await? {
+            bail!("there is no line {line}");
+        }
+    }
+    let member = db::members::NewMember {
+        email: user.email.clone(),
+        name: user.name.clone(),
+        role: user.role,
+        password_hash: hash(password).await?,
+        lines: user.lines.iter().copied().map(LineId).collect(),
+    };
+    match db::members::create(&db, &member, db::now_ms()).await? {
+        Some(id) => {
+            println!(
+                "Added {} <{}>, {} (id {id})",
+                user.name,
+                user.email,
+                user.role.as_str()
+            );
+            Ok(())
+        }
+        None => bail!("{} is already a teammate", user.email),
+    }
+}
+
+async fn list(database: Database) -> anyhow::Result<()> {
+    let db = open(&database).await?;
+    for member in db::team::list(&db).await? {
+        let lines: Vec<String> = member.line_ids.iter().map(ToString::to_string).collect();
+        println!(
+            "{}\t{} <{}>\t{}\tlines {}\t{}\t{} session(s)",
+            member.id,
+            member.name,
+            member.email,
+            member.role.as_str(),
+            lines.join(","),
+            if member.deactivated {
+                "deactivated"
+            } else {
+                "active"
+            },
+            member.active_sessions
+        );
+    }
+    Ok(())
+}
+
+async fn set_active(who: Teammate, active: bool) -> anyhow::Result<()> {
+    let db = open(&who.database).await?;
+    let id = find(&db, &who.email).await?;
+    let target = db::team::get(&db, id)
+        .await?
+        .context("the teammate vanished")?;
+    if !active
+        && target.role == switchboard_domain::team::Role::Owner
+        && db::team::active_owners(&db).await? <= 1
+    {
+        bail!("{} is the last active owner: the team keeps one", who.email);
+    }
+    let update = TeamMemberUpdate {
+        deactivated: Some(!active),
+        ..TeamMemberUpdate::default()
+    };
+    db::team::update(&db, id, update, db::now_ms()).await?;
+    match active {
+        true => println!("{} can sign in again", who.email),
+        false => println!(
+            "Deactivated {}: every session of theirs has ended",
+            who.email
+        ),
+    }
+    Ok(())
+}
+
+async fn reset_password(who: Teammate) -> anyhow::Result<()> {
+    let password = read_password(&format!("New password for {}: ", who.email))?;
+    let db = open(&who.database).await?;
+    let id = find(&db, &who.email).await?;
+    db::team::set_password(&db, id, hash(password).await?).await?;
+    println!(
+        "Set the password of {}: every session of theirs has ended",
+        who.email
+    );
+    Ok(())
+}
+
+async fn sessions(who: Teammate) -> anyhow::Result<()> {
+    let db = open(&who.database).await?;
+    let id = find(&db, &who.email).await?;
+    for session in db::sessions::of_member(&db, id).await? {
+        println!(
+            "{}\tstarted {}\tlast used {}\t{}",
+            session.id,
+            humantime::format_rfc3339_seconds(moment(session.created_at)),
+            humantime::format_rfc3339_seconds(moment(session.last_seen_at)),
+            session.user_agent.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}
+
+fn moment(ms: i64) -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+}
+
+async fn end_sessions(who: Teammate) -> anyhow::Result<()> {
+    let db = open(&who.database).await?;
+    let id = find(&db, &who.email).await?;
+    let ended = db::sessions::end_all(&db, id).await?;
+    println!("Ended {ended} session(s) of {}", who.email);
+    Ok(())
+}
