@@ -20,6 +20,8 @@ const EVENT_TIMING_FLOOR_MS: f64 = 16.0;
 
 /// The hand-written page; `<!--APP_CSS-->` becomes the app's stylesheet.
 const VANILLA: &str = include_str!("../vanilla/index.html");
+const VANILLA_SCRIPT: &str = include_str!("../vanilla/vanilla.js");
+const VANILLA_STYLE: &str = include_str!("../vanilla/vanilla.css");
 
 /// Measures in the page: from the keydown's timestamp to a task queued from the next animation
 /// frame, which runs once that frame is painted; and the Event Timing API's keydown entries.
@@ -378,7 +380,7 @@ fn ratio(app: Option<f64>, vanilla: Option<f64>) -> String {
     }
 }
 
-/// A copy of the built web app with `vanilla.html` beside it, so that the hand-written page is
+/// A copy of the built web app with `vanilla.html` (and its script and style) beside it, so that the hand-written page is
 /// served from the app's origin (and so signed in with the same session cookie).
 struct WebRoot {
     path: PathBuf,
@@ -406,6 +408,8 @@ impl WebRoot {
         }
         let page = VANILLA.replace("<!--APP_CSS-->", &stylesheets.join("\n"));
         std::fs::write(path.join("vanilla.html"), page).expect("write vanilla.html");
+        std::fs::write(path.join("vanilla.js"), VANILLA_SCRIPT).expect("write vanilla.js");
+        std::fs::write(path.join("vanilla.css"), VANILLA_STYLE).expect("write vanilla.css");
         WebRoot { path }
     }
 }
