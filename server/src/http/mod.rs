@@ -6,6 +6,7 @@ mod events;
 mod health;
 mod lines;
 mod notifications;
+mod openapi;
 mod service_worker;
 mod session;
 mod team;
@@ -46,7 +47,8 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "notifications", description = "Mentions of the signed-in teammate"),
         (name = "live", description = "Live updates (server-sent events)"),
         (name = "webhooks", description = "Quo's events"),
-    )
+    ),
+    components(schemas(switchboard_domain::View))
 )]
 struct ApiDoc;
 
@@ -77,10 +79,11 @@ pub fn app(state: AppState, web_root: &Path) -> Router {
     let policy = HeaderValue::from_str(&web_app::content_security_policy(web_root))
         .expect("the policy is ASCII");
     // Written once: the document only changes with the code.
-    let openapi: Bytes = openapi
-        .to_json()
-        .expect("the OpenAPI document serialises")
-        .into();
+    let openapi: Bytes = serde_json::to_vec(&openapi::complete(
+        serde_json::to_value(&openapi).expect("the OpenAPI document serialises"),
+    ))
+    .expect("the OpenAPI document serialises")
+    .into();
     Router::new()
         .merge(api)
         .route(

@@ -49,3 +49,50 @@ async fn the_openapi_document_describes_every_endpoint() {
         assert!(schemas.contains_key(schema), "{schema} missing");
     }
 }
+
+#[tokio::test]
+async fn every_schema_the_document_references_is_defined_and_every_route_says_its_errors() {
+    let app = spawn_app().await;
+    let doc: Value = ok_json(app.get("/api/openapi.json").await).await;
+    let text = doc.to_string();
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for reference in text.split("\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(
+            schemas.contains_key(name),
+            "{name} is referenced but not defined"
+        );
+    }
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(responses.contains_key("500"), "{method} {path}");
+            if path.starts_with("/api/v1/") && path != "/api/v1/session" {
+                assert!(responses.contains_key("401"), "{method} {path}");
+                assert!(responses.contains_key("503"), "{method} {path}");
+            }
+            if operation.get("requestBody").is_some() {
+                for status in ["400", "413", "415"] {
+                    assert!(responses.contains_key(status), "{status}: {method} {path}");
+                }
+            }
+            if path.starts_with("/api/v1/") && method != "get" {
+                assert!(responses.contains_key("403"), "{method} {path}");
+            }
+        }
+    }
+    // Every kind of event the stream sends.
+    let events = serde_json::to_string(&schemas["LiveEvent"]).unwrap();
+    for kind in [
+        "connected",
+        "conversation",
+        "activity",
+        "notification",
+        "session_ended",
+        "access_changed",
+        "reconnect",
+        "reload",
+    ] {
+        assert!(events.contains(&format!("\"{kind}\"")), "{kind} missing");
+    }
+}
