@@ -6,11 +6,13 @@
 //! - `swipe`: frames and long tasks during touch swipes on a phone, CPU slowed four times.
 //! - `fanout`: a state change's event reaching 500 open event streams.
 //! - `webhooks`: signed webhook deliveries at 1,000 per second.
+//! - `load`: 200 connections for 60 s of mixed reads, changes and sign-ins.
 //!
 //! With no argument, all of them.
 
 mod fanout;
 mod keypress;
+mod load;
 mod swipe;
 mod webhooks;
 
@@ -28,5 +30,8 @@ async fn main() {
     }
     if which.is_empty() || which == "webhooks" {
         webhooks::run().await;
+    }
+    if which.is_empty() || which == "load" {
+        load::run().await;
     }
 }
