@@ -179,3 +179,17 @@ pub mod extract {
     #[from_request(via(axum::extract::Path), rejection(AppError))]
     pub struct Path<T>(pub T);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_write_queue_answers_503_with_retry_after() {
+        let response = AppError::from(DbError::Busy).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[axum::http::header::RETRY_AFTER], "1");
+        let other = AppError::from(DbError::Corrupt("x".into())).into_response();
+        assert_eq!(other.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

@@ -107,6 +107,26 @@ async fn a_stream_ends_when_its_session_expires_while_open() {
 }
 
 #[tokio::test]
+async fn a_stream_ends_when_its_session_reaches_its_lifetime_however_used() {
+    let app = spawn(Setup {
+        idle_timeout: Duration::from_secs(600),
+        lifetime: Duration::from_secs(3600),
+        ..Setup::default().manual_clock()
+    })
+    .await;
+    let owner = app.signed_in(OWNER).await;
+    let mut stream = Stream::open(&app, &owner, None).await;
+    // Used every few minutes, so never idle, until its lifetime is over.
+    for _ in 0..12 {
+        app.advance_clock(Duration::from_secs(300));
+        assert_eq!(status_of(&owner, &app, "/api/v1/lines").await, 200);
+    }
+    app.advance_clock(Duration::from_secs(301));
+    the_stream_ends_with(&mut stream, LiveEvent::SessionEnded {}).await;
+    assert_eq!(status_of(&owner, &app, "/api/v1/lines").await, 401);
+}
+
+#[tokio::test]
 async fn taking_a_line_away_ends_the_stream_before_anything_of_that_line_is_sent() {
     let app = spawn_app().await;
     let member = app.signed_in(SUPPORT_MEMBER).await;
