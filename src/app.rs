@@ -17,11 +17,14 @@ pub fn App() -> impl IntoView {
     let store = Store::new().provide();
     provide_context(Now::start());
 
-    // Changes a previous visit could not send go out now; the browser's own word on the
-    // connection starts another try, or marks the app offline.
+    // Changes a previous visit could not send go out once the session says whose they are;
+    // the browser's own word on the connection starts another try (of them, and of a sign-out
+    // that waits for the server), or marks the app offline.
     store.check_session();
-    store.restore_pending_changes();
-    let _online = window_event_listener(leptos::ev::online, move |_| store.sync());
+    let _online = window_event_listener(leptos::ev::online, move |_| {
+        store.sync();
+        store.resume_sign_out();
+    });
     let _offline = window_event_listener(leptos::ev::offline, move |_| {
         store.sync_status.online.set(false)
     });

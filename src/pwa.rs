@@ -4,6 +4,7 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
+use switchboard_domain::MemberId;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -118,16 +119,58 @@ pub fn set_app_badge(count: u32) {
     }
 }
 
-/// Deletes the cached answers of the API (on sign-out: the next teammate on this device must
-/// not see them).
-pub async fn forget_cached_data() {
-    let Some(window) = web_sys::window() else {
+/// The service worker's caches of the API's answers, one per teammate: `switchboard-data-<id>`
+/// (server/src/http/service_worker.js).
+const DATA_CACHES: &str = "switchboard-data";
+/// Who is signed in, as the service worker reads it before keeping or serving an answer.
+const MEMBER_CACHE: &str = "switchboard-member";
+const MEMBER_KEY: &str = "/switchboard/member";
+
+/// Tells the service worker who is signed in, so that it keeps and serves only `member`'s
+/// answers; any other teammate's it had are deleted. Written where the worker reads it (it
+/// learns the same from the session's answers that pass through it): a message would be
+/// lost whenever the worker is asleep or not yet running.
+pub async fn remember_member(member: MemberId) {
+    let Some(caches) = cache_storage() else {
         return;
     };
-    if let Ok(caches) = window.caches() {
-        let _ = JsFuture::from(caches.delete("switchboard-data")).await;
+    delete_data_caches(&caches, Some(&format!("{DATA_CACHES}-{member}"))).await;
+    let Ok(cache) = JsFuture::from(caches.open(MEMBER_CACHE)).await else {
+        return;
+    };
+    let cache: web_sys::Cache = cache.unchecked_into();
+    if let Ok(entry) = web_sys::Response::new_with_opt_str(Some(&member.to_string())) {
+        let _ = JsFuture::from(cache.put_with_str(MEMBER_KEY, &entry)).await;
     }
-    if let Ok(Some(storage)) = window.local_storage() {
-        let _ = storage.remove_item("switchboard.pending-changes");
+}
+
+/// Deletes every teammate's cached answers, and who was signed in (at sign-out and when a
+/// session ends: the next person on this device must find nothing of them).
+pub async fn forget_cached_data() {
+    let Some(caches) = cache_storage() else {
+        return;
+    };
+    let _ = JsFuture::from(caches.delete(MEMBER_CACHE)).await;
+    delete_data_caches(&caches, None).await;
+}
+
+async fn delete_data_caches(caches: &web_sys::CacheStorage, keep: Option<&str>) {
+    let Ok(names) = JsFuture::from(caches.keys()).await else {
+        return;
+    };
+    for name in js_sys::Array::from(&names)
+        .iter()
+        .filter_map(|n| n.as_string())
+    {
+        if name.starts_with(DATA_CACHES) && Some(name.as_str()) != keep {
+            let _ = JsFuture::from(caches.delete(&name)).await;
+        }
     }
+}
+
+/// The Cache API, where the browser has it (secure contexts only).
+fn cache_storage() -> Option<web_sys::CacheStorage> {
+    let window = web_sys::window()?;
+    let has = js_sys::Reflect::has(&window, &"caches".into()).unwrap_or(false);
+    has.then(|| window.caches().ok()).flatten()
 }

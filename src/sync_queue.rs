@@ -4,10 +4,14 @@
 //! loses none; offline, changes wait in it and are sent in order once the server answers again.
 //! Each change carries an id, so that a change is never queued twice and the server applies a
 //! resent one once.
+//!
+//! A queue belongs to one teammate, and is stored with their id: on a shared browser it is sent
+//! only while that teammate is signed in, and whoever signs in next finds it dropped, never
+//! replayed as their own.
 
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
-use switchboard_domain::{ActivityId, ConversationId, ConversationState, StateChange};
+use switchboard_domain::{ActivityId, ConversationId, ConversationState, MemberId, StateChange};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PendingChange {
@@ -25,10 +29,48 @@ pub struct PendingChange {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SyncQueue {
+    /// Whose changes these are: `None` until the signed-in teammate is known.
+    owner: Option<MemberId>,
     changes: VecDeque<PendingChange>,
 }
 
+/// The queue as the browser keeps it.
+#[derive(Serialize)]
+struct Stored<'a> {
+    member: Option<MemberId>,
+    changes: &'a VecDeque<PendingChange>,
+}
+
+/// The same, read back: each change from its own text (see [`SyncQueue::from_json`]).
+#[derive(Deserialize)]
+struct StoredRaw {
+    member: Option<MemberId>,
+    changes: Vec<Box<serde_json::value::RawValue>>,
+}
+
 impl SyncQueue {
+    /// An empty queue for `member`'s changes.
+    pub fn for_member(member: MemberId) -> SyncQueue {
+        SyncQueue {
+            owner: Some(member),
+            changes: VecDeque::new(),
+        }
+    }
+
+    /// What a previous visit stored, as `member` takes it: their own changes, or an empty queue
+    /// if it was another teammate's or nobody's (those are dropped, never sent as `member`).
+    pub fn restore(stored: Option<&str>, member: MemberId) -> SyncQueue {
+        match stored.map(SyncQueue::from_json) {
+            Some(queue) if queue.owner == Some(member) => queue,
+            _ => SyncQueue::for_member(member),
+        }
+    }
+
+    /// The teammate whose changes these are.
+    pub fn owner(&self) -> Option<MemberId> {
+        self.owner
+    }
+
     /// Adds a change at the end; a change already queued (same id) is not added again.
     pub fn push(&mut self, change: PendingChange) -> bool {
         if self.changes.iter().any(|c| c.change_id == change.change_id) {
@@ -41,6 +83,15 @@ impl SyncQueue {
     /// The change to send next.
     pub fn next(&self) -> Option<&PendingChange> {
         self.changes.front()
+    }
+
+    /// The change to send next while `signed_in` is who the server knows: none if the queue is
+    /// another teammate's, or nobody is signed in.
+    pub fn next_as(&self, signed_in: Option<MemberId>) -> Option<&PendingChange> {
+        match signed_in {
+            Some(member) if self.owner == Some(member) => self.next(),
+            _ => None,
+        }
     }
 
     /// Removes a change the server has answered for.
@@ -89,19 +140,29 @@ impl SyncQueue {
             })
     }
 
-    /// The queue as stored in the browser.
+    /// The queue as stored in the browser: `{"member": id, "changes": [...]}`.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.changes).unwrap_or_else(|_| "[]".to_owned())
+        let stored = Stored {
+            member: self.owner,
+            changes: &self.changes,
+        };
+        serde_json::to_string(&stored).unwrap_or_default()
     }
 
-    /// The stored queue; what cannot be read is dropped rather than blocking the rest.
+    /// The stored queue; what cannot be read is dropped rather than blocking the rest, and a
+    /// queue that does not say whose it is (as stored before queues had owners) belongs to
+    /// nobody.
     pub fn from_json(stored: &str) -> SyncQueue {
         // Each item is read from its own text, with the same reader as everything else (a
         // second kind of reader would double the code that reads conversations).
-        let items: Vec<Box<serde_json::value::RawValue>> =
-            serde_json::from_str(stored).unwrap_or_default();
-        let mut queue = SyncQueue::default();
-        for item in items {
+        let Ok(StoredRaw { member, changes }) = serde_json::from_str(stored) else {
+            return SyncQueue::default();
+        };
+        let mut queue = SyncQueue {
+            owner: member,
+            changes: VecDeque::new(),
+        };
+        for item in changes {
             if let Ok(change) = serde_json::from_str(item.get()) {
                 queue.push(change);
             }
@@ -154,6 +215,9 @@ mod tests {
         }
     }
 
+    const SAM: MemberId = MemberId(1);
+    const JORDAN: MemberId = MemberId(3);
+
     #[test]
     fn changes_leave_in_the_order_they_were_made() {
         let mut queue = SyncQueue::default();
@@ -190,22 +254,60 @@ mod tests {
     }
 
     #[test]
-    fn the_stored_queue_comes_back_whole_and_in_order() {
-        let mut queue = SyncQueue::default();
+    fn the_stored_queue_comes_back_whole_and_in_order_for_its_teammate() {
+        let mut queue = SyncQueue::for_member(SAM);
         queue.push(change("a", 1, StateChange::Done));
         queue.push(change("b", 2, StateChange::Unread));
-        let restored = SyncQueue::from_json(&queue.to_json());
+        let stored = queue.to_json();
+        assert_eq!(SyncQueue::from_json(&stored), queue);
+        let restored = SyncQueue::restore(Some(&stored), SAM);
         assert_eq!(restored, queue);
+        assert_eq!(restored.next_as(Some(SAM)).unwrap().change_id, "a");
+    }
+
+    #[test]
+    fn another_teammate_finds_the_queue_dropped_and_sends_none_of_it() {
+        let mut queue = SyncQueue::for_member(SAM);
+        queue.push(change("a", 1, StateChange::Done));
+        let stored = queue.to_json();
+
+        let jordans = SyncQueue::restore(Some(&stored), JORDAN);
+        assert!(jordans.is_empty());
+        assert_eq!(jordans.owner(), Some(JORDAN));
+        // Held in memory while someone else is signed in: nothing of it goes out as them.
+        assert_eq!(queue.next_as(Some(JORDAN)), None);
+        assert_eq!(queue.next_as(None), None);
+        assert_eq!(
+            SyncQueue::restore(None, JORDAN),
+            SyncQueue::for_member(JORDAN)
+        );
+    }
+
+    #[test]
+    fn a_queue_that_does_not_say_whose_it_is_is_never_sent() {
+        // As stored before queues had owners: a bare list of changes.
+        let legacy = serde_json::to_string(&[change("a", 1, StateChange::Done)]).unwrap();
+        assert_eq!(
+            SyncQueue::restore(Some(&legacy), SAM),
+            SyncQueue::for_member(SAM)
+        );
+        let mut unowned = SyncQueue::default();
+        unowned.push(change("b", 1, StateChange::Done));
+        assert_eq!(unowned.next_as(Some(SAM)), None);
+        let restored = SyncQueue::restore(Some(&unowned.to_json()), SAM);
+        assert!(restored.is_empty());
     }
 
     #[test]
     fn a_damaged_store_loses_only_what_is_damaged() {
-        let mut queue = SyncQueue::default();
+        let mut queue = SyncQueue::for_member(SAM);
         queue.push(change("a", 1, StateChange::Done));
         let json = queue.to_json();
-        let damaged = format!("[{{\"nonsense\": true}}, {}", &json[1..]);
+        let damaged = json.replace("\"changes\":[", "\"changes\":[{\"nonsense\": true},");
+        assert_ne!(damaged, json);
         assert_eq!(SyncQueue::from_json(&damaged), queue);
         assert!(SyncQueue::from_json("not json").is_empty());
+        assert_eq!(SyncQueue::from_json("not json").owner(), None);
     }
 
     #[test]

@@ -52,6 +52,30 @@ pub fn duration(seconds: u32) -> String {
     }
 }
 
+/// The connection banner: whether the screen may be behind, what waits to be sent, and a
+/// sign-out that waits for the server. `None` when there is nothing to say.
+pub fn connection_status(online: bool, waiting: usize, signing_out: bool) -> Option<String> {
+    let offline = match online {
+        true => "",
+        false => "Offline: showing what was last loaded. ",
+    };
+    if signing_out {
+        let dropped = match waiting {
+            0 => "",
+            _ => " Changes not yet sent will not be sent.",
+        };
+        return Some(format!(
+            "{offline}You will be signed out when the connection returns.{dropped}"
+        ));
+    }
+    let changes = match waiting {
+        0 => String::new(),
+        1 => "1 conversation has changes waiting to sync.".to_owned(),
+        n => format!("{n} conversations have changes waiting to sync."),
+    };
+    (!online).then(|| format!("{offline}{changes}").trim_end().to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +130,27 @@ mod tests {
     fn every_view_has_a_tab_name() {
         let names: Vec<&str> = View::ALL.into_iter().map(view_label).collect();
         assert_eq!(names, ["Open", "Unread", "Done"]);
+    }
+
+    #[test]
+    fn the_connection_banner_says_what_waits_and_a_sign_out_that_waits() {
+        assert_eq!(connection_status(true, 2, false), None);
+        assert_eq!(
+            connection_status(false, 0, false).unwrap(),
+            "Offline: showing what was last loaded."
+        );
+        assert_eq!(
+            connection_status(false, 3, false).unwrap(),
+            "Offline: showing what was last loaded. 3 conversations have changes waiting to sync."
+        );
+        assert_eq!(
+            connection_status(false, 1, true).unwrap(),
+            "Offline: showing what was last loaded. You will be signed out when the connection \
+             returns. Changes not yet sent will not be sent."
+        );
+        assert_eq!(
+            connection_status(true, 0, true).unwrap(),
+            "You will be signed out when the connection returns."
+        );
     }
 }

@@ -383,3 +383,29 @@ async fn a_thread_shows_messages_calls_and_voicemails() {
         1
     );
 }
+
+#[wasm_bindgen_test]
+fn after_sign_in_the_page_goes_on_only_to_a_place_on_this_site() {
+    use switchboard_web::pages::sign_in::same_origin_path;
+    let origin = "https://switchboard.example";
+    assert_eq!(
+        same_origin_path("/2/open/15?assignee=me#latest", origin).as_deref(),
+        Some("/2/open/15?assignee=me#latest")
+    );
+    assert_eq!(
+        same_origin_path("https://switchboard.example/lines", origin).as_deref(),
+        Some("/lines")
+    );
+    // What a browser would read as another site, however it is spelled.
+    for away in [
+        "//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example/all/open",
+        "/\t/evil.example",
+        "https://evil.example/all/open",
+        "http://switchboard.example/all/open",
+        "javascript:alert(1)",
+    ] {
+        assert_eq!(same_origin_path(away, origin), None, "{away:?}");
+    }
+}

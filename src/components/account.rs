@@ -28,7 +28,10 @@ pub fn AccountBar() -> impl IntoView {
                 <span class="badge" class:empty=move || unread() == 0 aria-hidden="true">{unread}</span>
             </button>
             <p class="signed-in">"Signed in as "<strong>{name}</strong></p>
-            <button type="button" class="sign-out" on:click=move |_| store.sign_out()>"Sign out"</button>
+            // Pressed again while the server cannot be reached, it tries again at once.
+            <button type="button" class="sign-out" on:click=move |_| store.sign_out()>
+                {move || if team.signing_out.get() { "Signing out…" } else { "Sign out" }}
+            </button>
         </section>
         <NotificationsPanel/>
     }

@@ -1,20 +1,19 @@
-use crate::store::SyncStatus;
+use crate::store::{SyncStatus, Team};
 use leptos::prelude::*;
 
-/// Says when the server cannot be reached, and how many changes wait to be sent. While the
-/// server answers, changes in flight show on their rows only: a banner for each would shift the
-/// list up and down at every keypress.
+/// Says when the server cannot be reached, how many changes wait to be sent, and that a
+/// sign-out waits for the server. While the server answers, changes in flight show on their
+/// rows only: a banner for each would shift the list up and down at every keypress.
 #[component]
 pub fn ConnectionStatus() -> impl IntoView {
     let sync = expect_context::<SyncStatus>();
-    let waiting = move || sync.pending.with(Vec::len);
+    let team = expect_context::<Team>();
     let text = move || {
-        let changes = match waiting() {
-            0 => String::new(),
-            1 => " 1 conversation has changes waiting to sync.".to_owned(),
-            n => format!(" {n} conversations have changes waiting to sync."),
-        };
-        (!sync.online.get()).then(|| format!("Offline: showing what was last loaded.{changes}"))
+        crate::text::connection_status(
+            sync.online.get(),
+            sync.pending.with(Vec::len),
+            team.signing_out.get(),
+        )
     };
     view! {
         <div class="connection-status" role="status">

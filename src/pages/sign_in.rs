@@ -25,9 +25,11 @@ pub fn SignInPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let next = move || {
+        let origin = web_sys::window().and_then(|w| w.location().origin().ok());
         query
             .with_untracked(|q| q.get("next"))
-            .filter(|next| next.starts_with('/') && !next.starts_with("//"))
+            .zip(origin)
+            .and_then(|(next, origin)| same_origin_path(&next, &origin))
             .unwrap_or_else(|| InboxRoute::default().path())
     };
     let go_on = {
@@ -58,7 +60,7 @@ pub fn SignInPage() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             match api::sign_in(&email.get_untracked(), &password.get_untracked()).await {
-                Ok(me) => store.signed_in(me),
+                Ok(me) => store.signed_in_anew(me).await,
                 Err(refused) => {
                     password.set(String::new());
                     error.set(Some(refused.to_string()));
@@ -90,6 +92,14 @@ pub fn SignInPage() -> impl IntoView {
             </form>
         </main>
     }
+}
+
+/// Where `next` leads, as a path with its query and fragment, if it is a place on `origin`:
+/// read as the browser reads a link, so that `//evil.example`, `/\evil.example` or
+/// `https://evil.example` lead nowhere but the inbox.
+pub fn same_origin_path(next: &str, origin: &str) -> Option<String> {
+    let url = web_sys::Url::new_with_base(next, origin).ok()?;
+    (url.origin() == origin).then(|| format!("{}{}{}", url.pathname(), url.search(), url.hash()))
 }
 
 /// Shows `children` to a signed-in teammate; sends anyone else to sign in, and back afterwards.

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
 use switchboard_domain::api::ConversationSummary;
-use switchboard_domain::{ActivityId, ConversationId, StateChange};
+use switchboard_domain::{ActivityId, ConversationId, MemberId, StateChange};
 
 /// Where the queue is kept between visits.
 const STORAGE_KEY: &str = "switchboard.pending-changes";
@@ -189,27 +189,43 @@ impl Store {
         });
     }
 
-    /// Takes back the changes a previous visit left unsent, and sends them.
-    pub fn restore_pending_changes(&self) {
-        let Some(stored) = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) else {
-            return;
-        };
-        let restored = SyncQueue::from_json(&stored);
-        if restored.is_empty() {
+    /// `member` signed in: the queue becomes theirs. Changes a previous visit left unsent come
+    /// back if they were this teammate's; another teammate's are dropped, never sent as this
+    /// one.
+    pub(super) fn adopt_pending_changes(&self, member: MemberId) {
+        if self.queue.with_value(SyncQueue::owner) == Some(member) {
             return;
         }
+        let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let restored = SyncQueue::restore(stored.as_deref(), member);
+        self.removed_from.update_value(|places| places.clear());
         self.queue.set_value(restored);
-        self.sync_status
-            .pending
-            .set(self.queue.with_value(SyncQueue::pending_conversations));
-        self.sync();
+        self.save_queue();
+    }
+
+    /// Forgets the changes not yet sent, here and in the browser's storage (at sign-out, and
+    /// when the session ends): nobody else may send them, nor see them.
+    pub(super) fn drop_pending_changes(&self) {
+        self.queue.set_value(SyncQueue::default());
+        self.removed_from.update_value(|places| places.clear());
+        if let Some(storage) = storage() {
+            let _ = storage.remove_item(STORAGE_KEY);
+        }
+        self.show_pending();
     }
 
     /// Writes the queue to the browser's storage (also when the page is hidden or closed).
     pub fn save_queue(&self) {
-        let json = self.queue.with_value(SyncQueue::to_json);
+        let (owner, empty) = self.queue.with_value(|q| (q.owner(), q.is_empty()));
+        // Until a teammate has taken the queue, what is stored is a previous visit's: keep it.
+        if owner.is_none() {
+            return;
+        }
         if let Some(storage) = storage() {
-            let _ = storage.set_item(STORAGE_KEY, &json);
+            let _ = match empty {
+                true => storage.remove_item(STORAGE_KEY),
+                false => storage.set_item(STORAGE_KEY, &self.queue.with_value(SyncQueue::to_json)),
+            };
         }
         self.show_pending();
     }
@@ -225,9 +241,10 @@ impl Store {
         }
     }
 
-    /// Sends the queued changes, one at a time, unless that is already under way.
+    /// Sends the queued changes, one at a time, unless that is already under way or a
+    /// sign-out is (the sign-out drops them).
     pub fn sync(&self) {
-        if self.syncing.get_value() {
+        if self.syncing.get_value() || self.team.signing_out.get_untracked() {
             return;
         }
         self.syncing.set_value(true);
@@ -236,7 +253,7 @@ impl Store {
     }
 
     async fn drain(self) {
-        while let Some(next) = self.queue.with_value(|queue| queue.next().cloned()) {
+        while let Some(next) = self.next_to_send() {
             let change_id =
                 switchboard_domain::api::ChangeId::try_from(next.change_id.clone()).ok();
             let result =
@@ -264,6 +281,16 @@ impl Store {
             self.settle(next, removed_from, superseded, result);
         }
         self.syncing.set_value(false);
+    }
+
+    /// The change to send next: only the signed-in teammate's own, and none once they are
+    /// signing out.
+    fn next_to_send(&self) -> Option<PendingChange> {
+        if self.team.signing_out.get_untracked() {
+            return None;
+        }
+        let me = self.me().map(|me| me.id);
+        self.queue.with_value(|queue| queue.next_as(me).cloned())
     }
 
     fn retry_later(&self) {
@@ -349,6 +376,6 @@ fn new_change_id() -> String {
     })
 }
 
-fn storage() -> Option<web_sys::Storage> {
+pub(super) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }

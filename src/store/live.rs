@@ -33,7 +33,7 @@ impl Store {
                 }
             }
             LiveEvent::Connected {} => {}
-            LiveEvent::SessionEnded {} => self.session_ended_by_server(),
+            LiveEvent::SessionEnded {} => self.session_ended(),
             LiveEvent::AccessChanged {} | LiveEvent::Reload {} => self.reload(),
             // The server is restarting: the stream closes and reopens by itself, from here.
             LiveEvent::Reconnect {} => {}

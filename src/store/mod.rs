@@ -294,10 +294,16 @@ impl Store {
     pub fn reload(&self) {
         let store = *self;
         spawn_local(async move {
-            if let Ok(Some(me)) = api::session().await {
-                if store.me().as_ref() != Some(&me) {
-                    store.team.session.set(Session::SignedIn(me));
+            match api::session().await {
+                // Another teammate now (signed in from another tab): this page was not theirs.
+                Ok(Some(me)) if store.me().is_some_and(|known| known.id != me.id) => {
+                    store.session_ended()
                 }
+                Ok(Some(me)) if store.me().as_ref() != Some(&me) => {
+                    store.team.session.set(Session::SignedIn(me))
+                }
+                Ok(None) => store.session_ended(),
+                Ok(Some(_)) | Err(_) => {}
             }
         });
         match self.inbox.list.with_untracked(|list| list.key) {

@@ -433,11 +433,46 @@ impl E2e {
         eventually("the page has sent every change", || async {
             self.js(
                 "const queue = localStorage.getItem('switchboard.pending-changes');
-                 return !queue || queue === '[]'",
+                 return !queue || JSON.parse(queue).changes.length === 0",
             )
             .await
                 == true
         })
         .await;
+    }
+}
+
+impl E2e {
+    pub async fn connection_status(&self) -> String {
+        let status = self
+            .js("return document.querySelector('.connection-status').textContent")
+            .await;
+        status.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Takes the server down and tells the browser it is offline (its `offline` event fires,
+    /// `navigator.onLine` is false), or the reverse.
+    pub async fn go_offline(&mut self, offline: bool) {
+        match offline {
+            true => self.server.kill(),
+            false => self.server.restart(),
+        }
+        self.browser
+            .cdp("Network.enable", serde_json::json!({}))
+            .await;
+        let conditions = serde_json::json!({
+            "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1
+        });
+        self.browser
+            .cdp("Network.emulateNetworkConditions", conditions)
+            .await;
+    }
+
+    /// How many changes the page keeps in the browser's storage, waiting to be sent.
+    pub async fn stored_changes(&self) -> u64 {
+        self.js("const q = localStorage.getItem('switchboard.pending-changes'); return q ? JSON.parse(q).changes.length : 0")
+            .await
+            .as_u64()
+            .unwrap()
     }
 }

@@ -12,5 +12,6 @@ mod offline;
 mod phone;
 mod places;
 mod pwa;
+mod shared_device;
 mod sync;
 mod team;

@@ -6,40 +6,6 @@ use switchboard_domain::Status;
 use switchboard_server::db::changes::history;
 use switchboard_server::db::Db;
 
-impl E2e {
-    async fn connection_status(&self) -> String {
-        let status = self
-            .js("return document.querySelector('.connection-status').textContent")
-            .await;
-        status.as_str().unwrap_or_default().to_owned()
-    }
-
-    /// Takes the server down and tells the browser it is offline (its `offline` event fires,
-    /// `navigator.onLine` is false), or the reverse.
-    async fn go_offline(&mut self, offline: bool) {
-        match offline {
-            true => self.server.kill(),
-            false => self.server.restart(),
-        }
-        self.browser
-            .cdp("Network.enable", serde_json::json!({}))
-            .await;
-        let conditions = serde_json::json!({
-            "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1
-        });
-        self.browser
-            .cdp("Network.emulateNetworkConditions", conditions)
-            .await;
-    }
-
-    async fn stored_changes(&self) -> u64 {
-        self.js("const q = localStorage.getItem('switchboard.pending-changes'); return q ? JSON.parse(q).length : 0")
-            .await
-            .as_u64()
-            .unwrap()
-    }
-}
-
 #[tokio::test]
 async fn offline_changes_survive_reloads_and_reach_the_server_once_each() {
     let mut app = E2e::start().await;

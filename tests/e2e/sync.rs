@@ -64,10 +64,11 @@ async fn while_the_server_cannot_be_reached_a_change_waits_and_then_syncs() {
         },
     )
     .await;
-    let stored = app
-        .js("return JSON.parse(localStorage.getItem('switchboard.pending-changes')).length")
-        .await;
-    assert_eq!(stored, 1, "the change is kept in the browser");
+    assert_eq!(
+        app.stored_changes().await,
+        1,
+        "the change is kept in the browser"
+    );
 
     app.server.restart();
     app.wait_on_server(target, (Status::Done, false)).await;
