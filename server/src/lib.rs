@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod password_checks;
+pub mod quo_api;
 pub mod retention;
 pub mod streams;
 pub mod telemetry;
