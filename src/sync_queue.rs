@@ -196,6 +196,7 @@ mod tests {
                 direction: Direction::Inbound,
                 at: 0,
                 content: ActivityContent::Message { text: "hi".into() },
+                delivery: None,
             },
             latest_inbound_activity_id: Some(ActivityId(5)),
             assignee: None,

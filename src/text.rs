@@ -88,6 +88,7 @@ mod tests {
             direction,
             at: 0,
             content,
+            delivery: None,
         }
     }
 

@@ -40,6 +40,7 @@ fn summary(id: i64, name: &str, unread: bool, status: Status) -> ConversationSum
             content: ActivityContent::Message {
                 text: format!("Hello from {name}"),
             },
+            delivery: None,
         },
         latest_inbound_activity_id: Some(ActivityId(id * 10)),
         assignee: None,
@@ -316,6 +317,7 @@ async fn a_thread_shows_messages_calls_and_voicemails() {
         direction,
         at: NOW - 3_600_000,
         content,
+        delivery: None,
     };
     let detail = ConversationDetail {
         conversation: maya.clone(),

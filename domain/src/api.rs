@@ -204,6 +204,26 @@ pub struct Activity {
     pub at: i64,
     #[cfg_attr(feature = "openapi", schema(value_type = ActivityFields))]
     pub content: ActivityContent,
+    /// A reply's way to the customer; absent for everything else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+/// Where a reply stands on its way to the customer through Quo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Delivery {
+    /// Stored; the outbox is sending it.
+    Sending,
+    /// Quo took it.
+    Sent,
+    /// Quo reports it delivered to the customer's phone.
+    Delivered,
+    /// Quo refused it, or every try failed: `reason` says why; it can be sent again.
+    Failed { reason: String },
+    /// Sending is not set up on this server (no Quo API key): it stays here.
+    NotSent { reason: String },
 }
 
 /// A conversation as listed: its state and its newest activity.

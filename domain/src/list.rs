@@ -68,6 +68,7 @@ mod tests {
                 direction: Direction::Inbound,
                 at,
                 content: ActivityContent::Message { text: "hi".into() },
+                delivery: None,
             },
             latest_inbound_activity_id: Some(ActivityId(id)),
             assignee: None,

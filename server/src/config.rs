@@ -149,6 +149,15 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_QUO_WEBHOOK_SECRET", hide_env_values = true)]
     pub quo_webhook_secret: Option<String>,
 
+    /// Quo's API key: replies are sent through Quo's API with it. Without one they stay in
+    /// the thread, Not sent. Never logged, never sent to the browser.
+    #[arg(long, env = "SWITCHBOARD_QUO_API_KEY", hide_env_values = true)]
+    pub quo_api_key: Option<String>,
+
+    /// Quo's API address (another one for tests).
+    #[arg(long, env = "SWITCHBOARD_QUO_API_URL", default_value = crate::quo_api::DEFAULT_BASE_URL)]
+    pub quo_api_url: String,
+
     /// A session unused this long ends ("30m", "12h").
     #[arg(long, env = "SWITCHBOARD_SESSION_IDLE_TIMEOUT", default_value = "12h",
           value_parser = humantime::parse_duration)]

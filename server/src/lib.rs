@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod outbox;
 pub mod password_checks;
 pub mod quo_api;
 pub mod retention;
@@ -44,6 +45,17 @@ pub struct AppState {
     pub streams: StreamControl,
     /// Password hashing and checking, one per core at a time.
     pub password_checks: PasswordChecks,
+    /// Where replies go: Quo's API through the outbox, or nowhere.
+    pub replies: Replies,
+}
+
+/// How replies reach customers on this server.
+#[derive(Clone, Debug, Default)]
+pub struct Replies {
+    /// Whether the outbox worker sends them through Quo (an API key is configured).
+    pub through_quo: bool,
+    /// Wakes the worker when a reply is queued.
+    pub queued: outbox::OutboxSignal,
 }
 
 impl AppState {
@@ -61,6 +73,7 @@ impl AppState {
             clock,
             streams: StreamControl::default(),
             password_checks: PasswordChecks::start(cores),
+            replies: Replies::default(),
         }
     }
 }
@@ -121,7 +134,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         public_origin: config.public_url.clone(),
         trusted_proxies: TrustedProxies::new(config.trusted_proxies.clone()),
     };
-    let state = AppState::new(db, auth, webhook_secret, clock);
+    let mut state = AppState::new(db, auth, webhook_secret, clock);
+    if let Some(key) = config.quo_api_key.clone() {
+        state.replies.through_quo = true;
+        let api = quo_api::QuoApi::new(&config.quo_api_url, quo_api::ApiKey::new(key));
+        tokio::spawn(outbox::run(
+            state.db.clone(),
+            api,
+            state.clock.clone(),
+            state.replies.queued.clone(),
+        ));
+    }
     let retention = retention::Retention {
         events: config.retain_events,
         webhook_deliveries: config.retain_webhook_deliveries,

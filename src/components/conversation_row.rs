@@ -271,6 +271,7 @@ mod tests {
                 direction,
                 at: 0,
                 content,
+                delivery: None,
             },
             latest_inbound_activity_id: Some(ActivityId(9)),
             assignee: None,

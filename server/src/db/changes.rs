@@ -6,6 +6,7 @@ use super::conversations::{activity, existing_summary, Denied};
 use super::events::{Audience, EventLog};
 use super::members::SessionMember;
 use super::notifications;
+use super::outbox::SendVia;
 use super::{Db, DbError};
 use rusqlite::{params, Connection, OptionalExtension};
 use switchboard_domain::api::{
@@ -227,6 +228,22 @@ fn announce(
 }
 
 /// Tells the line's teammates of a new activity in a thread.
+/// Tells the line's teammates how an activity now stands (a reply's delivery changed).
+pub(super) fn announce_activity_of(
+    connection: &Connection,
+    log: &mut EventLog,
+    id: ActivityId,
+    at: i64,
+) -> Result<(), DbError> {
+    let line: i64 = connection
+        .prepare_cached(
+            "SELECT c.line_id FROM activities a JOIN conversations c ON c.id = a.conversation_id
+              WHERE a.id = $1",
+        )?
+        .query_row([id.0], |row| row.get(0))?;
+    announce_activity(connection, log, LineId(line), id, at)
+}
+
 fn announce_activity(
     connection: &Connection,
     log: &mut EventLog,
@@ -311,6 +328,7 @@ pub async fn reply(
     id: ConversationId,
     text: &ReplyText,
     seen: Option<ActivityId>,
+    via: SendVia,
     at: i64,
 ) -> Result<Result<ReplyResponse, Denied>, DbError> {
     let message = NewActivity {
@@ -328,6 +346,7 @@ pub async fn reply(
         };
         let line = stored.line;
         let activity_id = insert_activity(tx, id, &message)?;
+        super::outbox::queue(tx, activity_id, &via, at)?;
         store_state(tx, id, stored, stored.state.reply(seen))?;
         let conversation = existing_summary(tx, id)?;
         announce_activity(tx, log, line, activity_id, at)?;

@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 use switchboard_domain::api::{
     Activity, ActivityContent, CallOutcome, Contact, ConversationDetail, ConversationPage,
-    ConversationSummary, Direction,
+    ConversationSummary, Delivery, Direction,
 };
 use switchboard_domain::team::MemberRef;
 use switchboard_domain::{ActivityId, ContactId, ConversationId, LineId, MemberId, View};
@@ -67,7 +67,7 @@ pub(super) const SUMMARY_SELECT: &str = "
     SELECT c.id, c.line_id, c.status, c.unread, c.latest_inbound_activity_id,
            c.latest_activity_at, ct.id, ct.name, ct.number, c.pinned, c.assignee_id, am.name,
            a.id, a.conversation_id, a.direction, a.kind, a.body, a.call_outcome,
-           a.duration_seconds, a.at, a.author_id, au.name
+           a.duration_seconds, a.at, a.author_id, au.name, a.delivery, a.delivery_error
       FROM conversations c
       JOIN contacts ct ON ct.id = c.contact_id
       JOIN activities a ON a.id = c.latest_activity_id
@@ -76,7 +76,7 @@ pub(super) const SUMMARY_SELECT: &str = "
 
 pub(super) const ACTIVITY_SELECT: &str = "
     SELECT a.id, a.conversation_id, a.direction, a.kind, a.body, a.call_outcome,
-           a.duration_seconds, a.at, a.author_id, au.name
+           a.duration_seconds, a.at, a.author_id, au.name, a.delivery, a.delivery_error
       FROM activities a
       LEFT JOIN members au ON au.id = a.author_id";
 
@@ -90,6 +90,8 @@ pub(super) struct ActivityRow {
     duration_seconds: Option<i64>,
     at: i64,
     author: Option<(i64, String)>,
+    delivery: Option<String>,
+    delivery_error: Option<String>,
 }
 
 impl ActivityRow {
@@ -107,6 +109,8 @@ impl ActivityRow {
             duration_seconds: row.get(first + 6)?,
             at: row.get(first + 7)?,
             author: author_id.zip(author_name),
+            delivery: row.get(first + 10)?,
+            delivery_error: row.get(first + 11)?,
         })
     }
 }
@@ -192,12 +196,23 @@ impl TryFrom<ActivityRow> for Activity {
             },
             other => return Err(corrupt(format_args!("activity kind {other:?}"))),
         };
+        let reason = || row.delivery_error.clone().unwrap_or_default();
+        let delivery = match row.delivery.as_deref() {
+            None => None,
+            Some("sending") => Some(Delivery::Sending),
+            Some("sent") => Some(Delivery::Sent),
+            Some("delivered") => Some(Delivery::Delivered),
+            Some("failed") => Some(Delivery::Failed { reason: reason() }),
+            Some("not_sent") => Some(Delivery::NotSent { reason: reason() }),
+            Some(other) => return Err(corrupt(format_args!("delivery {other:?}"))),
+        };
         Ok(Activity {
             id: ActivityId(row.activity_id),
             conversation_id: ConversationId(row.conversation_id),
             direction,
             at: row.at,
             content,
+            delivery,
         })
     }
 }

@@ -14,6 +14,7 @@ pub mod events;
 pub mod lines;
 pub mod members;
 pub mod notifications;
+pub mod outbox;
 pub mod retention;
 pub mod seed;
 pub mod sessions;
@@ -54,6 +55,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0003_team.sql")),
         M::up(include_str!("../../migrations/0004_line_unread_counts.sql")),
         M::up(include_str!("../../migrations/0005_hardening.sql")),
+        M::up(include_str!("../../migrations/0006_outbox.sql")),
     ])
 }
 

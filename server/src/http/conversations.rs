@@ -2,6 +2,7 @@ use crate::auth::CurrentMember;
 use crate::db;
 use crate::db::changes::{self, AssignRefused, ChangeOutcome};
 use crate::db::conversations::{self as store, Cursor, Denied, PageQuery};
+use crate::db::outbox::SendVia;
 use crate::error::extract::{Json, Path, Query};
 use crate::error::AppError;
 use crate::AppState;
@@ -13,7 +14,7 @@ use switchboard_domain::api::{
     ReplyRequest, ReplyResponse, ReplyText, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
 use switchboard_domain::team::{AssignRequest, NoteRequest, PinRequest};
-use switchboard_domain::{ConversationId, LineId, View};
+use switchboard_domain::{ActivityId, ConversationId, LineId, View};
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -23,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_conversation))
         .routes(routes!(change_state))
         .routes(routes!(reply))
+        .routes(routes!(retry_reply))
         .routes(routes!(note))
         .routes(routes!(assign))
         .routes(routes!(pin))
@@ -211,10 +213,59 @@ async fn reply(
 ) -> Result<(StatusCode, axum::Json<ReplyResponse>), AppError> {
     let text = ReplyText::parse(&request.text).map_err(AppError::InvalidBody)?;
     let seen = request.seen_activity_id;
-    let response = changes::reply(&state.db, &viewer, id, &text, seen, state.clock.now_ms())
+    let via = match state.replies.through_quo {
+        true => SendVia::Quo,
+        false => SendVia::Nowhere {
+            reason: "no Quo API key".to_owned(),
+        },
+    };
+    let now = state.clock.now_ms();
+    let response = changes::reply(&state.db, &viewer, id, &text, seen, via, now)
         .await?
         .map_err(|denied| refused(id, denied))?;
+    state.replies.queued.queued();
     Ok((StatusCode::CREATED, axum::Json(response)))
+}
+
+/// Sends a reply that was not delivered (or not sent) again.
+#[utoipa::path(post, path = "/conversations/{id}/replies/{activity_id}/retry", tag = "conversations",
+    params(
+        ("id" = i64, Path, description = "Conversation id"),
+        ("activity_id" = i64, Path, description = "The reply's activity id"),
+    ),
+    responses(
+        (status = 202, description = "Back in the outbox: Sending"),
+        (status = 403, description = "On a line you do not have", body = ErrorResponse),
+        (status = 404, description = "No such reply in this conversation", body = ErrorResponse),
+        (status = 409, description = "It is not waiting to be sent again, or sending is not set up", body = ErrorResponse),
+    ))]
+async fn retry_reply(
+    State(state): State<AppState>,
+    CurrentMember(viewer): CurrentMember,
+    Path((id, activity)): Path<(ConversationId, ActivityId)>,
+) -> Result<StatusCode, AppError> {
+    store::detail(&state.db, id, &viewer)
+        .await?
+        .map_err(|denied| refused(id, denied))?;
+    if db::outbox::reply_conversation(&state.db, activity).await? != Some(id) {
+        return Err(AppError::NotFound(format!(
+            "conversation {id} has no reply {activity}"
+        )));
+    }
+    if !state.replies.through_quo {
+        return Err(AppError::Conflict(
+            "sending is not set up on this server (no Quo API key)".to_owned(),
+        ));
+    }
+    match db::outbox::retry(&state.db, activity, state.clock.now_ms()).await? {
+        true => {
+            state.replies.queued.queued();
+            Ok(StatusCode::ACCEPTED)
+        }
+        false => Err(AppError::Conflict(format!(
+            "reply {activity} is not waiting to be sent again"
+        ))),
+    }
 }
 
 /// Writes an internal note in a conversation, for the team only; `mentions` are notified.

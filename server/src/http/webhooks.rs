@@ -67,10 +67,19 @@ async fn quo(
         }
         quo::Meaning::Activity {
             event_id,
+            message_id,
             line_number,
             customer,
             activity,
         } => {
+            // The delivery report of one of our replies: the reply says Delivered, and no
+            // second activity tells the same.
+            let outbound = activity.direction == switchboard_domain::api::Direction::Outbound;
+            if let Some(message_id) = message_id.filter(|_| outbound) {
+                if db::outbox::delivered(&state.db, message_id, now).await? {
+                    return receipt(Outcome::Stored, "the reply is delivered".to_owned());
+                }
+            }
             let Some(line) = db::lines::by_number(&state.db, &line_number).await? else {
                 return receipt(
                     Outcome::Ignored,

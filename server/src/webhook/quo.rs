@@ -13,6 +13,8 @@ pub enum Meaning {
     /// An activity on one of our lines (by its number).
     Activity {
         event_id: String,
+        /// Quo's id for a message (`AC…`): a `message.delivered` of one of our replies names it.
+        message_id: Option<String>,
         line_number: String,
         customer: String,
         activity: ActivityParts,
@@ -129,8 +131,15 @@ pub fn read(body: &[u8]) -> Result<Meaning, String> {
             })
         }
     };
+    let message_id = match envelope.kind.as_str() {
+        "message.received" | "message.delivered" => {
+            object.get("id").and_then(Value::as_str).map(str::to_owned)
+        }
+        _ => None,
+    };
     Ok(Meaning::Activity {
         event_id: envelope.id,
+        message_id,
         line_number,
         customer,
         activity: ActivityParts {

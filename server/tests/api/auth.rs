@@ -21,7 +21,12 @@ async fn every_route_but_health_sign_in_and_webhooks_answers_401_without_a_sessi
             if open {
                 continue;
             }
-            let url = app.url(&path.replace("{id}", "1").replace("{session_id}", "1"));
+            let url = app.url(
+                &path
+                    .replace("{id}", "1")
+                    .replace("{session_id}", "1")
+                    .replace("{activity_id}", "1"),
+            );
             let request = match method.as_str() {
                 "get" => anonymous.get(url),
                 "post" => anonymous.post(url).json(&json!({})),

@@ -13,6 +13,7 @@ use switchboard_server::client_address::TrustedProxies;
 use switchboard_server::clock::{Clock, ManualClock};
 use switchboard_server::db::changes::{record_incoming, Incoming, NewActivity};
 use switchboard_server::db::{now_ms, Db};
+use switchboard_server::quo_api::{ApiKey, QuoApi};
 use switchboard_server::webhook::WebhookSecret;
 use switchboard_server::{demo, http, AppState};
 use tempfile::TempDir;
@@ -47,6 +48,8 @@ pub struct Setup {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `--public-url`.
     pub public_origin: Option<String>,
+    /// `--quo-api-url`, with the fake's key: replies go out through the outbox.
+    pub quo_api_url: Option<String>,
 }
 
 impl Default for Setup {
@@ -58,6 +61,7 @@ impl Default for Setup {
             clock: Clock::System,
             trusted_proxies: Vec::new(),
             public_origin: None,
+            quo_api_url: None,
         }
     }
 }
@@ -93,6 +97,7 @@ pub async fn spawn(setup: Setup) -> TestApp {
         clock,
         trusted_proxies,
         public_origin,
+        quo_api_url,
     } = setup;
     let dir = tempfile::tempdir().expect("temp dir");
     let db = Db::open(&dir.path().join("test.db"))
@@ -114,7 +119,17 @@ pub async fn spawn(setup: Setup) -> TestApp {
         public_origin,
         trusted_proxies: TrustedProxies::new(trusted_proxies),
     };
-    let state = AppState::new(db.clone(), auth, Some(secret.clone()), clock.clone());
+    let mut state = AppState::new(db.clone(), auth, Some(secret.clone()), clock.clone());
+    if let Some(url) = quo_api_url {
+        state.replies.through_quo = true;
+        let key = ApiKey::new(crate::fake_quo::KEY.to_owned());
+        tokio::spawn(switchboard_server::outbox::run(
+            db.clone(),
+            QuoApi::new(&url, key),
+            clock.clone(),
+            state.replies.queued.clone(),
+        ));
+    }
     let app = http::app(state, &dir.path().join("no-web-app"));
     tokio::spawn(async move {
         axum::serve(

@@ -18,7 +18,11 @@ struct Server {
 
 impl Server {
     async fn start(extra: &[&str]) -> Server {
-        let dir = tempfile::tempdir().unwrap();
+        Server::start_in(tempfile::tempdir().unwrap(), extra).await
+    }
+
+    /// A server on the database in `dir` (made with demo data if it is new).
+    async fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
             .args([
                 "--addr",
@@ -268,4 +272,83 @@ async fn the_command_line_manages_the_team_as_the_web_app_does() {
     )
     .await;
     assert!(!ok && out.contains("no teammate"), "{out}");
+}
+
+#[tokio::test]
+async fn a_reply_whose_send_was_on_its_way_at_a_crash_is_sent_once() {
+    use crate::fake_quo::{Answer, FakeQuo, KEY};
+    let quo = FakeQuo::start().await;
+    // Quo takes the first try's message, and answers only after the server has died.
+    quo.plan([Answer::Slow(Duration::from_secs(30))]);
+    let quo_flags = ["--quo-api-key", KEY, "--quo-api-url", quo.url.as_str()];
+    let mut server = Server::start(&quo_flags).await;
+    let client = server.signed_in().await;
+    let page: serde_json::Value = client
+        .get(format!(
+            "{}/api/v1/conversations?view=open&limit=1",
+            server.address
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let conversation = page["conversations"][0]["id"].as_i64().unwrap();
+    let sent: serde_json::Value = client
+        .post(format!(
+            "{}/api/v1/conversations/{conversation}/replies",
+            server.address
+        ))
+        .json(&json!({"text": "On its way"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let reply = sent["activity"]["id"].as_i64().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while quo.messages().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the send reaches Quo");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // kill -9 while the try waits for Quo's answer.
+    server.child.start_kill().unwrap();
+    server.child.wait().await.unwrap();
+
+    let server = Server::start_in(server._dir, &quo_flags).await;
+    let client = server.signed_in().await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        let detail: serde_json::Value = client
+            .get(format!(
+                "{}/api/v1/conversations/{conversation}",
+                server.address
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let activity = detail["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"].as_i64() == Some(reply))
+            .cloned()
+            .expect("the reply is kept");
+        let status = activity["delivery"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if status == "sent" || std::time::Instant::now() > deadline {
+            break status;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(status, "sent");
+    assert_eq!(quo.requests(), 2, "tried again after the restart");
+    assert_eq!(quo.messages().len(), 1, "and Quo took it once, by its key");
 }

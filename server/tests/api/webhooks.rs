@@ -17,7 +17,7 @@ fn key() -> Vec<u8> {
 }
 
 /// `openphone-signature` for `body` at `stamp` (ms), computed from Quo's description.
-fn legacy_signature(stamp: i64, body: &str) -> String {
+pub fn legacy_signature(stamp: i64, body: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(&key()).unwrap();
     mac.update(format!("{stamp}.{body}").as_bytes());
     format!(

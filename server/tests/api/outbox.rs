@@ -1,0 +1,201 @@
+//! Replies reach the customer: sent through Quo's API (a local server that implements its send
+//! endpoint, `fake_quo`) by the outbox, once each, retried when Quo says so, Not delivered with
+//! the reason when it will not go, and Delivered when Quo's webhook says so, in one activity.
+
+use crate::fake_quo::{Answer, FakeQuo};
+use crate::helpers::{ok_json, spawn, spawn_app, Setup, TestApp};
+use crate::webhooks::legacy_signature;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use switchboard_domain::api::{ConversationSummary, Delivery, ReplyResponse};
+use switchboard_domain::ActivityId;
+
+async fn app_with(quo: &FakeQuo) -> TestApp {
+    spawn(Setup {
+        quo_api_url: Some(quo.url.clone()),
+        ..Setup::default()
+    })
+    .await
+}
+
+async fn reply(app: &TestApp, conversation: &ConversationSummary, text: &str) -> ReplyResponse {
+    let path = format!("/api/v1/conversations/{}/replies", conversation.id);
+    ok_json(app.post_json(&path, &json!({"text": text})).await).await
+}
+
+async fn delivery(
+    app: &TestApp,
+    conversation: &ConversationSummary,
+    id: ActivityId,
+) -> Option<Delivery> {
+    app.conversation(conversation.id)
+        .await
+        .activities
+        .into_iter()
+        .find(|a| a.id == id)
+        .and_then(|a| a.delivery)
+}
+
+/// Waits until the reply's delivery satisfies `done` (10 s at most).
+async fn wait_for(
+    app: &TestApp,
+    conversation: &ConversationSummary,
+    id: ActivityId,
+    done: impl Fn(&Delivery) -> bool,
+) -> Delivery {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = delivery(app, conversation, id)
+            .await
+            .expect("a reply has a delivery");
+        if done(&now) || Instant::now() > deadline {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_reply_is_sent_through_quo_once_from_its_line_to_the_customer() {
+    let quo = FakeQuo::start().await;
+    let app = app_with(&quo).await;
+    let conversation = app.first_of("open").await;
+    let sent = reply(&app, &conversation, "Your order ships today").await;
+    assert_eq!(sent.activity.delivery, Some(Delivery::Sending));
+    let now = wait_for(&app, &conversation, sent.activity.id, |d| {
+        *d == Delivery::Sent
+    })
+    .await;
+    assert_eq!(now, Delivery::Sent);
+    let line = &app.lines().await.lines[(conversation.line_id.0 - 1) as usize]
+        .number
+        .clone();
+    let messages = quo.messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(
+        (
+            &messages[0].from,
+            &messages[0].to,
+            messages[0].content.as_str()
+        ),
+        (line, &conversation.contact.number, "Your order ships today")
+    );
+    assert!(messages[0].key.is_some(), "sent with its idempotency key");
+}
+
+#[tokio::test]
+async fn throttled_and_failed_tries_are_retried_until_quo_takes_the_reply() {
+    let quo = FakeQuo::start().await;
+    quo.plan([
+        Answer::TooMany {
+            retry_after_seconds: 1,
+        },
+        Answer::ServerError,
+    ]);
+    let app = app_with(&quo).await;
+    let conversation = app.first_of("open").await;
+    let sent = reply(&app, &conversation, "Trying again").await;
+    let now = wait_for(&app, &conversation, sent.activity.id, |d| {
+        *d == Delivery::Sent
+    })
+    .await;
+    assert_eq!(now, Delivery::Sent);
+    assert_eq!(quo.requests(), 3);
+    assert_eq!(quo.messages().len(), 1, "taken once");
+}
+
+#[tokio::test]
+async fn a_refused_reply_shows_not_delivered_with_the_reason_and_retry_sends_it() {
+    let quo = FakeQuo::start().await;
+    quo.plan([Answer::BadRequest]);
+    let app = app_with(&quo).await;
+    let conversation = app.first_of("open").await;
+    let sent = reply(&app, &conversation, "Will this go?").await;
+    let now = wait_for(&app, &conversation, sent.activity.id, |d| {
+        matches!(d, Delivery::Failed { .. })
+    })
+    .await;
+    match now {
+        Delivery::Failed { reason } => assert!(reason.contains("400"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(quo.requests(), 1, "a 400 is not tried again by itself");
+    let path = format!(
+        "/api/v1/conversations/{}/replies/{}/retry",
+        conversation.id, sent.activity.id
+    );
+    assert_eq!(
+        app.post_json(&path, &json!({})).await.status(),
+        StatusCode::ACCEPTED
+    );
+    let now = wait_for(&app, &conversation, sent.activity.id, |d| {
+        *d == Delivery::Sent
+    })
+    .await;
+    assert_eq!(now, Delivery::Sent);
+    assert_eq!(quo.messages().len(), 1);
+    // A reply that went is not sent again.
+    assert_eq!(
+        app.post_json(&path, &json!({})).await.status(),
+        StatusCode::CONFLICT
+    );
+}
+
+#[tokio::test]
+async fn quos_delivery_report_and_the_reply_are_one_activity() {
+    let quo = FakeQuo::start().await;
+    let app = app_with(&quo).await;
+    let conversation = app.first_of("open").await;
+    let sent = reply(&app, &conversation, "See you at 3").await;
+    wait_for(&app, &conversation, sent.activity.id, |d| {
+        *d == Delivery::Sent
+    })
+    .await;
+    let before = app.conversation(conversation.id).await.activities.len();
+    let message = quo.messages().remove(0);
+    let body = json!({
+        "id": "EVdelivered1", "object": "event", "apiVersion": "v3", "type": "message.delivered",
+        "createdAt": "2026-12-01T12:00:05.000Z",
+        "data": { "object": {
+            "id": message.id, "object": "message", "from": message.from, "to": message.to,
+            "direction": "outgoing", "text": message.content, "status": "delivered",
+        }}
+    })
+    .to_string();
+    let receipt: Value = ok_json(
+        app.deliver(&body, &legacy_signature(app.now_ms(), &body))
+            .await,
+    )
+    .await;
+    assert_eq!(receipt["outcome"], "stored");
+    assert_eq!(
+        delivery(&app, &conversation, sent.activity.id).await,
+        Some(Delivery::Delivered)
+    );
+    assert_eq!(
+        app.conversation(conversation.id).await.activities.len(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn without_a_quo_api_key_a_reply_stays_in_the_thread_not_sent() {
+    let app = spawn_app().await;
+    let conversation = app.first_of("open").await;
+    let sent = reply(&app, &conversation, "Hello?").await;
+    assert_eq!(
+        sent.activity.delivery,
+        Some(Delivery::NotSent {
+            reason: "no Quo API key".into()
+        })
+    );
+    let path = format!(
+        "/api/v1/conversations/{}/replies/{}/retry",
+        conversation.id, sent.activity.id
+    );
+    assert_eq!(
+        app.post_json(&path, &json!({})).await.status(),
+        StatusCode::CONFLICT
+    );
+}
