@@ -179,6 +179,14 @@ pub async fn reply(
     post(&format!("{BASE}/conversations/{id}/replies"), &body).await
 }
 
+/// Sends a reply that did not go (Not delivered) again.
+pub async fn retry_reply(id: ConversationId, reply: ActivityId) -> Result<(), ClientError> {
+    let response = Request::post(&format!("{BASE}/conversations/{id}/replies/{reply}/retry"))
+        .send()
+        .await;
+    empty(response).await
+}
+
 async fn post<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T, ClientError> {
     let request = Request::post(url)
         .json(body)

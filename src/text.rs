@@ -1,7 +1,7 @@
 //! The interface's words that are built from data: one place, so that a second language is a
 //! second set of these functions, not a search through components.
 
-use switchboard_domain::api::{Activity, ActivityContent, CallOutcome, Direction};
+use switchboard_domain::api::{Activity, ActivityContent, CallOutcome, Delivery, Direction};
 use switchboard_domain::View;
 
 /// The name shown on a view's tab.
@@ -74,6 +74,17 @@ pub fn connection_status(online: bool, waiting: usize, signing_out: bool) -> Opt
         n => format!("{n} conversations have changes waiting to sync."),
     };
     (!online).then(|| format!("{offline}{changes}").trim_end().to_owned())
+}
+
+/// Where a reply stands, as its thread says it.
+pub fn delivery(delivery: &Delivery) -> String {
+    match delivery {
+        Delivery::Sending => "Sending…".to_owned(),
+        Delivery::Sent => "Sent".to_owned(),
+        Delivery::Delivered => "Delivered".to_owned(),
+        Delivery::Failed { reason } => format!("Not delivered: {reason}"),
+        Delivery::NotSent { reason } => format!("Not sent: {reason}"),
+    }
 }
 
 #[cfg(test)]
@@ -153,5 +164,22 @@ mod tests {
             connection_status(true, 0, true).unwrap(),
             "You will be signed out when the connection returns."
         );
+    }
+
+    #[test]
+    fn a_replys_delivery_says_where_it_stands_and_why_it_did_not_go() {
+        assert_eq!(delivery(&Delivery::Sending), "Sending…");
+        assert_eq!(delivery(&Delivery::Delivered), "Delivered");
+        let failed = Delivery::Failed {
+            reason: "Quo answered 400: to is not reachable".into(),
+        };
+        assert_eq!(
+            delivery(&failed),
+            "Not delivered: Quo answered 400: to is not reachable"
+        );
+        let not_sent = Delivery::NotSent {
+            reason: "no Quo API key".into(),
+        };
+        assert_eq!(delivery(&not_sent), "Not sent: no Quo API key");
     }
 }

@@ -135,12 +135,19 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         trusted_proxies: TrustedProxies::new(config.trusted_proxies.clone()),
     };
     let mut state = AppState::new(db, auth, webhook_secret, clock);
-    if let Some(key) = config.quo_api_key.clone() {
+    let carrier = match config.quo_api_key.clone() {
+        Some(key) => Some(outbox::Carrier::Quo(quo_api::QuoApi::new(
+            &config.quo_api_url,
+            quo_api::ApiKey::new(key),
+        ))),
+        None if config.demo => Some(outbox::Carrier::Demo),
+        None => None,
+    };
+    if let Some(carrier) = carrier {
         state.replies.through_quo = true;
-        let api = quo_api::QuoApi::new(&config.quo_api_url, quo_api::ApiKey::new(key));
         tokio::spawn(outbox::run(
             state.db.clone(),
-            api,
+            carrier,
             state.clock.clone(),
             state.replies.queued.clone(),
         ));

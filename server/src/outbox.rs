@@ -29,8 +29,40 @@ impl OutboxSignal {
     }
 }
 
+/// Who carries replies to customers.
+#[derive(Clone, Debug)]
+pub enum Carrier {
+    /// Quo's API.
+    Quo(QuoApi),
+    /// The demo's own (`--demo` without a key): it takes every reply at once, as Quo does, and
+    /// reports it delivered a moment later, so that the demo shows the whole life of a reply.
+    Demo,
+}
+
+/// How long the demo carrier takes to report a reply delivered.
+const DEMO_DELIVERY: Duration = Duration::from_millis(1500);
+
+impl Carrier {
+    async fn send(&self, db: &Db, clock: &Clock, outgoing: &Outgoing) -> SendOutcome {
+        match self {
+            Carrier::Quo(api) => api.send(outgoing).await,
+            Carrier::Demo => {
+                let message_id = format!("demo-{}", outgoing.idempotency_key);
+                let (db, clock, id) = (db.clone(), clock.clone(), message_id.clone());
+                tokio::spawn(async move {
+                    tokio::time::sleep(DEMO_DELIVERY).await;
+                    if let Err(error) = outbox::delivered(&db, id, clock.now_ms()).await {
+                        tracing::warn!(%error, "the demo carrier's delivery report was lost");
+                    }
+                });
+                SendOutcome::Accepted { message_id }
+            }
+        }
+    }
+}
+
 /// Runs until the process ends.
-pub async fn run(db: Db, api: QuoApi, clock: Clock, signal: OutboxSignal) {
+pub async fn run(db: Db, carrier: Carrier, clock: Clock, signal: OutboxSignal) {
     match outbox::recover(&db, clock.now_ms()).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(
@@ -66,7 +98,7 @@ pub async fn run(db: Db, api: QuoApi, clock: Clock, signal: OutboxSignal) {
             continue;
         }
         for pending in due {
-            if let Some(pause) = send_one(&db, &api, &clock, pending).await {
+            if let Some(pause) = send_one(&db, &carrier, &clock, pending).await {
                 // Quo asked everyone to slow down: every send waits.
                 paused_until = Some(clock.now_ms() + pause.as_millis() as i64);
                 break;
@@ -76,7 +108,7 @@ pub async fn run(db: Db, api: QuoApi, clock: Clock, signal: OutboxSignal) {
 }
 
 /// Sends one reply and records the outcome; `Some(pause)` when Quo said to wait.
-async fn send_one(db: &Db, api: &QuoApi, clock: &Clock, pending: Pending) -> Option<Duration> {
+async fn send_one(db: &Db, carrier: &Carrier, clock: &Clock, pending: Pending) -> Option<Duration> {
     if pending.was_in_flight {
         tracing::info!(activity = %pending.activity_id, "a try was on its way at a stop: sending again under the same key");
     }
@@ -86,7 +118,7 @@ async fn send_one(db: &Db, api: &QuoApi, clock: &Clock, pending: Pending) -> Opt
         content: pending.content.clone(),
         idempotency_key: pending.idempotency_key.clone(),
     };
-    let outcome = api.send(&outgoing).await;
+    let outcome = carrier.send(db, clock, &outgoing).await;
     let now = clock.now_ms();
     let attempts = pending.attempts + 1;
     let (result, pause) = match outcome {

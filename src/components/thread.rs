@@ -9,9 +9,9 @@ use crate::text::duration as format_duration;
 use crate::time_format::{self, LocalTime};
 use leptos::html;
 use leptos::prelude::*;
-use switchboard_domain::api::{Activity, ActivityContent, CallOutcome, Direction};
+use switchboard_domain::api::{Activity, ActivityContent, CallOutcome, Delivery, Direction};
 use switchboard_domain::phone::display_number;
-use switchboard_domain::{ConversationId, StateChange, Status};
+use switchboard_domain::{ActivityId, ConversationId, StateChange, Status};
 
 /// What the pane shows, without the thread's content: a new activity in the open thread must not
 /// rebuild the pane (and lose the reply box's focus).
@@ -152,7 +152,8 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
             </div>
         </header>
         <ol class="activities" aria-label="Messages and calls" node_ref=activities_ref>
-            <For each=move || activities.get() key=|activity| activity.id
+            // Keyed by delivery too: a reply's item is drawn anew when its delivery changes.
+            <For each=move || activities.get() key=|activity| (activity.id, activity.delivery.clone())
                 children=move |activity| view! { <ActivityItem activity now/> }/>
         </ol>
         <ReplyBox id name=reply_name/>
@@ -171,11 +172,14 @@ fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
         Direction::Outbound => "outbound",
         Direction::Internal => "internal",
     };
+    let delivery = activity.delivery.clone();
+    let (conversation, reply) = (activity.conversation_id, activity.id);
     match activity.content {
         ActivityContent::Message { text } => view! {
             <li class=format!("activity message {side}")>
                 <p class="bubble">{text}</p>
                 <time class="when">{when}</time>
+                {delivery.map(|delivery| view! { <DeliveryLine conversation reply delivery/> })}
             </li>
         }
         .into_any(),
@@ -229,6 +233,32 @@ fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
             </li>
         }
         .into_any(),
+    }
+}
+
+/// Where a reply stands (Sending, Sent, Delivered, Not delivered with the reason), with Retry
+/// for one that did not go. A live region: teammates hear it change.
+#[component]
+fn DeliveryLine(
+    conversation: ConversationId,
+    reply: ActivityId,
+    delivery: Delivery,
+) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let class = match &delivery {
+        Delivery::Sending => "delivery sending",
+        Delivery::Sent => "delivery sent",
+        Delivery::Delivered => "delivery delivered",
+        Delivery::Failed { .. } | Delivery::NotSent { .. } => "delivery failed",
+    };
+    let retry = matches!(delivery, Delivery::Failed { .. }).then(|| {
+        view! {
+            <button type="button" class="link-button retry"
+                on:click=move |_| store.retry_reply(conversation, reply)>"Retry"</button>
+        }
+    });
+    view! {
+        <p class=class role="status">{crate::text::delivery(&delivery)}" "{retry}</p>
     }
 }
 

@@ -586,9 +586,25 @@ impl Store {
         }
         let response = response?;
         self.remember(response.conversation.clone());
-        self.append_activity(response.activity);
+        self.add_activity_if_new(response.activity);
         // The newest activity comes first (after the pinned).
         self.place_in_list(id);
         Ok(())
+    }
+
+    /// Sends a reply that did not go again; its delivery comes back live.
+    pub fn retry_reply(&self, id: ConversationId, reply: switchboard_domain::ActivityId) {
+        let store = *self;
+        spawn_local(async move {
+            match api::retry_reply(id, reply).await {
+                Ok(()) => {}
+                Err(error) if store.signed_out_by(&error) => {}
+                Err(error) => store.notices.notify(
+                    NoticeKind::Error,
+                    format!("Could not send the reply again: {error}"),
+                    false,
+                ),
+            }
+        });
     }
 }

@@ -367,7 +367,7 @@ impl Store {
             self.signed_out_by(error);
         }
         let response = response?;
-        self.append_activity(response.activity);
+        self.add_activity_if_new(response.activity);
         Ok(())
     }
 
@@ -392,13 +392,32 @@ impl Store {
     }
 
     /// Adds an activity to the open thread (a reply, a note, one that arrived live).
+    /// An activity as the live stream tells it: new, or changed (a reply's delivery). The
+    /// stream is in the server's order, so what it says last is how the activity stands.
     pub(super) fn append_activity(&self, activity: switchboard_domain::api::Activity) {
+        self.put_activity(activity, true);
+    }
+
+    /// An activity from the answer to this browser's own request: shown if the stream has not
+    /// brought it yet, and never over what the stream said since (the answer may come later).
+    pub(super) fn add_activity_if_new(&self, activity: switchboard_domain::api::Activity) {
+        self.put_activity(activity, false);
+    }
+
+    fn put_activity(&self, activity: switchboard_domain::api::Activity, replace: bool) {
         self.open_thread.thread.update(|thread| {
             if let Thread::Loaded(detail) = thread {
-                let ours = detail.conversation.id == activity.conversation_id;
-                if ours && !detail.activities.iter().any(|a| a.id == activity.id) {
-                    let at = detail.activities.partition_point(|a| a.id < activity.id);
-                    detail.activities.insert(at, activity);
+                if detail.conversation.id != activity.conversation_id {
+                    return;
+                }
+                let at = detail.activities.partition_point(|a| a.id < activity.id);
+                match detail.activities.get_mut(at) {
+                    Some(known) if known.id == activity.id => {
+                        if replace {
+                            *known = activity;
+                        }
+                    }
+                    _ => detail.activities.insert(at, activity),
                 }
             }
         });

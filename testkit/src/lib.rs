@@ -3,7 +3,9 @@
 //!
 //! The server binary and the built web app come from `SWITCHBOARD_BIN` and
 //! `SWITCHBOARD_WEB_ROOT`, or else from this workspace's `target/debug/switchboard` and `dist/`
-//! (`scripts/test` builds both first).
+//! (`scripts/test` builds both first). [`fake_quo`] stands in for Quo's send endpoint.
+
+pub mod fake_quo;
 
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder};
@@ -61,6 +63,8 @@ pub struct Server {
     pub database: PathBuf,
     demo_conversations: u32,
     web_root: PathBuf,
+    /// Further flags, kept for a restart.
+    flags: Vec<String>,
     _dir: TempDir,
 }
 
@@ -72,15 +76,31 @@ impl Server {
 
     /// The same, serving the web app from `web_root` (a copy to change, say).
     pub fn start_serving(demo_conversations: u32, web_root: PathBuf) -> Server {
+        Server::start_with_flags(demo_conversations, web_root, Vec::new())
+    }
+
+    /// With further flags (`--quo-api-url …`).
+    pub fn start_with_flags(
+        demo_conversations: u32,
+        web_root: PathBuf,
+        flags: Vec<String>,
+    ) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = dir.path().join("switchboard.db");
-        let (child, url) = spawn("127.0.0.1:0", &database, demo_conversations, &web_root);
+        let (child, url) = spawn(
+            "127.0.0.1:0",
+            &database,
+            demo_conversations,
+            &web_root,
+            &flags,
+        );
         Server {
             child,
             url,
             database,
             demo_conversations,
             web_root,
+            flags,
             _dir: dir,
         }
     }
@@ -100,6 +120,7 @@ impl Server {
             &self.database,
             self.demo_conversations,
             &self.web_root,
+            &self.flags,
         );
         assert_eq!(url, self.url);
         self.child = child;
@@ -111,6 +132,7 @@ fn spawn(
     database: &Path,
     demo_conversations: u32,
     web_root: &Path,
+    flags: &[String],
 ) -> (Child, String) {
     let mut child = Command::new(server_binary())
         .args(["--addr", address, "--quo-webhook-secret", WEBHOOK_SECRET])
@@ -120,6 +142,7 @@ fn spawn(
         .arg(database)
         .arg("--web-root")
         .arg(web_root)
+        .args(flags)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -12,6 +12,7 @@ mod offline;
 mod phone;
 mod places;
 mod pwa;
+mod replies;
 mod shared_device;
 mod sync;
 mod team;

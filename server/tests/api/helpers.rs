@@ -13,7 +13,14 @@ use switchboard_server::client_address::TrustedProxies;
 use switchboard_server::clock::{Clock, ManualClock};
 use switchboard_server::db::changes::{record_incoming, Incoming, NewActivity};
 use switchboard_server::db::{now_ms, Db};
+use switchboard_server::outbox::Carrier;
 use switchboard_server::quo_api::{ApiKey, QuoApi};
+
+/// Quo's API as the local stand-in serves it.
+pub fn fake_quo_carrier(url: &str) -> Carrier {
+    let key = ApiKey::new(switchboard_testkit::fake_quo::KEY.to_owned());
+    Carrier::Quo(QuoApi::new(url, key))
+}
 use switchboard_server::webhook::WebhookSecret;
 use switchboard_server::{demo, http, AppState};
 use tempfile::TempDir;
@@ -48,8 +55,9 @@ pub struct Setup {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `--public-url`.
     pub public_origin: Option<String>,
-    /// `--quo-api-url`, with the fake's key: replies go out through the outbox.
-    pub quo_api_url: Option<String>,
+    /// Who carries replies: Quo's API (the fake's, with its key) or the demo's carrier; none
+    /// leaves them Not sent.
+    pub carrier: Option<Carrier>,
 }
 
 impl Default for Setup {
@@ -61,7 +69,7 @@ impl Default for Setup {
             clock: Clock::System,
             trusted_proxies: Vec::new(),
             public_origin: None,
-            quo_api_url: None,
+            carrier: None,
         }
     }
 }
@@ -97,7 +105,7 @@ pub async fn spawn(setup: Setup) -> TestApp {
         clock,
         trusted_proxies,
         public_origin,
-        quo_api_url,
+        carrier,
     } = setup;
     let dir = tempfile::tempdir().expect("temp dir");
     let db = Db::open(&dir.path().join("test.db"))
@@ -120,12 +128,11 @@ pub async fn spawn(setup: Setup) -> TestApp {
         trusted_proxies: TrustedProxies::new(trusted_proxies),
     };
     let mut state = AppState::new(db.clone(), auth, Some(secret.clone()), clock.clone());
-    if let Some(url) = quo_api_url {
+    if let Some(carrier) = carrier {
         state.replies.through_quo = true;
-        let key = ApiKey::new(crate::fake_quo::KEY.to_owned());
         tokio::spawn(switchboard_server::outbox::run(
             db.clone(),
-            QuoApi::new(&url, key),
+            carrier,
             clock.clone(),
             state.replies.queued.clone(),
         ));

@@ -5,7 +5,6 @@ mod auth;
 mod bad_input;
 mod conversations;
 mod durability;
-mod fake_quo;
 mod hardening;
 mod helpers;
 mod lines;

@@ -2,18 +2,18 @@
 //! endpoint, `fake_quo`) by the outbox, once each, retried when Quo says so, Not delivered with
 //! the reason when it will not go, and Delivered when Quo's webhook says so, in one activity.
 
-use crate::fake_quo::{Answer, FakeQuo};
-use crate::helpers::{ok_json, spawn, spawn_app, Setup, TestApp};
+use crate::helpers::{fake_quo_carrier, ok_json, spawn, spawn_app, Setup, TestApp};
 use crate::webhooks::legacy_signature;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use switchboard_domain::api::{ConversationSummary, Delivery, ReplyResponse};
 use switchboard_domain::ActivityId;
+use switchboard_testkit::fake_quo::{Answer, FakeQuo};
 
 async fn app_with(quo: &FakeQuo) -> TestApp {
     spawn(Setup {
-        quo_api_url: Some(quo.url.clone()),
+        carrier: Some(fake_quo_carrier(&quo.url)),
         ..Setup::default()
     })
     .await
@@ -198,4 +198,21 @@ async fn without_a_quo_api_key_a_reply_stays_in_the_thread_not_sent() {
         app.post_json(&path, &json!({})).await.status(),
         StatusCode::CONFLICT
     );
+}
+
+#[tokio::test]
+async fn the_demos_carrier_sends_at_once_and_reports_delivery_a_moment_later() {
+    let app = spawn(Setup {
+        carrier: Some(switchboard_server::outbox::Carrier::Demo),
+        ..Setup::default()
+    })
+    .await;
+    let conversation = app.first_of("open").await;
+    let sent = reply(&app, &conversation, "Thanks, all sorted").await;
+    assert_eq!(sent.activity.delivery, Some(Delivery::Sending));
+    let now = wait_for(&app, &conversation, sent.activity.id, |d| {
+        *d == Delivery::Delivered
+    })
+    .await;
+    assert_eq!(now, Delivery::Delivered);
 }

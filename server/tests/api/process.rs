@@ -276,7 +276,7 @@ async fn the_command_line_manages_the_team_as_the_web_app_does() {
 
 #[tokio::test]
 async fn a_reply_whose_send_was_on_its_way_at_a_crash_is_sent_once() {
-    use crate::fake_quo::{Answer, FakeQuo, KEY};
+    use switchboard_testkit::fake_quo::{Answer, FakeQuo, KEY};
     let quo = FakeQuo::start().await;
     // Quo takes the first try's message, and answers only after the server has died.
     quo.plan([Answer::Slow(Duration::from_secs(30))]);

@@ -1,0 +1,103 @@
+//! A reply's way to the customer, as the thread shows it: Sending, then Sent, then Delivered
+//! (the demo's carrier); Not delivered with Quo's reason, and Retry (a local stand-in for Quo).
+
+use crate::helpers::{eventually, E2e, DESKTOP};
+use fantoccini::Locator;
+use switchboard_testkit::fake_quo::{Answer, FakeQuo, KEY};
+use switchboard_testkit::{web_root, Server};
+
+/// Records every text the thread's delivery lines take, in order.
+const RECORD_DELIVERIES: &str = "
+    window.__deliveries = [];
+    const list = document.querySelector('.activities');
+    const note = () => {
+        const lines = list.querySelectorAll('.delivery');
+        const last = lines[lines.length - 1];
+        const text = last && last.textContent.trim();
+        if (text && window.__deliveries[window.__deliveries.length - 1] !== text) {
+            window.__deliveries.push(text);
+        }
+    };
+    new MutationObserver(note).observe(list, { subtree: true, childList: true, characterData: true });";
+
+async fn open_first_thread(app: &E2e) {
+    app.open("/all/open").await;
+    let target = app.row_ids().await[0];
+    app.row(target).await.click().await.unwrap();
+    app.reply_box().await;
+}
+
+async fn last_delivery(app: &E2e) -> String {
+    app.js("const l = document.querySelectorAll('.activities .delivery'); return l.length ? l[l.length - 1].textContent.trim() : ''")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_reply_shows_sending_then_sent_then_delivered() {
+    let app = E2e::start().await;
+    open_first_thread(&app).await;
+    app.js(RECORD_DELIVERIES).await;
+    let reply = app.reply_box().await;
+    reply.send_keys("On its way to you\n").await.unwrap();
+    eventually("the reply is delivered", || async {
+        last_delivery(&app).await == "Delivered"
+    })
+    .await;
+    let seen: Vec<String> =
+        serde_json::from_value(app.js("return window.__deliveries").await).unwrap();
+    let position = |text: &str| seen.iter().position(|s| s == text);
+    let (sending, sent, delivered) = (
+        position("Sending…"),
+        position("Sent"),
+        position("Delivered"),
+    );
+    assert!(
+        sending.is_some() && sending < sent && sent < delivered,
+        "in order: {seen:?}"
+    );
+    app.finish().await;
+}
+
+// The stand-in for Quo runs on this test's runtime: more than one thread, so that it answers
+// while the test waits on the browser.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_reply_shows_not_delivered_with_the_reason_and_retry_sends_it() {
+    let quo = FakeQuo::start().await;
+    quo.plan([Answer::BadRequest]);
+    let flags = vec![
+        "--quo-api-key".to_owned(),
+        KEY.to_owned(),
+        "--quo-api-url".to_owned(),
+        quo.url.clone(),
+    ];
+    let app = E2e::start_on(Server::start_with_flags(300, web_root(), flags), DESKTOP).await;
+    open_first_thread(&app).await;
+    let reply = app.reply_box().await;
+    reply.send_keys("Can you read this?\n").await.unwrap();
+    eventually("the reply reaches Quo", || async { quo.requests() >= 1 }).await;
+    eventually("the reply shows why it did not go", || async {
+        last_delivery(&app)
+            .await
+            .starts_with("Not delivered: Quo answered 400")
+    })
+    .await;
+    let retry = app
+        .browser
+        .client
+        .find(Locator::XPath(
+            "//ol[@aria-label='Messages and calls']//button[normalize-space(.)='Retry']",
+        ))
+        .await
+        .expect("a Retry button");
+    retry.click().await.unwrap();
+    eventually("the reply is sent", || async {
+        last_delivery(&app).await == "Sent"
+    })
+    .await;
+    assert_eq!(quo.messages().len(), 1);
+    assert_eq!(quo.messages()[0].content, "Can you read this?");
+    app.finish().await;
+}
