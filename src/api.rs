@@ -171,10 +171,12 @@ pub async fn reply(
     id: ConversationId,
     text: &str,
     seen_activity_id: Option<ActivityId>,
+    mark_done: bool,
 ) -> Result<ReplyResponse, ClientError> {
     let body = ReplyRequest {
         text: text.to_owned(),
         seen_activity_id,
+        mark_done,
     };
     post(&format!("{BASE}/conversations/{id}/replies"), &body).await
 }

@@ -1,7 +1,9 @@
 //! The interface's words that are built from data: one place, so that a second language is a
 //! second set of these functions, not a search through components.
 
-use switchboard_domain::api::{Activity, ActivityContent, CallOutcome, Delivery, Direction};
+use switchboard_domain::api::{
+    Activity, ActivityContent, CallOutcome, Delivery, DeliveryStatus, Direction,
+};
 use switchboard_domain::View;
 
 /// The name shown on a view's tab.
@@ -78,12 +80,13 @@ pub fn connection_status(online: bool, waiting: usize, signing_out: bool) -> Opt
 
 /// Where a reply stands, as its thread says it.
 pub fn delivery(delivery: &Delivery) -> String {
-    match delivery {
-        Delivery::Sending => "Sending…".to_owned(),
-        Delivery::Sent => "Sent".to_owned(),
-        Delivery::Delivered => "Delivered".to_owned(),
-        Delivery::Failed { reason } => format!("Not delivered: {reason}"),
-        Delivery::NotSent { reason } => format!("Not sent: {reason}"),
+    let reason = delivery.reason.as_deref().unwrap_or("no reason given");
+    match delivery.status {
+        DeliveryStatus::Sending => "Sending…".to_owned(),
+        DeliveryStatus::Sent => "Sent".to_owned(),
+        DeliveryStatus::Delivered => "Delivered".to_owned(),
+        DeliveryStatus::Failed => format!("Not delivered: {reason}"),
+        DeliveryStatus::NotSent => format!("Not sent: {reason}"),
     }
 }
 
@@ -168,18 +171,20 @@ mod tests {
 
     #[test]
     fn a_replys_delivery_says_where_it_stands_and_why_it_did_not_go() {
-        assert_eq!(delivery(&Delivery::Sending), "Sending…");
-        assert_eq!(delivery(&Delivery::Delivered), "Delivered");
-        let failed = Delivery::Failed {
-            reason: "Quo answered 400: to is not reachable".into(),
-        };
+        assert_eq!(delivery(&Delivery::is(DeliveryStatus::Sending)), "Sending…");
+        assert_eq!(
+            delivery(&Delivery::is(DeliveryStatus::Delivered)),
+            "Delivered"
+        );
+        let failed = Delivery::because(
+            DeliveryStatus::Failed,
+            "Quo answered 400: to is not reachable",
+        );
         assert_eq!(
             delivery(&failed),
             "Not delivered: Quo answered 400: to is not reachable"
         );
-        let not_sent = Delivery::NotSent {
-            reason: "no Quo API key".into(),
-        };
+        let not_sent = Delivery::because(DeliveryStatus::NotSent, "no Quo API key");
         assert_eq!(delivery(&not_sent), "Not sent: no Quo API key");
     }
 }

@@ -1,9 +1,9 @@
 //! `switchboard user …`: the team administration of the web app, from the command line, on the
 //! database file (a running server sees the changes: its event streams check their sessions
-//! every few seconds).
+//! every few seconds). `switchboard line …`: the lines and the Quo numbers they send from.
 
 use crate::auth;
-use crate::config::{Database, NewUser, Teammate, UserCommand};
+use crate::config::{Database, LineCommand, LineQuo, NewUser, Teammate, UserCommand};
 use crate::db::{self, Db};
 use anyhow::{bail, Context};
 use std::io::{BufRead, IsTerminal};
@@ -186,4 +186,55 @@ async fn end_sessions(who: Teammate) -> anyhow::Result<()> {
     let ended = db::sessions::end_all(&db, id).await?;
     println!("Ended {ended} session(s) of {}", who.email);
     Ok(())
+}
+
+pub async fn line(command: LineCommand) -> anyhow::Result<()> {
+    match command {
+        LineCommand::List(database) => {
+            let db = open(&database).await?;
+            for line in db::lines::settings(&db).await? {
+                println!(
+                    "{}\t{}\t{}\tsends from {}",
+                    line.id,
+                    line.name,
+                    line.number,
+                    line.quo_number.as_deref().unwrap_or(&line.number)
+                );
+            }
+            Ok(())
+        }
+        LineCommand::SetQuo(LineQuo {
+            database,
+            line,
+            quo,
+        }) => {
+            let quo = quo.trim();
+            let quo = match quo {
+                "none" => None,
+                id if id.starts_with("PN")
+                    && id[2..].chars().all(|c| c.is_ascii_alphanumeric()) =>
+                {
+                    Some(id.to_owned())
+                }
+                number if is_e164(number) => Some(number.to_owned()),
+                other => bail!("{other:?} is neither a Quo number id (PN…) nor an E.164 number"),
+            };
+            let db = open(&database).await?;
+            if !db::lines::set_quo_number(&db, LineId(line), quo.clone()).await? {
+                bail!("there is no line {line}");
+            }
+            match quo {
+                Some(quo) => println!("Line {line} sends from {quo}"),
+                None => println!("Line {line} sends from its own number"),
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `+` and 8 to 15 digits.
+fn is_e164(number: &str) -> bool {
+    number.strip_prefix('+').is_some_and(|digits| {
+        (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
+    })
 }

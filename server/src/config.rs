@@ -28,6 +28,30 @@ pub enum Command {
     /// Manage the workspace's teammates.
     #[command(subcommand)]
     User(UserCommand),
+    /// The phone lines and the Quo numbers they send from.
+    #[command(subcommand)]
+    Line(LineCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum LineCommand {
+    /// List the lines: id, name, number, the Quo number replies are sent from.
+    List(Database),
+    /// Set the Quo number a line's replies are sent from: its `PN…` id in Quo, or its E.164
+    /// number; `--quo none` goes back to the line's own number.
+    SetQuo(LineQuo),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LineQuo {
+    #[command(flatten)]
+    pub database: Database,
+    /// The line's id (`switchboard line list`).
+    #[arg(long)]
+    pub line: i64,
+    /// `PN…`, `+15550100200`, or `none`.
+    #[arg(long)]
+    pub quo: String,
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -9,6 +9,7 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         None => switchboard_server::run(cli.serve).await,
         Some(Command::User(command)) => switchboard_server::cli::user(command).await,
+        Some(Command::Line(command)) => switchboard_server::cli::line(command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -8,8 +8,8 @@ use switchboard_domain::team::MemberRef;
 use switchboard_domain::ConversationId;
 
 /// The box under a thread: a reply to the customer, or an internal note for the team (with
-/// @mentions). Enter sends, Shift+Enter starts a new line, Escape leaves the box so that the
-/// keyboard shortcuts work again.
+/// @mentions). Enter sends, Ctrl/Cmd+Enter sends and marks the conversation done, Shift+Enter
+/// starts a new line, Escape leaves the box so that the keyboard shortcuts work again.
 #[component]
 pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
     let store = expect_context::<Store>();
@@ -65,7 +65,7 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
         }
     };
 
-    let send = move || {
+    let send = move |mark_done: bool| {
         if sending.get_untracked() {
             return;
         }
@@ -84,7 +84,7 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
                         .with_untracked(|members| mentions::mentioned(&message, members));
                     store.send_note(id, message, mentioned).await
                 }
-                false => store.send_reply(id, message).await,
+                false => store.send_reply(id, message, mark_done).await,
             };
             match sent {
                 Ok(()) => text.set(String::new()),
@@ -129,7 +129,9 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
         }
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
-            send();
+            // Ctrl/Cmd+Enter: send and mark done (a note only adds).
+            let mark_done = (ev.ctrl_key() || ev.meta_key()) && !note.get_untracked();
+            send(mark_done);
         }
     };
 
@@ -153,7 +155,7 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
 
     view! {
         <form class="reply-box" class:note-mode=move || note.get()
-            on:submit=move |ev| { ev.prevent_default(); send(); }>
+            on:submit=move |ev| { ev.prevent_default(); send(false); }>
             <div class="modes" role="group" aria-label="Write">
                 {mode(false, "Reply")}
                 {mode(true, "Internal note")}
@@ -181,6 +183,13 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
                     (false, false) => "Send",
                 }}
             </button>
+            {move || (!note.get()).then(|| view! {
+                <button type="button" class="send-done" title="Send and mark done (Ctrl+Enter)"
+                    disabled=move || sending.get() || too_long.get() || text.with(|t| t.trim().is_empty())
+                    on:click=move |_| send(true)>
+                    "Send and mark done"
+                </button>
+            })}
             <ul class="mention-suggestions" role="listbox" id=format!("mentions-{id}") aria-label="Teammates"
                 hidden=move || suggestions.with(Vec::is_empty)>
                 {move || suggestions.get().into_iter().enumerate().map(|(index, member)| {

@@ -9,7 +9,9 @@ use crate::text::duration as format_duration;
 use crate::time_format::{self, LocalTime};
 use leptos::html;
 use leptos::prelude::*;
-use switchboard_domain::api::{Activity, ActivityContent, CallOutcome, Delivery, Direction};
+use switchboard_domain::api::{
+    Activity, ActivityContent, CallOutcome, Delivery, DeliveryStatus, Direction,
+};
 use switchboard_domain::phone::display_number;
 use switchboard_domain::{ActivityId, ConversationId, StateChange, Status};
 
@@ -245,13 +247,13 @@ fn DeliveryLine(
     delivery: Delivery,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
-    let class = match &delivery {
-        Delivery::Sending => "delivery sending",
-        Delivery::Sent => "delivery sent",
-        Delivery::Delivered => "delivery delivered",
-        Delivery::Failed { .. } | Delivery::NotSent { .. } => "delivery failed",
+    let class = match delivery.status {
+        DeliveryStatus::Sending => "delivery sending",
+        DeliveryStatus::Sent => "delivery sent",
+        DeliveryStatus::Delivered => "delivery delivered",
+        DeliveryStatus::Failed | DeliveryStatus::NotSent => "delivery failed",
     };
-    let retry = matches!(delivery, Delivery::Failed { .. }).then(|| {
+    let retry = (delivery.status == DeliveryStatus::Failed).then(|| {
         view! {
             <button type="button" class="link-button retry"
                 on:click=move |_| store.retry_reply(conversation, reply)>"Retry"</button>

@@ -563,8 +563,14 @@ impl Store {
 
     // ----- Replies -----
 
-    /// Sends a reply in the open conversation; the thread and the list follow.
-    pub async fn send_reply(&self, id: ConversationId, text: String) -> Result<(), ClientError> {
+    /// Sends a reply in the open conversation (and, with `mark_done`, marks it done unless the
+    /// customer wrote meanwhile); the thread and the list follow.
+    pub async fn send_reply(
+        &self,
+        id: ConversationId,
+        text: String,
+        mark_done: bool,
+    ) -> Result<(), ClientError> {
         let in_thread = self
             .open_thread
             .thread
@@ -580,16 +586,57 @@ impl Store {
                 .summary(id)
                 .map(|s| s.with_untracked(|s| s.latest_activity.id)),
         };
-        let response = api::reply(id, &text, seen).await;
+        let response = api::reply(id, &text, seen, mark_done).await;
         if let Err(error) = &response {
             self.signed_out_by(error);
         }
         let response = response?;
+        let name = response.conversation.contact.display_name();
+        let done = response.conversation.status == switchboard_domain::Status::Done;
         self.remember(response.conversation.clone());
         self.add_activity_if_new(response.activity);
-        // The newest activity comes first (after the pinned).
-        self.place_in_list(id);
+        match done && mark_done {
+            // As after E: the row leaves its view, and the next conversation is the open one.
+            true => self.leave_view(id),
+            // The newest activity comes first (after the pinned).
+            false => self.place_in_list(id),
+        }
+        if mark_done {
+            let text = match done {
+                true => format!("Sent, and {name} marked as done"),
+                false => format!("Sent. {name} wrote meanwhile: not marked done"),
+            };
+            self.notices.notify(NoticeKind::Info, text, false);
+        }
         Ok(())
+    }
+
+    /// A conversation that no longer belongs in the list on screen leaves it at once, even the
+    /// open one (as after E): the next one is selected, and opened if it was open.
+    fn leave_view(&self, id: ConversationId) {
+        let ids = self.inbox.list.with_untracked(|list| list.ids.clone());
+        if !ids.contains(&id) {
+            return;
+        }
+        let belongs = match self.inbox.list.with_untracked(|list| list.key) {
+            Some(key) => self
+                .summary(id)
+                .is_some_and(|s| s.with_untracked(|s| key.view.includes(&s.state()))),
+            None => true,
+        };
+        if belongs {
+            return self.place_in_list(id);
+        }
+        let successor = navigation::successor(&ids, id);
+        self.inbox.list.update(|list| list.ids.retain(|x| *x != id));
+        if self.inbox.selected.get_untracked() == Some(id) {
+            self.inbox.selected.set(successor);
+            self.inbox.keyboard_moves.update(|n| *n += 1);
+        }
+        let route = self.place.route.get_untracked();
+        if route.conversation == Some(id) {
+            self.go(route.with_conversation(successor), true);
+        }
     }
 
     /// Sends a reply that did not go again; its delivery comes back live.

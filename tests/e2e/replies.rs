@@ -1,8 +1,9 @@
 //! A reply's way to the customer, as the thread shows it: Sending, then Sent, then Delivered
 //! (the demo's carrier); Not delivered with Quo's reason, and Retry (a local stand-in for Quo).
 
-use crate::helpers::{eventually, E2e, DESKTOP};
+use crate::helpers::{eventually, E2e, Key, DESKTOP};
 use fantoccini::Locator;
+use switchboard_domain::Status;
 use switchboard_testkit::fake_quo::{Answer, FakeQuo, KEY};
 use switchboard_testkit::{web_root, Server};
 
@@ -99,5 +100,34 @@ async fn a_refused_reply_shows_not_delivered_with_the_reason_and_retry_sends_it(
     .await;
     assert_eq!(quo.messages().len(), 1);
     assert_eq!(quo.messages()[0].content, "Can you read this?");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn ctrl_enter_sends_the_reply_and_marks_the_conversation_done() {
+    let app = E2e::start().await;
+    app.open("/all/open").await;
+    let target = app.row_ids().await[0];
+    app.row(target).await.click().await.unwrap();
+    let reply = app.reply_box().await;
+    let (control, null): (char, char) = (Key::Control.into(), Key::Null.into());
+    reply
+        .send_keys(&format!("All done, thank you{control}\n{null}"))
+        .await
+        .unwrap();
+    app.wait_on_server(target, (Status::Done, false)).await;
+    let thread = app.conversation(target).await;
+    assert_eq!(
+        thread
+            .activities
+            .last()
+            .map(switchboard_web::text::activity_summary)
+            .as_deref(),
+        Some("All done, thank you")
+    );
+    eventually("the conversation leaves the Open view", || async {
+        !app.row_ids().await.contains(&target)
+    })
+    .await;
     app.finish().await;
 }

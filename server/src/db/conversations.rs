@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 use switchboard_domain::api::{
     Activity, ActivityContent, CallOutcome, Contact, ConversationDetail, ConversationPage,
-    ConversationSummary, Delivery, Direction,
+    ConversationSummary, Delivery, DeliveryStatus, Direction,
 };
 use switchboard_domain::team::MemberRef;
 use switchboard_domain::{ActivityId, ContactId, ConversationId, LineId, MemberId, View};
@@ -196,16 +196,19 @@ impl TryFrom<ActivityRow> for Activity {
             },
             other => return Err(corrupt(format_args!("activity kind {other:?}"))),
         };
-        let reason = || row.delivery_error.clone().unwrap_or_default();
-        let delivery = match row.delivery.as_deref() {
+        let status = match row.delivery.as_deref() {
             None => None,
-            Some("sending") => Some(Delivery::Sending),
-            Some("sent") => Some(Delivery::Sent),
-            Some("delivered") => Some(Delivery::Delivered),
-            Some("failed") => Some(Delivery::Failed { reason: reason() }),
-            Some("not_sent") => Some(Delivery::NotSent { reason: reason() }),
+            Some("sending") => Some(DeliveryStatus::Sending),
+            Some("sent") => Some(DeliveryStatus::Sent),
+            Some("delivered") => Some(DeliveryStatus::Delivered),
+            Some("failed") => Some(DeliveryStatus::Failed),
+            Some("not_sent") => Some(DeliveryStatus::NotSent),
             Some(other) => return Err(corrupt(format_args!("delivery {other:?}"))),
         };
+        let delivery = status.map(|status| Delivery {
+            status,
+            reason: row.delivery_error.clone(),
+        });
         Ok(Activity {
             id: ActivityId(row.activity_id),
             conversation_id: ConversationId(row.conversation_id),

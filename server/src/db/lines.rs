@@ -65,3 +65,41 @@ async fn by(db: &Db, sql: &'static str, key: String) -> Result<Option<LineId>, D
     })
     .await
 }
+
+/// A line as the command line lists it: id, name, number, and the Quo number it sends from
+/// (`None`: its own number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineSetting {
+    pub id: LineId,
+    pub name: String,
+    pub number: String,
+    pub quo_number: Option<String>,
+}
+
+pub async fn settings(db: &Db) -> Result<Vec<LineSetting>, DbError> {
+    db.read(|connection| {
+        Ok(connection
+            .prepare_cached("SELECT id, name, number, quo_number FROM lines ORDER BY id")?
+            .query_map([], |row| {
+                Ok(LineSetting {
+                    id: LineId(row.get(0)?),
+                    name: row.get(1)?,
+                    number: row.get(2)?,
+                    quo_number: row.get(3)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?)
+    })
+    .await
+}
+
+/// Sets the Quo number a line sends from (`None`: its own number); whether the line exists.
+pub async fn set_quo_number(db: &Db, id: LineId, quo: Option<String>) -> Result<bool, DbError> {
+    db.write(move |tx, _| {
+        Ok(tx
+            .prepare_cached("UPDATE lines SET quo_number = $1 WHERE id = $2")?
+            .execute(rusqlite::params![quo, id.0])?
+            > 0)
+    })
+    .await
+}

@@ -14,7 +14,7 @@ use switchboard_domain::api::{
     ReplyRequest, ReplyResponse, ReplyText, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
 use switchboard_domain::team::{AssignRequest, NoteRequest, PinRequest};
-use switchboard_domain::{ActivityId, ConversationId, LineId, View};
+use switchboard_domain::{ActivityId, ConversationId, LineId, StateChange, View};
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -191,9 +191,11 @@ async fn change_state(
     }
 }
 
-/// Replies in a conversation (stored as an outbound message).
+/// Replies in a conversation: stored as an outbound message (delivery `sending`, then sent by the
+/// outbox through Quo), or `not_sent` where no Quo API key is set.
 ///
-/// The conversation becomes read unless inbound activity arrived after `seen_activity_id`.
+/// The conversation becomes read unless inbound activity arrived after `seen_activity_id`; with
+/// `mark_done` it is marked done too, unless that activity arrived (then it stays open).
 #[utoipa::path(post, path = "/conversations/{id}/replies", tag = "conversations",
     params(("id" = i64, Path, description = "Conversation id")),
     request_body = ReplyRequest,
@@ -220,10 +222,22 @@ async fn reply(
         },
     };
     let now = state.clock.now_ms();
-    let response = changes::reply(&state.db, &viewer, id, &text, seen, via, now)
+    let mut response = changes::reply(&state.db, &viewer, id, &text, seen, via, now)
         .await?
         .map_err(|denied| refused(id, denied))?;
     state.replies.queued.queued();
+    if request.mark_done {
+        // Under the safety rule, as a done of its own: refused, the reply still goes.
+        let done =
+            changes::change_state(&state.db, &viewer, id, StateChange::Done, seen, None, now)
+                .await?
+                .map_err(|denied| refused(id, denied))?;
+        response.conversation = match done {
+            ChangeOutcome::Changed(conversation) | ChangeOutcome::Refused(conversation) => {
+                conversation
+            }
+        };
+    }
     Ok((StatusCode::CREATED, axum::Json(response)))
 }
 

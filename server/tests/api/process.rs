@@ -352,3 +352,43 @@ async fn a_reply_whose_send_was_on_its_way_at_a_crash_is_sent_once() {
     assert_eq!(quo.requests(), 2, "tried again after the restart");
     assert_eq!(quo.messages().len(), 1, "and Quo took it once, by its key");
 }
+
+#[tokio::test]
+async fn the_command_line_sets_the_quo_number_a_lines_replies_are_sent_from() {
+    // A server made the database (with the demo's lines); it stops before the command runs.
+    let mut server = Server::start(&[]).await;
+    server.child.start_kill().unwrap();
+    server.child.wait().await.unwrap();
+    let database = server._dir.path().join("switchboard.db");
+    let line = |args: &[&str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"));
+        command
+            .arg("line")
+            .args(args)
+            .arg("--database")
+            .arg(&database);
+        let output = command.output().unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned()
+                + &String::from_utf8_lossy(&output.stderr),
+        )
+    };
+    let (ok, listed) = line(&["list"]);
+    assert!(ok && listed.lines().count() == 3, "{listed}");
+    let (ok, out) = line(&["set-quo", "--line", "2", "--quo", "PNsupport01"]);
+    assert!(ok, "{out}");
+    let (_, listed) = line(&["list"]);
+    assert!(
+        listed
+            .lines()
+            .nth(1)
+            .unwrap()
+            .ends_with("sends from PNsupport01"),
+        "{listed}"
+    );
+    let (ok, out) = line(&["set-quo", "--line", "2", "--quo", "support"]);
+    assert!(!ok && out.contains("neither"), "{out}");
+    let (ok, out) = line(&["set-quo", "--line", "9", "--quo", "none"]);
+    assert!(!ok && out.contains("no line 9"), "{out}");
+}

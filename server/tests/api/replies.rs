@@ -99,3 +99,31 @@ async fn a_reply_to_an_unknown_conversation_is_not_found() {
         .await;
     assert_error(response, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
 }
+
+#[tokio::test]
+async fn send_and_mark_done_marks_done_unless_the_customer_wrote_meanwhile() {
+    let app = spawn_app().await;
+    let target = app.first_of("unread").await;
+    let path = format!("/api/v1/conversations/{}/replies", target.id);
+    let seen = target.latest_activity.id;
+    let body = json!({"text": "All sorted", "seen_activity_id": seen, "mark_done": true});
+    let reply: ReplyResponse = app.post_json(&path, &body).await.json().await.unwrap();
+    assert_eq!(
+        (reply.conversation.status, reply.conversation.unread),
+        (Status::Done, false)
+    );
+
+    // The customer writes after what the teammate saw: the reply goes, the conversation stays.
+    let other = app.first_of("open").await;
+    let seen = other.latest_activity.id;
+    app.webhook_text(&other, "EV-meanwhile", "One more thing")
+        .await;
+    let path = format!("/api/v1/conversations/{}/replies", other.id);
+    let body = json!({"text": "Anything else?", "seen_activity_id": seen, "mark_done": true});
+    let response = app.post_json(&path, &body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let reply: ReplyResponse = response.json().await.unwrap();
+    assert_eq!(reply.conversation.status, Status::Open);
+    let thread = app.conversation(other.id).await;
+    assert_eq!(thread.activities.last().unwrap(), &reply.activity);
+}
