@@ -87,6 +87,35 @@ impl AuthSettings {
     }
 }
 
+/// The longest email address (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// The shortest password accepted for a teammate.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Argon2 takes any length; a bound keeps a request from making it hash megabytes.
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// A teammate's email as stored (trimmed, lower case), or why it is not one.
+pub fn teammate_email(email: &str) -> Result<String, String> {
+    let email = email.trim().to_lowercase();
+    if email.chars().count() > MAX_EMAIL_CHARS || !email.contains('@') {
+        return Err(format!(
+            "email: an address of at most {MAX_EMAIL_CHARS} characters"
+        ));
+    }
+    Ok(email)
+}
+
+/// Whether `password` may be a teammate's (the API and the command line ask the same).
+pub fn check_new_password(password: &str) -> Result<(), String> {
+    let length = password.chars().count();
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
+        return Err(format!(
+            "a password has at least {MIN_PASSWORD_CHARS} characters (and at most {MAX_PASSWORD_CHARS})"
+        ));
+    }
+    Ok(())
+}
+
 /// An argon2id hash of `password`, in PHC form. Slow on purpose: call it off the async threads.
 pub fn hash_password(password: &str) -> String {
     let mut bytes = [0u8; 16];

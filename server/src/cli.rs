@@ -43,18 +43,8 @@ fn read_password(prompt: &str) -> anyhow::Result<String> {
         std::io::stdin().lock().read_line(&mut line)?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
-    check_length(&password)?;
+    auth::check_new_password(&password).map_err(anyhow::Error::msg)?;
     Ok(password)
-}
-
-fn check_length(password: &str) -> anyhow::Result<()> {
-    if password.chars().count() < crate::http::MIN_PASSWORD_CHARS {
-        bail!(
-            "a password has at least {} characters",
-            crate::http::MIN_PASSWORD_CHARS
-        );
-    }
-    Ok(())
 }
 
 async fn hash(password: String) -> anyhow::Result<String> {
@@ -62,14 +52,12 @@ async fn hash(password: String) -> anyhow::Result<String> {
 }
 
 async fn add(user: NewUser) -> anyhow::Result<()> {
-    if !user.email.contains('@') {
-        bail!("{:?} is not an email address", user.email);
-    }
+    let email = auth::teammate_email(&user.email).map_err(anyhow::Error::msg)?;
     let password = match user.password {
         Some(password) => password,
-        None => read_password(&format!("Password for {}: ", user.email))?,
+        None => read_password(&format!("Password for {email}: "))?,
     };
-    check_length(&password)?;
+    auth::check_new_password(&password).map_err(anyhow::Error::msg)?;
     let db = open(&Database {
         database: user.database.clone(),
     })
@@ -80,7 +68,7 @@ async fn add(user: NewUser) -> anyhow::Result<()> {
         }
     }
     let member = db::members::NewMember {
-        email: user.email.clone(),
+        email,
         name: user.name.clone(),
         role: user.role,
         password_hash: hash(password).await?,

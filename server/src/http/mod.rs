@@ -10,8 +10,6 @@ mod openapi;
 mod service_worker;
 mod session;
 mod team;
-
-pub use team::MIN_PASSWORD_CHARS;
 mod web_app;
 mod webhooks;
 

@@ -21,8 +21,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(members))
 }
 
-/// The longest email address (RFC 5321's path limit).
-pub const MAX_EMAIL_CHARS: usize = 254;
 /// What is kept of a browser's name for the session list.
 const MAX_USER_AGENT_CHARS: usize = 300;
 
@@ -61,9 +59,10 @@ async fn sign_in(
     Json(request): Json<SignInRequest>,
 ) -> Result<(CookieJar, axum::Json<Me>), AppError> {
     let email = request.email.trim().to_lowercase();
-    if email.chars().count() > MAX_EMAIL_CHARS {
+    if email.chars().count() > auth::MAX_EMAIL_CHARS {
         return Err(AppError::InvalidBody(format!(
-            "email: at most {MAX_EMAIL_CHARS} characters"
+            "email: at most {} characters",
+            auth::MAX_EMAIL_CHARS
         )));
     }
     let attempt = throttle::Attempt {

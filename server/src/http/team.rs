@@ -8,7 +8,6 @@ use crate::db;
 use crate::db::members::SessionMember;
 use crate::error::extract::{Json, Path};
 use crate::error::AppError;
-use crate::http::session::MAX_EMAIL_CHARS;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -21,10 +20,6 @@ use switchboard_domain::team::{
 use switchboard_domain::{LineId, MemberId, SessionId};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// The shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 8;
-/// Argon2 takes any length; a bound keeps a request from making it hash megabytes.
-const MAX_PASSWORD_CHARS: usize = 1024;
 const MAX_NAME_CHARS: usize = 100;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -62,13 +57,7 @@ async fn teammate(state: &AppState, id: MemberId) -> Result<TeamMember, AppError
 }
 
 fn check_password(password: &str) -> Result<(), AppError> {
-    let length = password.chars().count();
-    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
-        return Err(AppError::InvalidBody(format!(
-            "password: between {MIN_PASSWORD_CHARS} and {MAX_PASSWORD_CHARS} characters"
-        )));
-    }
-    Ok(())
+    auth::check_new_password(password).map_err(AppError::InvalidBody)
 }
 
 async fn check_lines(state: &AppState, lines: &[LineId]) -> Result<(), AppError> {
@@ -130,12 +119,7 @@ async fn add(
 ) -> Result<(StatusCode, axum::Json<TeamMember>), AppError> {
     manager(&member)?;
     may_manage(&member, new.role, None)?;
-    let email = new.email.trim().to_lowercase();
-    if email.chars().count() > MAX_EMAIL_CHARS || !email.contains('@') {
-        return Err(AppError::InvalidBody(format!(
-            "email: an address of at most {MAX_EMAIL_CHARS} characters"
-        )));
-    }
+    let email = auth::teammate_email(&new.email).map_err(AppError::InvalidBody)?;
     let name = new.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(AppError::InvalidBody(format!(
