@@ -31,30 +31,40 @@ pub async fn create(
     .await
 }
 
+/// The query of a session and its active teammate, found by `$condition` on `$1` (the SQL is
+/// a literal: every authenticated request runs it, and builds no string to look it up).
+macro_rules! session_where {
+    ($condition:literal) => {
+        concat!(
+            "SELECT s.id, m.id, m.name, m.role, s.created_at, s.last_seen_at
+               FROM sessions s JOIN members m ON m.id = s.member_id
+              WHERE ",
+            $condition,
+            " AND m.deactivated_at IS NULL"
+        )
+    };
+}
+
 /// The teammate whose session has this token hash, if it exists (and they are active).
 pub async fn by_token(db: &Db, token_hash: &str) -> Result<Option<SessionMember>, DbError> {
     let token_hash = token_hash.to_owned();
-    db.read(move |connection| find(connection, "s.token_hash = $1", &token_hash))
+    db.read(move |connection| find(connection, session_where!("s.token_hash = $1"), &token_hash))
         .await
 }
 
 /// The session with this id, read again (an open event stream checks that it may go on).
 pub async fn by_id(db: &Db, id: SessionId) -> Result<Option<SessionMember>, DbError> {
-    db.read(move |connection| find(connection, "s.id = $1", &id.0))
+    db.read(move |connection| find(connection, session_where!("s.id = $1"), &id.0))
         .await
 }
 
 fn find(
     connection: &Connection,
-    condition: &str,
+    query: &'static str,
     value: &dyn rusqlite::ToSql,
 ) -> Result<Option<SessionMember>, DbError> {
     let found = connection
-        .prepare_cached(&format!(
-            "SELECT s.id, m.id, m.name, m.role, s.created_at, s.last_seen_at
-               FROM sessions s JOIN members m ON m.id = s.member_id
-              WHERE {condition} AND m.deactivated_at IS NULL"
-        ))?
+        .prepare_cached(query)?
         .query_row([value], |row| {
             Ok((
                 SessionId(row.get(0)?),

@@ -50,6 +50,18 @@ fn may_manage(manager: &SessionMember, target: Role, role: Option<Role>) -> Resu
     Ok(())
 }
 
+/// The teammate `id`, if `manager` may change them (and give them the role `role`, if any).
+async fn managed_teammate(
+    state: &AppState,
+    manager: &SessionMember,
+    id: MemberId,
+    role: Option<Role>,
+) -> Result<TeamMember, AppError> {
+    let target = teammate(state, id).await?;
+    may_manage(manager, target.role, role)?;
+    Ok(target)
+}
+
 async fn teammate(state: &AppState, id: MemberId) -> Result<TeamMember, AppError> {
     db::team::get(&state.db, id)
         .await?
@@ -162,8 +174,7 @@ async fn update(
     Json(change): Json<TeamMemberUpdate>,
 ) -> Result<axum::Json<TeamMember>, AppError> {
     manager(&member)?;
-    let target = teammate(&state, id).await?;
-    may_manage(&member, target.role, change.role)?;
+    let target = managed_teammate(&state, &member, id, change.role).await?;
     let demotes = change.role.is_some_and(|role| role != target.role);
     if id == member.id && (demotes || change.deactivated == Some(true)) {
         return Err(AppError::Conflict(
@@ -207,8 +218,7 @@ async fn reset_password(
     Json(reset): Json<PasswordReset>,
 ) -> Result<StatusCode, AppError> {
     manager(&member)?;
-    let target = teammate(&state, id).await?;
-    may_manage(&member, target.role, None)?;
+    managed_teammate(&state, &member, id, None).await?;
     check_password(&reset.password)?;
     let password_hash = hash(&state, reset.password).await?;
     db::team::set_password(&state.db, id, password_hash).await?;
@@ -261,8 +271,7 @@ async fn end_sessions(
     Path(id): Path<MemberId>,
 ) -> Result<StatusCode, AppError> {
     manager(&member)?;
-    let target = teammate(&state, id).await?;
-    may_manage(&member, target.role, None)?;
+    managed_teammate(&state, &member, id, None).await?;
     db::sessions::end_all(&state.db, id).await?;
     state.streams.sessions_changed();
     Ok(StatusCode::NO_CONTENT)
@@ -286,8 +295,7 @@ async fn end_session(
     Path((id, session)): Path<(MemberId, SessionId)>,
 ) -> Result<StatusCode, AppError> {
     manager(&member)?;
-    let target = teammate(&state, id).await?;
-    may_manage(&member, target.role, None)?;
+    managed_teammate(&state, &member, id, None).await?;
     match db::sessions::end(&state.db, id, session).await? {
         true => {
             state.streams.sessions_changed();
