@@ -5,8 +5,9 @@
 //!   thread, reply box, shortcut sheet, notices).
 //! - [`store`]: the app's state in signals, and every change's optimistic sync with the server.
 //! - [`api`]: all HTTP, one method per endpoint.
-//! - [`gesture`], [`keyboard`], [`mentions`], [`navigation`], [`routes`], [`sync_queue`],
-//!   [`time_format`]: pure logic, tested natively; [`text`]: the words built from data.
+//! - [`gesture`], [`keyboard`], [`mentions`], [`navigation`], [`sync_queue`], [`time_format`]:
+//!   pure logic, tested natively; [`text`]: the words built from data; [`routes`]: the app's
+//!   addresses (in the domain crate, since the server reads them too).
 
 pub mod api;
 pub mod app;
@@ -19,7 +20,7 @@ pub mod mentions;
 pub mod navigation;
 pub mod pages;
 pub mod pwa;
-pub mod routes;
+pub use switchboard_domain::routes;
 pub mod store;
 pub mod sync_queue;
 pub mod text;

@@ -8,12 +8,80 @@ use crate::ids::{ActivityId, ContactId, ConversationId, LineId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Where the API lives, on the web app's own origin.
+pub const API_BASE: &str = "/api/v1";
 /// Conversations per page when the client does not say.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 /// The largest page a client may ask for.
 pub const MAX_PAGE_SIZE: u32 = 200;
 /// The longest reply, in characters: ten concatenated SMS segments.
 pub const MAX_REPLY_CHARS: usize = 1600;
+
+/// Conversations per page that the web app asks for.
+pub const CLIENT_PAGE_SIZE: u32 = 50;
+
+/// `GET /api/v1/conversations`'s query, written in one place so that the address the server
+/// announces with the page (see [`crate::routes`]) is the very one the web app then asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationsQuery<'a> {
+    pub view: crate::View,
+    pub line: Option<LineId>,
+    pub mine: bool,
+    pub cursor: Option<&'a str>,
+    pub limit: u32,
+}
+
+impl<'a> ConversationsQuery<'a> {
+    pub fn first_page(view: crate::View, line: Option<LineId>, mine: bool) -> Self {
+        ConversationsQuery {
+            view,
+            line,
+            mine,
+            cursor: None,
+            limit: CLIENT_PAGE_SIZE,
+        }
+    }
+
+    /// The query's names and values, in order.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![
+            ("view", self.view.as_str().to_owned()),
+            ("limit", self.limit.to_string()),
+        ];
+        if let Some(line) = self.line {
+            pairs.push(("line", line.to_string()));
+        }
+        if self.mine {
+            pairs.push(("assignee", "me".to_owned()));
+        }
+        if let Some(cursor) = self.cursor {
+            pairs.push(("cursor", cursor.to_owned()));
+        }
+        pairs
+    }
+
+    /// The path and query, e.g. `/api/v1/conversations?view=open&limit=50&line=2`.
+    pub fn address(&self) -> String {
+        let mut address = format!("{API_BASE}/conversations?");
+        for (index, (name, value)) in self.pairs().into_iter().enumerate() {
+            if index > 0 {
+                address.push('&');
+            }
+            address.push_str(name);
+            address.push('=');
+            // The server's cursors are digits and dots; anything else is escaped all the same.
+            for byte in value.bytes() {
+                match byte {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                        address.push(byte as char)
+                    }
+                    _ => address.push_str(&format!("%{byte:02X}")),
+                }
+            }
+        }
+        address
+    }
+}
 
 /// A phone line (one inbox) with the number of its unread conversations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

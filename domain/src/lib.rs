@@ -6,12 +6,14 @@
 //!   conversations a list shows and their order, the one rule for server and web app.
 //! - [`api`]: the REST API's request and response bodies; [`team`]: teammates, sign-in,
 //!   notifications and live events.
+//! - [`routes`]: the web app's addresses, read by its router and by the server.
 
 pub mod api;
 pub mod conversation;
 pub mod ids;
 pub mod list;
 pub mod phone;
+pub mod routes;
 pub mod team;
 pub mod view;
 

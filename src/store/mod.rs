@@ -21,11 +21,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
 use std::time::Duration;
-use switchboard_domain::api::{ConversationDetail, ConversationSummary};
+use switchboard_domain::api::{ConversationDetail, ConversationSummary, ConversationsQuery};
 use switchboard_domain::{ConversationId, ConversationState, View};
 
-/// Conversations fetched per page.
-pub const PAGE_SIZE: u32 = 50;
 /// Changes that can be undone with `Z`, newest last.
 pub(crate) const UNDO_DEPTH: usize = 50;
 
@@ -347,8 +345,8 @@ impl Store {
         });
         let store = *self;
         spawn_local(async move {
-            let result =
-                api::conversations(key.view, key.line.line(), key.mine, None, PAGE_SIZE).await;
+            let query = ConversationsQuery::first_page(key.view, key.line.line(), key.mine);
+            let result = api::conversations(&query).await;
             if store.inbox.list.with_untracked(|list| list.key) != Some(key) {
                 return; // The user moved on to another list meanwhile.
             }
@@ -393,14 +391,11 @@ impl Store {
             .update(|list| list.status = ListStatus::LoadingMore);
         let store = *self;
         spawn_local(async move {
-            let result = api::conversations(
-                key.view,
-                key.line.line(),
-                key.mine,
-                Some(&cursor),
-                PAGE_SIZE,
-            )
-            .await;
+            let query = ConversationsQuery {
+                cursor: Some(&cursor),
+                ..ConversationsQuery::first_page(key.view, key.line.line(), key.mine)
+            };
+            let result = api::conversations(&query).await;
             if store.inbox.list.with_untracked(|list| list.key) != Some(key) {
                 return;
             }

@@ -140,3 +140,57 @@ async fn the_app_runs_whole_under_its_content_security_policy() {
     );
     browser.close().await;
 }
+
+/// How each request to the API that the page made came about, as "initiator url" (`link` for
+/// one the browser fetched ahead because the server announced it with the page).
+async fn api_requests(client: &fantoccini::Client) -> Vec<String> {
+    let found = client
+        .execute(
+            "return performance.getEntriesByType('resource')
+                .filter(e => new URL(e.name).pathname.startsWith('/api/v1/')
+                    && !e.name.endsWith('/api/v1/events'))
+                .map(e => e.initiatorType + ' ' + new URL(e.name).pathname + new URL(e.name).search)",
+            vec![],
+        )
+        .await
+        .expect("resource timings");
+    serde_json::from_value(found).expect("a list")
+}
+
+#[tokio::test]
+async fn a_signed_in_load_asks_nothing_twice_and_waits_for_no_round_trip_it_could_skip() {
+    let e2e = crate::helpers::E2e::start().await;
+    let id = e2e.http_page("view=open&line=2").await[0].id;
+    let path = format!("/2/open/{id}");
+    e2e.open(&path).await;
+    wait_for(&e2e.browser.client, "textarea").await; // the thread is open
+                                                     // The lines' counts come once the list is in.
+    eventually("the lines are loaded", || async {
+        api_requests(&e2e.browser.client)
+            .await
+            .iter()
+            .any(|request| request.ends_with("/api/v1/lines"))
+    })
+    .await;
+    let requests = api_requests(&e2e.browser.client).await;
+    for expected in [
+        "/api/v1/session".to_owned(),
+        "/api/v1/members".to_owned(),
+        "/api/v1/notifications".to_owned(),
+        "/api/v1/lines".to_owned(),
+        "/api/v1/conversations?view=open&limit=50&line=2".to_owned(),
+        format!("/api/v1/conversations/{id}"),
+    ] {
+        assert_eq!(
+            requests.iter().filter(|r| r.ends_with(&expected)).count(),
+            1,
+            "{expected} asked once: {requests:?}"
+        );
+    }
+    // Each was fetched ahead, with the page, and the app's own request took that answer.
+    assert!(
+        requests.iter().all(|request| request.starts_with("link ")),
+        "{path}: {requests:?}"
+    );
+    e2e.finish().await;
+}

@@ -100,7 +100,7 @@ pub fn app(state: AppState, web_root: &Path) -> Router {
             get(move || async move { service_worker.response() }),
         )
         .method_not_allowed_fallback(method_not_allowed)
-        .fallback_service(web_app::service(web_root))
+        .fallback_service(web_app::service(web_root, state.clone()))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             policy,

@@ -1,19 +1,25 @@
 //! The built web app (Trunk's `dist`), with the single-page app's routes falling back to
 //! `index.html`.
 
-use axum::http::{header, HeaderValue, Request};
+use crate::auth::CurrentMember;
+use crate::AppState;
+use axum::extract::{FromRequestParts, State};
+use axum::http::{header, HeaderValue, Method, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use base64::Engine;
 use sha2::Digest;
 use std::path::Path;
+use switchboard_domain::api::API_BASE;
+use switchboard_domain::routes::InboxRoute;
 use tower::ServiceBuilder;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Serves files from `web_root`; unknown paths get `index.html` so that every route of the app
-/// can be loaded directly and reloaded.
+/// can be loaded directly and reloaded, announcing what the page will ask the API first.
 pub fn service(
     web_root: &Path,
+    state: AppState,
 ) -> impl tower::Service<
     Request<axum::body::Body>,
     Response = Response,
@@ -34,7 +40,55 @@ pub fn service(
         );
     ServiceBuilder::new()
         .layer(middleware::from_fn(cache_control))
+        .layer(middleware::from_fn_with_state(
+            state,
+            announce_first_requests,
+        ))
         .service(files)
+}
+
+/// With the page, a `Link` header names the API's answers that the app asks for as it starts
+/// (who is signed in; then the team, the lines and the page's list and conversation), so that
+/// the browser fetches them while the app downloads, instead of one round trip after another
+/// once it runs. Only a live session's page names more than the session: anything else would
+/// be refused, and a refused request is an error in the console of someone signed out.
+async fn announce_first_requests(
+    State(state): State<AppState>,
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let route = InboxRoute::from_address(parts.uri.path(), parts.uri.query());
+    let signed_in = match route {
+        Some(_) => CurrentMember::from_request_parts(&mut parts, &state)
+            .await
+            .is_ok(),
+        None => false,
+    };
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"));
+    if is_page {
+        let mut addresses = vec![format!("{API_BASE}/session")];
+        if let (Some(route), true) = (route, signed_in) {
+            addresses
+                .extend(["members", "notifications", "lines"].map(|p| format!("{API_BASE}/{p}")));
+            addresses.extend(route.first_requests());
+        }
+        let links: Vec<String> = addresses
+            .iter()
+            .map(|address| format!("<{address}>; rel=preload; as=fetch; crossorigin"))
+            .collect();
+        if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    response
 }
 
 /// Trunk (and scripts/build-web, for the wasm chunks) names built files by their content hash,

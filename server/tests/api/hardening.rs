@@ -5,7 +5,7 @@ use crate::helpers::{
     assert_error, ok_json, spawn, spawn_app, Setup, TestApp, OWNER, SUPPORT_MEMBER,
 };
 use crate::live::Stream;
-use reqwest::{Client, StatusCode};
+use reqwest::{Client, Response, StatusCode};
 use serde_json::json;
 use std::time::Duration;
 use switchboard_domain::api::ErrorCode;
@@ -391,6 +391,101 @@ async fn every_answer_carries_the_security_headers_and_the_api_is_never_cached()
             assert_eq!(headers["cache-control"], "no-store", "{path}");
         }
     }
+}
+
+/// The `Link` header's addresses, in order.
+fn announced(response: &Response) -> Vec<String> {
+    let Some(links) = response.headers().get("link") else {
+        return Vec::new();
+    };
+    links
+        .to_str()
+        .unwrap()
+        .split(", ")
+        .map(|link| {
+            assert!(
+                link.ends_with(">; rel=preload; as=fetch; crossorigin"),
+                "{link}"
+            );
+            link[1..link.find('>').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_page_announces_what_it_will_ask_the_api_first_and_only_to_a_live_session() {
+    let app = spawn_app().await;
+    let page = |client: Client, path: &'static str| {
+        let url = app.url(path);
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let signed_in = page(app.client.clone(), "/2/unread/7?assignee=me").await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    assert_eq!(
+        announced(&signed_in),
+        [
+            "/api/v1/session",
+            "/api/v1/members",
+            "/api/v1/notifications",
+            "/api/v1/lines",
+            "/api/v1/conversations?view=unread&limit=50&line=2&assignee=me",
+            "/api/v1/conversations/7",
+        ]
+    );
+    // Every announced address answers this teammate (nothing preloaded is refused).
+    for address in announced(&page(app.client.clone(), "/all/open").await) {
+        assert_eq!(
+            app.get(&address).await.status(),
+            StatusCode::OK,
+            "{address}"
+        );
+    }
+    // Signed out, or on a page that is not an inbox: only who is signed in, which answers
+    // anyone.
+    let signed_out = page(app.anonymous(), "/all/open").await;
+    assert_eq!(announced(&signed_out), ["/api/v1/session"]);
+    assert_eq!(
+        announced(&page(app.client.clone(), "/sign-in").await),
+        ["/api/v1/session"]
+    );
+    // A session that has ended is as good as none.
+    let login = app
+        .anonymous()
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": SUPPORT_MEMBER.0, "password": SUPPORT_MEMBER.1}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| value.to_str().unwrap())
+        .find(|cookie| cookie.starts_with("switchboard_session="))
+        .expect("a session cookie");
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let with_cookie = |path: &'static str| {
+        app.anonymous()
+            .get(app.url(path))
+            .header("cookie", cookie.clone())
+            .send()
+    };
+    assert_eq!(announced(&with_cookie("/all/open").await.unwrap()).len(), 5);
+    let out = app
+        .anonymous()
+        .delete(app.url("/api/v1/session"))
+        .header("cookie", cookie.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        announced(&with_cookie("/all/open").await.unwrap()),
+        ["/api/v1/session"]
+    );
+    // Files and the API announce nothing.
+    assert!(announced(&app.get("/api/v1/lines").await).is_empty());
+    assert!(announced(&app.get("/manifest.webmanifest").await).is_empty());
 }
 
 #[tokio::test]

@@ -137,7 +137,16 @@ pub async fn spawn(setup: Setup) -> TestApp {
             state.replies.queued.clone(),
         ));
     }
-    let app = http::app(state, &dir.path().join("no-web-app"));
+    // A page of its own, so that what the server adds to the web app's pages can be checked.
+    let web_root = dir.path().join("web");
+    std::fs::create_dir(&web_root).expect("web root");
+    std::fs::write(
+        web_root.join("index.html"),
+        "<!doctype html><title>Switchboard</title>",
+    )
+    .expect("index.html");
+    std::fs::write(web_root.join("manifest.webmanifest"), "{}").expect("manifest");
+    let app = http::app(state, &web_root);
     tokio::spawn(async move {
         axum::serve(
             listener,

@@ -1,9 +1,14 @@
-//! The app's routes: which line, which view and which conversation are in the URL, so that a
-//! reload or Back keeps your place. `/all/open`, `/2/unread`, `/all/done/145`, and
+//! The web app's addresses: which line, which view and which conversation are in the URL, so that
+//! a reload or Back keeps your place. `/all/open`, `/2/unread`, `/all/done/145`, and
 //! `/all/open?assignee=me` for the conversations assigned to the signed-in teammate.
+//!
+//! Here rather than in the web app because the server reads them too: it tells the browser,
+//! with the page, which answers of the API the page will ask for first (see
+//! [`InboxRoute::first_requests`]), so that they travel while the app itself downloads.
 
+use crate::api::ConversationsQuery;
+use crate::{ConversationId, LineId, View};
 use std::fmt;
-use switchboard_domain::{ConversationId, LineId, View};
 
 /// All lines, or one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -62,6 +67,33 @@ impl InboxRoute {
             conversation,
             mine: false,
         })
+    }
+
+    /// Reads a whole address (`/2/unread/145`, and the query after `?` if any); `None` for any
+    /// other page.
+    pub fn from_address(path: &str, query: Option<&str>) -> Option<InboxRoute> {
+        let mut parts = path.strip_prefix('/')?.split('/');
+        let (line, view) = (parts.next()?, parts.next()?);
+        let conversation = parts.next();
+        if parts.next().is_some() {
+            return None;
+        }
+        let assignee = query
+            .unwrap_or("")
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("assignee="));
+        Some(InboxRoute::parse(line, view, conversation)?.with_assignee(assignee))
+    }
+
+    /// The API's addresses that this page asks for as it opens, once someone is signed in:
+    /// the first page of its list and, if one is open, the conversation.
+    pub fn first_requests(&self) -> Vec<String> {
+        let mut addresses =
+            vec![ConversationsQuery::first_page(self.view, self.line.line(), self.mine).address()];
+        if let Some(id) = self.conversation {
+            addresses.push(format!("{}/conversations/{id}", crate::api::API_BASE));
+        }
+        addresses
     }
 
     /// The `?assignee=` query: `me` or nothing.
@@ -156,6 +188,48 @@ mod tests {
                 .unwrap()
                 .with_assignee(Some("you"))
                 .mine
+        );
+    }
+
+    #[test]
+    fn whole_addresses_are_read_with_their_query() {
+        assert_eq!(
+            InboxRoute::from_address("/2/unread/145", Some("assignee=me")),
+            Some(
+                InboxRoute::list(LineFilter::Line(LineId(2)), View::Unread)
+                    .mine(true)
+                    .with_conversation(Some(ConversationId(145)))
+            )
+        );
+        assert_eq!(
+            InboxRoute::from_address("/all/done", None),
+            Some(InboxRoute::list(LineFilter::All, View::Done))
+        );
+        for other in [
+            "/",
+            "/sign-in",
+            "/lines",
+            "/all/open/1/2",
+            "all/open",
+            "/all/later",
+        ] {
+            assert_eq!(InboxRoute::from_address(other, None), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_page_asks_first_for_its_list_and_its_open_conversation() {
+        let route = InboxRoute::from_address("/3/open/9", Some("assignee=me")).unwrap();
+        assert_eq!(
+            route.first_requests(),
+            [
+                "/api/v1/conversations?view=open&limit=50&line=3&assignee=me",
+                "/api/v1/conversations/9"
+            ]
+        );
+        assert_eq!(
+            InboxRoute::default().first_requests(),
+            ["/api/v1/conversations?view=open&limit=50"]
         );
     }
 
