@@ -34,32 +34,43 @@ pub fn InboxList() -> impl IntoView {
         })
     });
 
+    // Never more than the window shows, even if a style left the grid unbounded.
+    let screen_height = || {
+        window()
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(f64::MAX)
+    };
     let measure = move || {
         if let Some(grid) = grid.get_untracked() {
             scroll_top.set(grid.scroll_top() as f64);
-            // Never more than the window shows, even if a style left the grid unbounded.
-            let screen = window()
-                .inner_height()
-                .ok()
-                .and_then(|h| h.as_f64())
-                .unwrap_or(f64::MAX);
-            height.set((grid.client_height() as f64).min(screen));
+            height.set((grid.client_height() as f64).min(screen_height()));
         }
     };
+    // The grid's height comes from a ResizeObserver, after the browser has laid the page out:
+    // reading it as the grid mounts would force that layout inside the task that builds the
+    // inbox, one long task instead of two short ones. A new grid is at its top.
     Effect::new(move |_| {
-        if grid.get().is_some() {
-            measure();
+        if let Some(grid) = grid.get() {
+            watch_height(&grid, move |client_height| {
+                height.set(client_height.min(screen_height()))
+            });
         }
     });
+
+    // The window's size bounds it too (see above).
     let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
 
     // A new list starts at its top (and only a new one: a change in the list keeps the place).
     let key = Memo::new(move |_| inbox.list.with(|list| list.key));
-    Effect::new(move |_| {
+    Effect::new(move |first: Option<()>| {
         key.track();
-        if let Some(grid) = grid.get_untracked() {
-            grid.set_scroll_top(0);
-            scroll_top.set(0.0);
+        if first.is_some() {
+            if let Some(grid) = grid.get_untracked() {
+                grid.set_scroll_top(0);
+                scroll_top.set(0.0);
+            }
         }
     });
 
@@ -130,6 +141,20 @@ pub fn InboxList() -> impl IntoView {
             <p class=format!("list-status {kind}") role="status">{text}</p>
         })}
     }
+}
+
+/// Calls `on_height` with the element's inner height whenever it changes (and once it is laid
+/// out), for as long as the calling component lives.
+fn watch_height(element: &web_sys::HtmlElement, on_height: impl Fn(f64) + 'static) {
+    use wasm_bindgen::prelude::*;
+    let observed = element.clone();
+    let on_resize = Closure::<dyn Fn()>::new(move || on_height(observed.client_height() as f64));
+    let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) else {
+        return;
+    };
+    observer.observe(element);
+    let kept = send_wrapper::SendWrapper::new((observer, on_resize));
+    on_cleanup(move || kept.take().0.disconnect());
 }
 
 /// The height of `rows` rows, for CSS (whole pixels: no float formatting in the bundle).
