@@ -1,13 +1,15 @@
 //! The outbox worker: sends each waiting reply through Quo, once, and records what came of it.
-//! It survives restarts (the outbox is a table), sends every try of a reply with the same
-//! idempotency key (so a try that was on its way at a crash is not sent twice), retries 429 and
-//! 5xx with backoff and jitter (honouring `Retry-After`, which also pauses every send), fails at
-//! once on other 4xx, and after the last try marks the reply Not delivered with the reason.
+//! It survives restarts (the outbox is a table). A try whose answer never came (the server
+//! stopped while it was on its way, or Quo did not answer) may have reached Quo: before trying
+//! again, the worker looks for the message among those Quo has sent, and takes it as sent if it
+//! is there; every try also carries the reply's idempotency key. It retries 429 and 5xx with
+//! backoff and jitter (honouring `Retry-After`, which also pauses every send), fails at once on
+//! other 4xx, and after the last try marks the reply Not delivered with the reason.
 
 use crate::clock::Clock;
 use crate::db::outbox::{self, Pending};
 use crate::db::Db;
-use crate::quo_api::{backoff, Outgoing, QuoApi, SendOutcome};
+use crate::quo_api::{backoff, Lookup, Outgoing, QuoApi, SendOutcome};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -59,6 +61,14 @@ impl Carrier {
             }
         }
     }
+
+    async fn find_sent(&self, outgoing: &Outgoing, since_ms: i64) -> Lookup {
+        match self {
+            Carrier::Quo(api) => api.find_sent(outgoing, since_ms).await,
+            // The demo's sends cannot be lost on the way: sending again is all there is.
+            Carrier::Demo => Lookup::Found(Vec::new()),
+        }
+    }
 }
 
 /// Runs until the process ends.
@@ -67,7 +77,7 @@ pub async fn run(db: Db, carrier: Carrier, clock: Clock, signal: OutboxSignal) {
         Ok(0) => {}
         Ok(n) => tracing::info!(
             replies = n,
-            "replies whose send was on its way at a stop are sent again, under their keys"
+            "replies whose send was on its way at a stop: looked for at Quo, else sent again"
         ),
         Err(error) => tracing::warn!(%error, "the outbox could not be recovered"),
     }
@@ -109,16 +119,24 @@ pub async fn run(db: Db, carrier: Carrier, clock: Clock, signal: OutboxSignal) {
 
 /// Sends one reply and records the outcome; `Some(pause)` when Quo said to wait.
 async fn send_one(db: &Db, carrier: &Carrier, clock: &Clock, pending: Pending) -> Option<Duration> {
-    if pending.was_in_flight {
-        tracing::info!(activity = %pending.activity_id, "a try was on its way at a stop: sending again under the same key");
-    }
     let outgoing = Outgoing {
         from: pending.from.clone(),
         to: pending.to.clone(),
         content: pending.content.clone(),
         idempotency_key: pending.idempotency_key.clone(),
     };
-    let outcome = carrier.send(db, clock, &outgoing).await;
+    let outcome = match pending.unanswered_since {
+        Some(since) => match already_sent(db, carrier, &outgoing, since).await {
+            Ok(Some(message_id)) => {
+                tracing::info!(activity = %pending.activity_id, "a try that got no answer had reached Quo: sent");
+                SendOutcome::Accepted { message_id }
+            }
+            Ok(None) => carrier.send(db, clock, &outgoing).await,
+            // Not known yet whether it went: ask again later, sending nothing meanwhile.
+            Err(unknown) => unknown,
+        },
+        None => carrier.send(db, clock, &outgoing).await,
+    };
     let now = clock.now_ms();
     let attempts = pending.attempts + 1;
     let (result, pause) = match outcome {
@@ -130,7 +148,9 @@ async fn send_one(db: &Db, carrier: &Carrier, clock: &Clock, pending: Pending) -
             outbox::failed(db, pending.activity_id, reason, now).await,
             None,
         ),
-        SendOutcome::RetryLater { reason, .. } if attempts >= MAX_ATTEMPTS => {
+        SendOutcome::RetryLater { reason, .. } | SendOutcome::NoAnswer { reason, .. }
+            if attempts >= MAX_ATTEMPTS =>
+        {
             let reason = format!("{reason} (after {attempts} tries)");
             (
                 outbox::failed(db, pending.activity_id, reason, now).await,
@@ -142,7 +162,16 @@ async fn send_one(db: &Db, carrier: &Carrier, clock: &Clock, pending: Pending) -
             tracing::info!(activity = %pending.activity_id, %reason, ?wait, "retrying a reply");
             let at = now + wait.as_millis() as i64;
             (
-                outbox::retry_at(db, pending.activity_id, attempts, at).await,
+                outbox::retry_at(db, pending.activity_id, attempts, at, false).await,
+                after,
+            )
+        }
+        SendOutcome::NoAnswer { after, reason } => {
+            let wait = backoff(attempts, after, jitter());
+            tracing::info!(activity = %pending.activity_id, %reason, ?wait, "a reply's try got no answer");
+            let at = now + wait.as_millis() as i64;
+            (
+                outbox::retry_at(db, pending.activity_id, attempts, at, true).await,
                 after,
             )
         }
@@ -151,6 +180,34 @@ async fn send_one(db: &Db, carrier: &Carrier, clock: &Clock, pending: Pending) -
         tracing::warn!(%error, activity = %pending.activity_id, "a send's outcome could not be recorded");
     }
     pause
+}
+
+/// Whether Quo already has the message of a try that got no answer: its id if so, `None` if
+/// it must be sent (again); `Err` when Quo cannot tell now (a [`SendOutcome::NoAnswer`]: the
+/// next try looks again).
+async fn already_sent(
+    db: &Db,
+    carrier: &Carrier,
+    outgoing: &Outgoing,
+    since: i64,
+) -> Result<Option<String>, SendOutcome> {
+    match carrier.find_sent(outgoing, since).await {
+        Lookup::Found(ids) if ids.is_empty() => Ok(None),
+        Lookup::Found(ids) => {
+            outbox::first_unclaimed(db, ids)
+                .await
+                .map_err(|error| SendOutcome::NoAnswer {
+                    after: None,
+                    reason: format!("the outbox could not be read: {error}"),
+                })
+        }
+        Lookup::Unavailable { after, reason } => Err(SendOutcome::NoAnswer { after, reason }),
+        Lookup::Impossible(reason) => {
+            // Then only the idempotency key stands between the customer and a second text.
+            tracing::warn!(%reason, "a try that got no answer could not be looked for at Quo: sending again under its key");
+            Ok(None)
+        }
+    }
 }
 
 /// A number in 0..1, for the backoff's jitter (tries of many replies spread out).

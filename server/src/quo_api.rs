@@ -1,6 +1,8 @@
 //! Quo's public API, as far as sending a text goes: `POST /v1/messages` (see
 //! `shared/reference/quo-webhooks.md`, "Sending a message"), each answer sorted into accepted,
-//! try again later, or refused for good.
+//! try again later, or refused for good; and, for a try whose answer never came, looking for
+//! the message among those Quo has sent (`GET /v1/messages`, with the line's phone number id
+//! from `GET /v1/phone-numbers`) before sending it again.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -41,8 +43,14 @@ pub struct Outgoing {
 pub enum SendOutcome {
     /// 202: Quo took it, under this message id.
     Accepted { message_id: String },
-    /// 429, 5xx, or no answer: try again, not before `after` if Quo said so.
+    /// 429 or 5xx: try again, not before `after` if Quo said so.
     RetryLater {
+        after: Option<Duration>,
+        reason: String,
+    },
+    /// No answer (the connection failed or timed out): Quo may have taken it, so the next try
+    /// first looks for it (not before `after`, if Quo said so while it was looked for).
+    NoAnswer {
         after: Option<Duration>,
         reason: String,
     },
@@ -97,7 +105,7 @@ impl QuoApi {
         let response = match response {
             Ok(response) => response,
             Err(error) => {
-                return SendOutcome::RetryLater {
+                return SendOutcome::NoAnswer {
                     after: None,
                     reason: format!("Quo did not answer: {}", without_url(&error)),
                 }
@@ -108,6 +116,151 @@ impl QuoApi {
         let text = response.text().await.unwrap_or_default();
         classify(status.as_u16(), after, &text)
     }
+
+    /// The ids of the messages Quo has sent from `outgoing.from` to `outgoing.to` with its very
+    /// text since `since_ms` (less a few minutes, for clocks that disagree), oldest first.
+    pub async fn find_sent(&self, outgoing: &Outgoing, since_ms: i64) -> Lookup {
+        let phone_number_id = if outgoing.from.starts_with("PN") {
+            outgoing.from.clone()
+        } else {
+            match self.phone_number_id(&outgoing.from).await {
+                Ok(Some(id)) => id,
+                Ok(None) => {
+                    return Lookup::Impossible(format!(
+                        "{} is not one of the workspace's Quo numbers",
+                        outgoing.from
+                    ))
+                }
+                Err(lookup) => return lookup,
+            }
+        };
+        let since = rfc3339(since_ms - CLOCK_SKEW_MS);
+        let response = self
+            .http
+            .get(format!("{}/v1/messages", self.base))
+            .header("Authorization", &self.key.0)
+            .query(&[
+                ("phoneNumberId", phone_number_id.as_str()),
+                ("participants", outgoing.to.as_str()),
+                ("createdAfter", since.as_str()),
+                ("maxResults", "100"),
+            ])
+            .send()
+            .await;
+        let body: MessageList = match read_json(response).await {
+            Ok(body) => body,
+            Err(lookup) => return lookup,
+        };
+        let mut found: Vec<ListedMessage> = body
+            .data
+            .into_iter()
+            .filter(|m| {
+                m.direction.as_deref() != Some("incoming")
+                    && m.text.as_deref() == Some(outgoing.content.as_str())
+                    && m.to.contains(&outgoing.to)
+            })
+            .collect();
+        found.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        Lookup::Found(found.into_iter().map(|m| m.id).collect())
+    }
+
+    async fn phone_number_id(&self, number: &str) -> Result<Option<String>, Lookup> {
+        let response = self
+            .http
+            .get(format!("{}/v1/phone-numbers", self.base))
+            .header("Authorization", &self.key.0)
+            .send()
+            .await;
+        let body: PhoneNumberList = read_json(response).await?;
+        Ok(body
+            .data
+            .into_iter()
+            .find(|n| n.number == number)
+            .map(|n| n.id))
+    }
+}
+
+/// Clocks of Quo and of this server may disagree by this much.
+const CLOCK_SKEW_MS: i64 = 5 * 60_000;
+
+/// What looking for a message at Quo found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The ids of the matching messages (none: Quo never took it).
+    Found(Vec<String>),
+    /// Quo could not say now (no answer, 429, 5xx): look again later.
+    Unavailable {
+        after: Option<Duration>,
+        reason: String,
+    },
+    /// Quo will not say (another 4xx, an answer of another shape): only the key is left.
+    Impossible(String),
+}
+
+#[derive(Deserialize)]
+struct MessageList {
+    data: Vec<ListedMessage>,
+}
+
+#[derive(Deserialize)]
+struct ListedMessage {
+    id: String,
+    #[serde(default)]
+    to: Vec<String>,
+    text: Option<String>,
+    direction: Option<String>,
+    #[serde(rename = "createdAt", default)]
+    created_at: String,
+}
+
+#[derive(Deserialize)]
+struct PhoneNumberList {
+    data: Vec<PhoneNumber>,
+}
+
+#[derive(Deserialize)]
+struct PhoneNumber {
+    id: String,
+    number: String,
+}
+
+async fn read_json<T: serde::de::DeserializeOwned>(
+    response: Result<reqwest::Response, reqwest::Error>,
+) -> Result<T, Lookup> {
+    let response = response.map_err(|error| Lookup::Unavailable {
+        after: None,
+        reason: format!("Quo did not answer: {}", without_url(&error)),
+    })?;
+    let status = response.status().as_u16();
+    let after = retry_after(response.headers());
+    let text = response.text().await.unwrap_or_default();
+    match status {
+        200..=299 => serde_json::from_str(&text).map_err(|error| {
+            Lookup::Impossible(format!("Quo's answer was not understood: {error}"))
+        }),
+        429 | 500..=599 => Err(Lookup::Unavailable {
+            after,
+            reason: format!("Quo answered {status}"),
+        }),
+        _ => Err(Lookup::Impossible(format!("Quo answered {status}"))),
+    }
+}
+
+/// `2026-12-01T12:00:00.000Z`, as Quo writes times.
+fn rfc3339(ms: i64) -> String {
+    let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let (date, clock) = (at.date(), at.time());
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        date.year(),
+        u8::from(date.month()),
+        date.day(),
+        clock.hour(),
+        clock.minute(),
+        clock.second(),
+        clock.millisecond()
+    )
 }
 
 /// The error without the request's URL (which is ours, and says nothing new).
@@ -222,6 +375,12 @@ mod tests {
             backoff(9, Some(Duration::from_secs(2)), 1.0),
             Duration::from_secs(256)
         );
+    }
+
+    #[test]
+    fn times_are_written_as_quo_writes_them() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339(1_796_126_400_123), "2026-12-01T12:00:00.123Z");
     }
 
     #[test]

@@ -80,8 +80,9 @@ pub struct Pending {
     pub from: String,
     pub to: String,
     pub content: String,
-    /// A try was on its way when the server stopped: it may have reached Quo.
-    pub was_in_flight: bool,
+    /// When the last try began, if its answer never came (the server stopped while it was on
+    /// its way, or Quo did not answer): it may have reached Quo.
+    pub unanswered_since: Option<i64>,
 }
 
 /// The replies due by `now`, oldest first, at most `limit`; each is marked in flight.
@@ -91,7 +92,7 @@ pub async fn take_due(db: &Db, now: i64, limit: u32) -> Result<Vec<Pending>, DbE
             .prepare_cached(
                 "SELECT o.activity_id, o.idempotency_key, o.attempts,
                         COALESCE(l.quo_number, l.number), ct.number, a.body,
-                        o.in_flight_since IS NOT NULL
+                        o.in_flight_since
                    FROM outbox o
                    JOIN activities a ON a.id = o.activity_id
                    JOIN conversations c ON c.id = a.conversation_id
@@ -109,13 +110,15 @@ pub async fn take_due(db: &Db, now: i64, limit: u32) -> Result<Vec<Pending>, DbE
                     from: row.get(3)?,
                     to: row.get(4)?,
                     content: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                    was_in_flight: row.get(6)?,
+                    unanswered_since: row.get(6)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
-        // In flight, and not due again before a try's time has surely passed.
+        // In flight, and not due again before a try's time has surely passed. An earlier try
+        // that got no answer keeps its start: a look at Quo must reach back to it.
         let mut mark = tx.prepare_cached(
-            "UPDATE outbox SET in_flight_since = $1, next_attempt_at = $2 WHERE activity_id = $3",
+            "UPDATE outbox SET in_flight_since = COALESCE(in_flight_since, $1), next_attempt_at = $2
+              WHERE activity_id = $3",
         )?;
         for pending in &due {
             mark.execute(params![now, now + IN_FLIGHT_FOR_MS, pending.activity_id.0])?;
@@ -192,15 +195,42 @@ pub async fn sent(
     .await
 }
 
-/// Try again at `at` (after `attempts` tries).
-pub async fn retry_at(db: &Db, id: ActivityId, attempts: u32, at: i64) -> Result<(), DbError> {
+/// Try again at `at` (after `attempts` tries). `unanswered`: the last try got no answer, so
+/// its start stays recorded and the next try looks for it at Quo first.
+pub async fn retry_at(
+    db: &Db,
+    id: ActivityId,
+    attempts: u32,
+    at: i64,
+    unanswered: bool,
+) -> Result<(), DbError> {
     db.write(move |tx, _| {
         tx.prepare_cached(
-            "UPDATE outbox SET attempts = $1, next_attempt_at = $2, in_flight_since = NULL
-              WHERE activity_id = $3",
+            "UPDATE outbox SET attempts = $1, next_attempt_at = $2,
+                    in_flight_since = CASE WHEN $3 THEN in_flight_since END
+              WHERE activity_id = $4",
         )?
-        .execute(params![attempts, at, id.0])?;
+        .execute(params![attempts, at, unanswered, id.0])?;
         Ok(())
+    })
+    .await
+}
+
+/// Of Quo's message ids, the first that no activity here has yet, if any: a reply found at
+/// Quo is never taken for another one with the same words.
+pub async fn first_unclaimed(
+    db: &Db,
+    quo_message_ids: Vec<String>,
+) -> Result<Option<String>, DbError> {
+    db.read(move |connection| {
+        let mut claimed =
+            connection.prepare_cached("SELECT 1 FROM activities WHERE quo_message_id = $1")?;
+        for id in quo_message_ids {
+            if !claimed.exists([&id])? {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
     })
     .await
 }

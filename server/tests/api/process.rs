@@ -274,12 +274,15 @@ async fn the_command_line_manages_the_team_as_the_web_app_does() {
     assert!(!ok && out.contains("no teammate"), "{out}");
 }
 
-#[tokio::test]
-async fn a_reply_whose_send_was_on_its_way_at_a_crash_is_sent_once() {
-    use switchboard_testkit::fake_quo::{Answer, FakeQuo, KEY};
+/// Sends a reply through a server whose every send Quo answers as `answer`, kills the server
+/// (-9) once Quo has the request, restarts it on the same database, and waits for the reply's
+/// delivery to be Sent: the fake Quo, to count what it was asked.
+async fn crash_while_a_send_is_on_its_way(
+    answer: switchboard_testkit::fake_quo::Answer,
+) -> switchboard_testkit::fake_quo::FakeQuo {
+    use switchboard_testkit::fake_quo::{FakeQuo, KEY};
     let quo = FakeQuo::start().await;
-    // Quo takes the first try's message, and answers only after the server has died.
-    quo.plan([Answer::Slow(Duration::from_secs(30))]);
+    quo.plan([answer]);
     let quo_flags = ["--quo-api-key", KEY, "--quo-api-url", quo.url.as_str()];
     let mut server = Server::start(&quo_flags).await;
     let client = server.signed_in().await;
@@ -309,7 +312,7 @@ async fn a_reply_whose_send_was_on_its_way_at_a_crash_is_sent_once() {
         .unwrap();
     let reply = sent["activity"]["id"].as_i64().unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while quo.messages().is_empty() {
+    while quo.requests() == 0 {
         assert!(std::time::Instant::now() < deadline, "the send reaches Quo");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -349,8 +352,27 @@ async fn a_reply_whose_send_was_on_its_way_at_a_crash_is_sent_once() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(status, "sent");
-    assert_eq!(quo.requests(), 2, "tried again after the restart");
-    assert_eq!(quo.messages().len(), 1, "and Quo took it once, by its key");
+    quo
+}
+
+#[tokio::test]
+async fn a_reply_that_reached_quo_before_a_crash_is_found_there_and_not_sent_again() {
+    use switchboard_testkit::fake_quo::Answer;
+    // Quo takes the message at once, and would answer only after the server has died.
+    let quo = crash_while_a_send_is_on_its_way(Answer::Slow(Duration::from_secs(30))).await;
+    assert!(quo.lookups() >= 1, "looked for at Quo after the restart");
+    assert_eq!(quo.requests(), 1, "and found there: not sent again");
+    assert_eq!(quo.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn a_reply_that_had_not_reached_quo_at_a_crash_is_sent_after_the_restart() {
+    use switchboard_testkit::fake_quo::Answer;
+    // The server dies before Quo takes the message.
+    let quo = crash_while_a_send_is_on_its_way(Answer::SlowToTake(Duration::from_secs(30))).await;
+    assert!(quo.lookups() >= 1, "looked for at Quo after the restart");
+    assert_eq!(quo.requests(), 2, "not found there, so sent again");
+    assert_eq!(quo.messages().len(), 1, "and Quo has it once");
 }
 
 #[tokio::test]
