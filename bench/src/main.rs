@@ -7,12 +7,14 @@
 //! - `fanout`: a state change's event reaching 500 open event streams.
 //! - `webhooks`: signed webhook deliveries at 1,000 per second.
 //! - `load`: 200 connections for 60 s of mixed reads, changes and sign-ins.
+//! - `replies`: 1,000 replies queued at once, out through a local Quo at its rate limit.
 //!
 //! With no argument, all of them.
 
 mod fanout;
 mod keypress;
 mod load;
+mod replies;
 mod swipe;
 mod webhooks;
 
@@ -33,5 +35,8 @@ async fn main() {
     }
     if which.is_empty() || which == "load" {
         load::run().await;
+    }
+    if which.is_empty() || which == "replies" {
+        replies::run().await;
     }
 }

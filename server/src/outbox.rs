@@ -107,10 +107,16 @@ pub async fn run(db: Db, carrier: Carrier, clock: Clock, signal: OutboxSignal) {
             }
             continue;
         }
-        for pending in due {
+        let mut due = due.into_iter();
+        while let Some(pending) = due.next() {
             if let Some(pause) = send_one(&db, &carrier, &clock, pending).await {
-                // Quo asked everyone to slow down: every send waits.
-                paused_until = Some(clock.now_ms() + pause.as_millis() as i64);
+                // Quo asked everyone to slow down: every send waits, and the rest of the batch
+                // is due again when the wait ends (not a lost try's minute later).
+                let until = clock.now_ms() + pause.as_millis() as i64;
+                paused_until = Some(until);
+                if let Err(error) = outbox::put_back(&db, due.collect(), until).await {
+                    tracing::warn!(%error, "replies waiting for Quo could not be put back; they go within a minute");
+                }
                 break;
             }
         }

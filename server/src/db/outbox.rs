@@ -216,6 +216,21 @@ pub async fn retry_at(
     .await
 }
 
+/// Replies taken but not tried (Quo asked every send to wait): due again at `at`, as they were
+/// before they were taken.
+pub async fn put_back(db: &Db, untried: Vec<Pending>, at: i64) -> Result<(), DbError> {
+    db.write(move |tx, _| {
+        let mut put_back = tx.prepare_cached(
+            "UPDATE outbox SET next_attempt_at = $1, in_flight_since = $2 WHERE activity_id = $3",
+        )?;
+        for pending in untried {
+            put_back.execute(params![at, pending.unanswered_since, pending.activity_id.0])?;
+        }
+        Ok(())
+    })
+    .await
+}
+
 /// Of Quo's message ids, the first that no activity here has yet, if any: a reply found at
 /// Quo is never taken for another one with the same words.
 pub async fn first_unclaimed(

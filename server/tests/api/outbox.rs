@@ -109,6 +109,34 @@ async fn throttled_and_failed_tries_are_retried_until_quo_takes_the_reply() {
 }
 
 #[tokio::test]
+async fn replies_held_back_by_quos_rate_limit_go_as_soon_as_it_lets_them_each_once() {
+    let quo = FakeQuo::start().await;
+    quo.limit_rate(5);
+    // The first send takes its time, so that the others wait in the outbox together and are
+    // taken as one batch, which a 429 then interrupts.
+    quo.plan([Answer::Slow(Duration::from_millis(500))]);
+    let app = app_with(&quo).await;
+    let conversation = app.first_of("open").await;
+    let mut replies = Vec::new();
+    for n in 0..20 {
+        replies.push(reply(&app, &conversation, &format!("Held back {n}")).await);
+    }
+    for sent in &replies {
+        let now = wait_for(&app, &conversation, sent.activity.id, |d| {
+            d.status == DeliveryStatus::Sent
+        })
+        .await;
+        assert_eq!(now, Delivery::is(DeliveryStatus::Sent), "at the limit's pace");
+    }
+    let mut texts: Vec<String> = quo.messages().into_iter().map(|m| m.content).collect();
+    texts.sort();
+    texts.dedup();
+    assert_eq!((quo.messages().len(), texts.len()), (20, 20), "each once");
+    assert!(quo.requests() > 20, "Quo said 429 on the way");
+    assert_eq!(quo.lookups(), 0, "a try held back is not a try that got no answer");
+}
+
+#[tokio::test]
 async fn a_refused_reply_shows_not_delivered_with_the_reason_and_retry_sends_it() {
     let quo = FakeQuo::start().await;
     quo.plan([Answer::BadRequest]);
