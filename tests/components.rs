@@ -184,12 +184,14 @@ async fn the_line_sidebar_shows_each_lines_unread_count() {
             name: "Main".into(),
             number: "+15550100100".into(),
             unread_count: 0,
+            sends_from: None,
         },
         Line {
             id: LineId(2),
             name: "Support".into(),
             number: "+15550100200".into(),
             unread_count: 3,
+            sends_from: None,
         },
     ]);
     tick().await;

@@ -92,12 +92,33 @@ pub struct Line {
     /// E.164, e.g. "+15550100200".
     pub number: String,
     pub unread_count: u32,
+    /// The Quo number the line's replies are sent from (its `PN…` id or E.164 number), when
+    /// replies go out through Quo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sends_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineList {
     pub lines: Vec<Line>,
+    /// How this server's replies reach customers.
+    #[serde(default)]
+    pub sending: ReplySending,
+}
+
+/// How a server's replies reach customers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReplySending {
+    /// Through Quo's API: the server has a Quo API key.
+    Quo,
+    /// The demo's carrier: replies are taken and reported delivered, but reach nobody.
+    Demo,
+    /// Not set up: replies stay in the thread, marked Not sent.
+    #[default]
+    Off,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -30,6 +30,7 @@ use password_checks::PasswordChecks;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use streams::StreamControl;
+use switchboard_domain::api::ReplySending;
 use webhook::WebhookSecret;
 
 /// What every handler can reach.
@@ -52,8 +53,8 @@ pub struct AppState {
 /// How replies reach customers on this server.
 #[derive(Clone, Debug, Default)]
 pub struct Replies {
-    /// Whether the outbox worker sends them through Quo (an API key is configured).
-    pub through_quo: bool,
+    /// Through Quo, the demo's carrier, or not at all (no API key).
+    pub sending: ReplySending,
     /// Wakes the worker when a reply is queued.
     pub queued: outbox::OutboxSignal,
 }
@@ -144,7 +145,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         None => None,
     };
     if let Some(carrier) = carrier {
-        state.replies.through_quo = true;
+        state.replies.sending = match carrier {
+            outbox::Carrier::Quo(_) => ReplySending::Quo,
+            outbox::Carrier::Demo => ReplySending::Demo,
+        };
         tokio::spawn(outbox::run(
             state.db.clone(),
             carrier,

@@ -1,7 +1,8 @@
 use crate::components::AccountBar;
 use crate::routes::{InboxRoute, LineFilter};
-use crate::store::{Lines, Place};
+use crate::store::{Lines, Place, Session, Team};
 use leptos::prelude::*;
+use switchboard_domain::api::ReplySending;
 use switchboard_domain::phone::display_number;
 
 /// The phone lines, each with its unread count, and "All lines" above them.
@@ -29,6 +30,7 @@ pub fn LineSidebar() -> impl IntoView {
                 </For>
             </ul>
             <p class="hint">"Press " <kbd>"?"</kbd> " for keyboard shortcuts"</p>
+            <SendingStatus/>
         </nav>
         <AccountBar/>
         </div>
@@ -65,5 +67,48 @@ fn LineLink(filter: LineFilter, name: String, number: Option<String>) -> impl In
                 </span>
             </a>
         </li>
+    }
+}
+
+/// For owners and admins: whether replies reach customers, and which Quo number each line
+/// sends from.
+#[component]
+fn SendingStatus() -> impl IntoView {
+    let lines = expect_context::<Lines>();
+    let team = expect_context::<Team>();
+    let manages = move || {
+        team.session
+            .with(|session| matches!(session, Session::SignedIn(me) if me.role.sees_every_line()))
+    };
+    move || {
+        let sending = lines.sending().filter(|_| manages())?;
+        let summary = match sending {
+            ReplySending::Quo => "Replies go out through Quo.",
+            ReplySending::Demo => {
+                "Demo carrier: replies show as sent and delivered, but reach nobody."
+            }
+            ReplySending::Off => {
+                "Replies are not sent: this server has no Quo API key (--quo-api-key)."
+            }
+        };
+        let from = move || {
+            lines.with(|lines| {
+                lines
+                    .iter()
+                    .filter_map(|line| {
+                        let from = line.sends_from.clone()?;
+                        Some(view! { <li>{line.name.clone()}" sends from "{from}</li> })
+                    })
+                    .collect_view()
+            })
+        };
+        Some(view! {
+            <section class="sending" class:off=sending == ReplySending::Off
+                aria-labelledby="sending-heading">
+                <h2 id="sending-heading">"Sending"</h2>
+                <p>{summary}</p>
+                <ul>{from}</ul>
+            </section>
+        })
     }
 }

@@ -1,9 +1,9 @@
 use crate::mentions;
-use crate::store::{NoticeKind, Notices, Store, Team};
+use crate::store::{Lines, NoticeKind, Notices, Store, Team};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use switchboard_domain::api::{ReplyText, MAX_REPLY_CHARS};
+use switchboard_domain::api::{ReplySending, ReplyText, MAX_REPLY_CHARS};
 use switchboard_domain::team::MemberRef;
 use switchboard_domain::ConversationId;
 
@@ -15,6 +15,7 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
     let store = expect_context::<Store>();
     let team = expect_context::<Team>();
     let notices = expect_context::<Notices>();
+    let lines = expect_context::<Lines>();
     let text = RwSignal::new(String::new());
     let sending = RwSignal::new(false);
     let note = RwSignal::new(false);
@@ -203,6 +204,10 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            // Said before anyone writes a reply that would go nowhere.
+            {move || (!note.get() && lines.sending() == Some(ReplySending::Off)).then(|| view! {
+                <p class="reply-hint">"Replies stay in this thread: sending to customers is not set up on this server."</p>
+            })}
             {move || too_long.get().then(|| view! {
                 <p class="reply-error" role="alert">{format!("At most {MAX_REPLY_CHARS} characters.")}</p>
             })}

@@ -4,13 +4,15 @@
 
 use crate::routes::LineFilter;
 use leptos::prelude::*;
-use switchboard_domain::api::Line;
+use switchboard_domain::api::{Line, ReplySending};
 use switchboard_domain::{ConversationId, LineId};
 
 #[derive(Clone, Copy)]
 pub struct Lines {
     reported: RwSignal<Vec<Line>>,
     shown: Memo<Vec<(LineId, u32)>>,
+    /// How replies reach customers, once the server has said (with the lines).
+    sending: RwSignal<Option<ReplySending>>,
 }
 
 impl Lines {
@@ -26,7 +28,11 @@ impl Lines {
                 pending.with(|pending| unread_with_pending_changes(lines, pending, &conversation))
             })
         });
-        Lines { reported, shown }
+        Lines {
+            reported,
+            shown,
+            sending: RwSignal::new(None),
+        }
     }
 
     /// The lines, in the server's order (tracked).
@@ -66,6 +72,17 @@ impl Lines {
     /// The lines as the server listed them.
     pub fn set_reported(&self, lines: Vec<Line>) {
         self.reported.set(lines);
+    }
+
+    /// How replies reach customers, as the server said with the lines (tracked).
+    pub fn sending(&self) -> Option<ReplySending> {
+        self.sending.get()
+    }
+
+    pub fn set_sending(&self, sending: ReplySending) {
+        if self.sending.get_untracked() != Some(sending) {
+            self.sending.set(Some(sending));
+        }
     }
 
     /// A line's count as a live event reported it.
@@ -112,6 +129,7 @@ mod tests {
             name: format!("Line {id}"),
             number: "+15550100200".into(),
             unread_count,
+            sends_from: None,
         }
     }
 

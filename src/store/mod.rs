@@ -275,7 +275,10 @@ impl Store {
         let store = *self;
         spawn_local(async move {
             match api::lines().await {
-                Ok(list) => store.lines.set_reported(list.lines),
+                Ok(list) => {
+                    store.lines.set_reported(list.lines);
+                    store.lines.set_sending(list.sending);
+                }
                 Err(error) if store.signed_out_by(&error) => {}
                 Err(error) => store.notices.notify(
                     NoticeKind::Error,

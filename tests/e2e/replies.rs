@@ -131,3 +131,60 @@ async fn ctrl_enter_sends_the_reply_and_marks_the_conversation_done() {
     .await;
     app.finish().await;
 }
+
+/// The text of the line sidebar's "Sending" region, once the lines are in (`None`: not shown).
+async fn sending_status(client: &fantoccini::Client) -> Option<String> {
+    eventually("the lines are shown", || async {
+        client
+            .find(Locator::Css("nav[aria-label='Phone lines'] a.line .line-number"))
+            .await
+            .is_ok()
+    })
+    .await;
+    let text = client
+        .execute(
+            "const heading = [...document.querySelectorAll('nav[aria-label=\"Phone lines\"] section h2')]
+                .find(h => h.textContent === 'Sending');
+             const region = heading && document.querySelector(`section[aria-labelledby=\"${heading.id}\"]`);
+             return region ? region.textContent : null",
+            vec![],
+        )
+        .await
+        .expect("the sidebar");
+    text.as_str().map(str::to_owned)
+}
+
+#[tokio::test]
+async fn an_owner_sees_how_replies_reach_customers_and_a_member_does_not() {
+    let app = E2e::start().await;
+    app.open("/all/open").await;
+    let shown = sending_status(&app.browser.client).await;
+    assert!(
+        shown.as_deref().is_some_and(|s| s.contains("Demo carrier")),
+        "{shown:?}"
+    );
+    let member = app
+        .teammate(crate::helpers::SUPPORT_MEMBER, "/all/open")
+        .await;
+    assert_eq!(sending_status(&member.client).await, None);
+    member.close().await;
+    app.finish().await;
+
+    let quo = FakeQuo::start().await;
+    let flags = vec![
+        "--quo-api-key".to_owned(),
+        KEY.to_owned(),
+        "--quo-api-url".to_owned(),
+        quo.url.clone(),
+    ];
+    let app = E2e::start_on(Server::start_with_flags(300, web_root(), flags), DESKTOP).await;
+    app.open("/all/open").await;
+    let line = app.lines().await.lines[0].clone();
+    let shown = sending_status(&app.browser.client).await.unwrap_or_default();
+    assert!(shown.contains("Replies go out through Quo."), "{shown}");
+    assert!(
+        shown.contains(&format!("{} sends from {}", line.name, line.number)),
+        "{shown}"
+    );
+    app.finish().await;
+}

@@ -14,8 +14,10 @@ pub async fn list_with_unread_counts(
 ) -> Result<Vec<Line>, DbError> {
     let lines: Vec<Line> = db
         .read(|connection| {
-            let mut statement = connection
-                .prepare_cached("SELECT id, name, number, unread_count FROM lines ORDER BY id")?;
+            let mut statement = connection.prepare_cached(
+                "SELECT id, name, number, unread_count, COALESCE(quo_number, number)
+                       FROM lines ORDER BY id",
+            )?;
             let lines = statement
                 .query_map([], |row| {
                     Ok(Line {
@@ -23,6 +25,7 @@ pub async fn list_with_unread_counts(
                         name: row.get(1)?,
                         number: row.get(2)?,
                         unread_count: row.get(3)?,
+                        sends_from: row.get(4)?,
                     })
                 })?
                 .collect::<Result<_, _>>()?;

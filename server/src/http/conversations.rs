@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use switchboard_domain::api::{
     ChangeStateRequest, ConversationDetail, ConversationPage, ConversationSummary, ErrorResponse,
-    ReplyRequest, ReplyResponse, ReplyText, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+    ReplyRequest, ReplyResponse, ReplySending, ReplyText, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
 use switchboard_domain::team::{AssignRequest, NoteRequest, PinRequest};
 use switchboard_domain::{ActivityId, ConversationId, LineId, StateChange, View};
@@ -215,7 +215,7 @@ async fn reply(
 ) -> Result<(StatusCode, axum::Json<ReplyResponse>), AppError> {
     let text = ReplyText::parse(&request.text).map_err(AppError::InvalidBody)?;
     let seen = request.seen_activity_id;
-    let via = match state.replies.through_quo {
+    let via = match state.replies.sending != ReplySending::Off {
         true => SendVia::Quo,
         false => SendVia::Nowhere {
             reason: "no Quo API key".to_owned(),
@@ -266,7 +266,7 @@ async fn retry_reply(
             "conversation {id} has no reply {activity}"
         )));
     }
-    if !state.replies.through_quo {
+    if state.replies.sending == ReplySending::Off {
         return Err(AppError::Conflict(
             "sending is not set up on this server (no Quo API key)".to_owned(),
         ));

@@ -129,7 +129,10 @@ pub async fn spawn(setup: Setup) -> TestApp {
     };
     let mut state = AppState::new(db.clone(), auth, Some(secret.clone()), clock.clone());
     if let Some(carrier) = carrier {
-        state.replies.through_quo = true;
+        state.replies.sending = match &carrier {
+            Carrier::Quo(_) => switchboard_domain::api::ReplySending::Quo,
+            Carrier::Demo => switchboard_domain::api::ReplySending::Demo,
+        };
         tokio::spawn(switchboard_server::outbox::run(
             db.clone(),
             carrier,

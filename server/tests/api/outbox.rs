@@ -126,14 +126,22 @@ async fn replies_held_back_by_quos_rate_limit_go_as_soon_as_it_lets_them_each_on
             d.status == DeliveryStatus::Sent
         })
         .await;
-        assert_eq!(now, Delivery::is(DeliveryStatus::Sent), "at the limit's pace");
+        assert_eq!(
+            now,
+            Delivery::is(DeliveryStatus::Sent),
+            "at the limit's pace"
+        );
     }
     let mut texts: Vec<String> = quo.messages().into_iter().map(|m| m.content).collect();
     texts.sort();
     texts.dedup();
     assert_eq!((quo.messages().len(), texts.len()), (20, 20), "each once");
     assert!(quo.requests() > 20, "Quo said 429 on the way");
-    assert_eq!(quo.lookups(), 0, "a try held back is not a try that got no answer");
+    assert_eq!(
+        quo.lookups(),
+        0,
+        "a try held back is not a try that got no answer"
+    );
 }
 
 #[tokio::test]
@@ -246,4 +254,47 @@ async fn the_demos_carrier_sends_at_once_and_reports_delivery_a_moment_later() {
     })
     .await;
     assert_eq!(now, Delivery::is(DeliveryStatus::Delivered));
+}
+
+#[tokio::test]
+async fn the_lines_say_how_replies_reach_customers_and_from_which_quo_number() {
+    use switchboard_domain::api::{LineList, ReplySending};
+    use switchboard_domain::LineId;
+    let lines =
+        |app: TestApp| async move { ok_json::<LineList>(app.get("/api/v1/lines").await).await };
+
+    let off = lines(spawn_app().await).await;
+    assert_eq!(off.sending, ReplySending::Off);
+    assert!(off.lines.iter().all(|line| line.sends_from.is_none()));
+
+    let demo = lines(
+        spawn(Setup {
+            carrier: Some(switchboard_server::outbox::Carrier::Demo),
+            ..Setup::default()
+        })
+        .await,
+    )
+    .await;
+    assert_eq!(demo.sending, ReplySending::Demo);
+    assert!(demo.lines.iter().all(|line| line.sends_from.is_none()));
+
+    let quo = FakeQuo::start().await;
+    let app = app_with(&quo).await;
+    switchboard_server::db::lines::set_quo_number(&app.db, LineId(2), Some("PNsupport01".into()))
+        .await
+        .unwrap();
+    let through_quo = lines(app).await;
+    assert_eq!(through_quo.sending, ReplySending::Quo);
+    for line in &through_quo.lines {
+        let expected = match line.id {
+            LineId(2) => "PNsupport01".to_owned(),
+            _ => line.number.clone(),
+        };
+        assert_eq!(
+            line.sends_from.as_deref(),
+            Some(expected.as_str()),
+            "{}",
+            line.name
+        );
+    }
 }
