@@ -12,6 +12,7 @@ use crate::db::Db;
 use crate::quo_api::{backoff, Lookup, Outgoing, QuoApi, SendOutcome};
 use std::sync::Arc;
 use std::time::Duration;
+use switchboard_domain::ActivityId;
 use tokio::sync::Notify;
 
 /// Tries of a reply at most (the first and the retries).
@@ -132,7 +133,8 @@ async fn send_one(db: &Db, carrier: &Carrier, clock: &Clock, pending: Pending) -
         idempotency_key: pending.idempotency_key.clone(),
     };
     let outcome = match pending.unanswered_since {
-        Some(since) => match already_sent(db, carrier, &outgoing, since).await {
+        Some(since) => match already_sent(db, carrier, pending.activity_id, &outgoing, since).await
+        {
             Ok(Some(message_id)) => {
                 tracing::info!(activity = %pending.activity_id, "a try that got no answer had reached Quo: sent");
                 SendOutcome::Accepted { message_id }
@@ -194,19 +196,18 @@ async fn send_one(db: &Db, carrier: &Carrier, clock: &Clock, pending: Pending) -
 async fn already_sent(
     db: &Db,
     carrier: &Carrier,
+    reply: ActivityId,
     outgoing: &Outgoing,
     since: i64,
 ) -> Result<Option<String>, SendOutcome> {
     match carrier.find_sent(outgoing, since).await {
         Lookup::Found(ids) if ids.is_empty() => Ok(None),
-        Lookup::Found(ids) => {
-            outbox::first_unclaimed(db, ids)
-                .await
-                .map_err(|error| SendOutcome::NoAnswer {
-                    after: None,
-                    reason: format!("the outbox could not be read: {error}"),
-                })
-        }
+        Lookup::Found(ids) => outbox::first_unclaimed(db, reply, ids)
+            .await
+            .map_err(|error| SendOutcome::NoAnswer {
+                after: None,
+                reason: format!("the outbox could not be read: {error}"),
+            }),
         Lookup::Unavailable { after, reason } => Err(SendOutcome::NoAnswer { after, reason }),
         Lookup::Impossible(reason) => {
             // Then only the idempotency key stands between the customer and a second text.

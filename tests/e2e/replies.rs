@@ -136,7 +136,9 @@ async fn ctrl_enter_sends_the_reply_and_marks_the_conversation_done() {
 async fn sending_status(client: &fantoccini::Client) -> Option<String> {
     eventually("the lines are shown", || async {
         client
-            .find(Locator::Css("nav[aria-label='Phone lines'] a.line .line-number"))
+            .find(Locator::Css(
+                "nav[aria-label='Phone lines'] a.line .line-number",
+            ))
             .await
             .is_ok()
     })
@@ -180,7 +182,9 @@ async fn an_owner_sees_how_replies_reach_customers_and_a_member_does_not() {
     let app = E2e::start_on(Server::start_with_flags(300, web_root(), flags), DESKTOP).await;
     app.open("/all/open").await;
     let line = app.lines().await.lines[0].clone();
-    let shown = sending_status(&app.browser.client).await.unwrap_or_default();
+    let shown = sending_status(&app.browser.client)
+        .await
+        .unwrap_or_default();
     assert!(shown.contains("Replies go out through Quo."), "{shown}");
     assert!(
         shown.contains(&format!("{} sends from {}", line.name, line.number)),

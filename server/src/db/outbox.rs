@@ -231,21 +231,65 @@ pub async fn put_back(db: &Db, untried: Vec<Pending>, at: i64) -> Result<(), DbE
     .await
 }
 
-/// Of Quo's message ids, the first that no activity here has yet, if any: a reply found at
-/// Quo is never taken for another one with the same words.
+/// Of Quo's message ids, the first that no other activity here has yet, if any: a reply found
+/// at Quo is never taken for another one with the same words.
 pub async fn first_unclaimed(
     db: &Db,
+    reply: ActivityId,
     quo_message_ids: Vec<String>,
 ) -> Result<Option<String>, DbError> {
     db.read(move |connection| {
-        let mut claimed =
-            connection.prepare_cached("SELECT 1 FROM activities WHERE quo_message_id = $1")?;
+        let mut claimed = connection
+            .prepare_cached("SELECT 1 FROM activities WHERE quo_message_id = $1 AND id <> $2")?;
         for id in quo_message_ids {
-            if !claimed.exists([&id])? {
+            if !claimed.exists(params![&id, reply.0])? {
                 return Ok(Some(id));
             }
         }
         Ok(None)
+    })
+    .await
+}
+
+/// Quo reports delivered a message that no reply has the id of yet, because Quo was quicker
+/// than its answer to the send: the oldest reply still waiting for that answer, on the line
+/// with this number, to this customer, with these very words, takes the id and says Delivered
+/// (the answer, when it comes, keeps that). `false` if no such reply waits.
+pub async fn delivered_before_answer(
+    db: &Db,
+    line_number: String,
+    customer: String,
+    text: String,
+    quo_message_id: String,
+    now: i64,
+) -> Result<bool, DbError> {
+    db.write(move |tx, log| {
+        let id: Option<i64> = tx
+            .prepare_cached(
+                "UPDATE activities SET quo_message_id = $1, delivery = 'delivered',
+                        delivery_error = NULL
+                  WHERE id = (SELECT a.id FROM outbox o
+                                JOIN activities a ON a.id = o.activity_id
+                                JOIN conversations c ON c.id = a.conversation_id
+                                JOIN lines l ON l.id = c.line_id
+                                JOIN contacts ct ON ct.id = c.contact_id
+                               WHERE o.in_flight_since IS NOT NULL AND a.quo_message_id IS NULL
+                                 AND l.number = $2 AND ct.number = $3 AND a.body = $4
+                               ORDER BY a.id LIMIT 1)
+                  RETURNING id",
+            )?
+            .query_row(
+                params![quo_message_id, line_number, customer, text],
+                |row| row.get(0),
+            )
+            .optional()?;
+        match id {
+            Some(id) => {
+                announce_activity_of(tx, log, ActivityId(id), now)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     })
     .await
 }

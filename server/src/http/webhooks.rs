@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use serde::Serialize;
+use switchboard_domain::api::ActivityContent;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -76,8 +77,18 @@ async fn quo(
             // second activity tells the same.
             let outbound = activity.direction == switchboard_domain::api::Direction::Outbound;
             if let Some(message_id) = message_id.filter(|_| outbound) {
-                if db::outbox::delivered(&state.db, message_id, now).await? {
+                if db::outbox::delivered(&state.db, message_id.clone(), now).await? {
                     return receipt(Outcome::Stored, "the reply is delivered".to_owned());
+                }
+                // Quo may report delivery before its answer to the send has reached us.
+                if let ActivityContent::Message { text } = &activity.content {
+                    let (line, to, text) = (line_number.clone(), customer.clone(), text.clone());
+                    let now_delivered = db::outbox::delivered_before_answer(
+                        &state.db, line, to, text, message_id, now,
+                    );
+                    if now_delivered.await? {
+                        return receipt(Outcome::Stored, "the reply is delivered".to_owned());
+                    }
                 }
             }
             let Some(line) = db::lines::by_number(&state.db, &line_number).await? else {

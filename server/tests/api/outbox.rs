@@ -218,6 +218,66 @@ async fn quos_delivery_report_and_the_reply_are_one_activity() {
 }
 
 #[tokio::test]
+async fn a_delivery_report_that_beats_quos_answer_is_still_one_activity_with_the_reply() {
+    let quo = FakeQuo::start().await;
+    // Quo takes the message at once and answers the send two seconds later; its delivery
+    // report comes in between.
+    quo.plan([Answer::Slow(Duration::from_secs(2))]);
+    let app = app_with(&quo).await;
+    let conversation = app.first_of("open").await;
+    let sent = reply(&app, &conversation, "Quick one").await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while quo.messages().is_empty() {
+        assert!(Instant::now() < deadline, "the send reaches Quo");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let before = app.conversation(conversation.id).await.activities.len();
+    let message = quo.messages().remove(0);
+    let body = json!({
+        "id": "EVdelivered2", "object": "event", "apiVersion": "v3", "type": "message.delivered",
+        "createdAt": "2026-12-01T12:00:05.000Z",
+        "data": { "object": {
+            "id": message.id, "object": "message", "from": message.from, "to": message.to,
+            "direction": "outgoing", "text": message.content, "status": "delivered",
+        }}
+    })
+    .to_string();
+    let receipt: Value = ok_json(
+        app.deliver(&body, &legacy_signature(app.now_ms(), &body))
+            .await,
+    )
+    .await;
+    assert_eq!(receipt["detail"], "the reply is delivered");
+    assert_eq!(
+        delivery(&app, &conversation, sent.activity.id).await,
+        Some(Delivery::is(DeliveryStatus::Delivered)),
+        "before Quo's answer"
+    );
+    // The answer comes, and says no less.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while quo_answer_pending(&app).await && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        delivery(&app, &conversation, sent.activity.id).await,
+        Some(Delivery::is(DeliveryStatus::Delivered))
+    );
+    assert_eq!(
+        app.conversation(conversation.id).await.activities.len(),
+        before
+    );
+    assert_eq!(quo.requests(), 1);
+}
+
+/// Whether a reply is still in the outbox (waiting for Quo's answer).
+async fn quo_answer_pending(app: &TestApp) -> bool {
+    switchboard_server::db::outbox::next_due(&app.db)
+        .await
+        .unwrap()
+        .is_some()
+}
+
+#[tokio::test]
 async fn without_a_quo_api_key_a_reply_stays_in_the_thread_not_sent() {
     let app = spawn_app().await;
     let conversation = app.first_of("open").await;
