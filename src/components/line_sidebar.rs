@@ -29,8 +29,12 @@ pub fn LineSidebar() -> impl IntoView {
                     <LineLink filter name number/>
                 </For>
             </ul>
-            <p class="hint">"Press " <kbd>"?"</kbd> " for keyboard shortcuts"</p>
-            <SendingStatus/>
+            // Under the lines, once they are in: were it painted before them, their arrival
+            // would move it (a layout shift).
+            <Show when=move || lines.sending().is_some()>
+                <p class="hint">"Press " <kbd>"?"</kbd> " for keyboard shortcuts"</p>
+                <SendingStatus/>
+            </Show>
         </nav>
         <AccountBar/>
         </div>

@@ -158,7 +158,8 @@ async fn api_requests(client: &fantoccini::Client) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_signed_in_load_asks_nothing_twice_and_waits_for_no_round_trip_it_could_skip() {
+async fn a_signed_in_load_asks_nothing_twice_waits_for_no_round_trip_it_could_skip_and_moves_nothing(
+) {
     let e2e = crate::helpers::E2e::start().await;
     let id = e2e.http_page("view=open&line=2").await[0].id;
     let path = format!("/2/open/{id}");
@@ -172,6 +173,12 @@ async fn a_signed_in_load_asks_nothing_twice_and_waits_for_no_round_trip_it_coul
             .any(|request| request.ends_with("/api/v1/lines"))
     })
     .await;
+    // Nothing painted moved as the answers came in.
+    let shift = layout_shift(&e2e.browser.client).await;
+    assert!(
+        shift == 0.0,
+        "{path}: the page moved after it painted (CLS {shift})"
+    );
     let requests = api_requests(&e2e.browser.client).await;
     for expected in [
         "/api/v1/session".to_owned(),
