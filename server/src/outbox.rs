@@ -147,6 +147,8 @@ async fn send_one(db: &Db, carrier: &Carrier, clock: &Clock, pending: Pending) -
     };
     let now = clock.now_ms();
     let attempts = pending.attempts + 1;
+    // A try that got no answer keeps its start, so that the next one looks for it first.
+    let unanswered = matches!(outcome, SendOutcome::NoAnswer { .. });
     let (result, pause) = match outcome {
         SendOutcome::Accepted { message_id } => (
             outbox::sent(db, pending.activity_id, message_id, now).await,
@@ -165,21 +167,12 @@ async fn send_one(db: &Db, carrier: &Carrier, clock: &Clock, pending: Pending) -
                 None,
             )
         }
-        SendOutcome::RetryLater { after, reason } => {
+        SendOutcome::RetryLater { after, reason } | SendOutcome::NoAnswer { after, reason } => {
             let wait = backoff(attempts, after, jitter());
-            tracing::info!(activity = %pending.activity_id, %reason, ?wait, "retrying a reply");
+            tracing::info!(activity = %pending.activity_id, %reason, ?wait, unanswered, "retrying a reply");
             let at = now + wait.as_millis() as i64;
             (
-                outbox::retry_at(db, pending.activity_id, attempts, at, false).await,
-                after,
-            )
-        }
-        SendOutcome::NoAnswer { after, reason } => {
-            let wait = backoff(attempts, after, jitter());
-            tracing::info!(activity = %pending.activity_id, %reason, ?wait, "a reply's try got no answer");
-            let at = now + wait.as_millis() as i64;
-            (
-                outbox::retry_at(db, pending.activity_id, attempts, at, true).await,
+                outbox::retry_at(db, pending.activity_id, attempts, at, unanswered).await,
                 after,
             )
         }
