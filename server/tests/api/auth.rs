@@ -1,7 +1,9 @@
 //! Sessions: every route needs one, sign-in hands out a fresh one, it expires, sign-out ends it;
 //! failed sign-ins are slowed and then refused; other sites cannot make changes.
 
-use crate::helpers::{assert_error, spawn, spawn_app, Setup, TestApp, OWNER, SUPPORT_MEMBER};
+use crate::helpers::{
+    assert_error, session_set_cookie, spawn, spawn_app, Setup, TestApp, OWNER, SUPPORT_MEMBER,
+};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -96,17 +98,6 @@ async fn a_wrong_password_or_unknown_email_is_refused_alike() {
         let body = assert_error(response, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized).await;
         assert_eq!(body.error.message, "wrong email or password");
     }
-}
-
-/// The `Set-Cookie` of the session (the device cookie may come beside it).
-fn session_set_cookie(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|value| value.to_str().unwrap().to_owned())
-        .find(|cookie| cookie.starts_with("switchboard_session="))
-        .expect("a session cookie")
 }
 
 #[tokio::test]

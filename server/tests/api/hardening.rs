@@ -2,7 +2,8 @@
 //! headers every answer carries, and sign-out on a shared device.
 
 use crate::helpers::{
-    assert_error, ok_json, spawn, spawn_app, Setup, TestApp, OWNER, SUPPORT_MEMBER,
+    assert_error, ok_json, session_set_cookie, spawn, spawn_app, Setup, TestApp, OWNER,
+    SUPPORT_MEMBER,
 };
 use crate::live::Stream;
 use reqwest::{Client, Response, StatusCode};
@@ -456,14 +457,11 @@ async fn a_page_announces_what_it_will_ask_the_api_first_and_only_to_a_live_sess
         .send()
         .await
         .unwrap();
-    let cookie = login
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|value| value.to_str().unwrap())
-        .find(|cookie| cookie.starts_with("switchboard_session="))
-        .expect("a session cookie");
-    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let cookie = session_set_cookie(&login)
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let with_cookie = |path: &'static str| {
         app.anonymous()
             .get(app.url(path))

@@ -361,6 +361,17 @@ impl TestApp {
     }
 }
 
+/// The `Set-Cookie` of the session (the device cookie may come beside it).
+pub fn session_set_cookie(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .find(|cookie| cookie.starts_with("switchboard_session="))
+        .expect("a session cookie")
+}
+
 pub async fn ok_json<T: serde::de::DeserializeOwned>(response: Response) -> T {
     let status = response.status();
     let text = response.text().await.expect("body");

@@ -9,7 +9,25 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use switchboard_domain::api::{ConversationSummary, Delivery, DeliveryStatus, ReplyResponse};
 use switchboard_domain::ActivityId;
-use switchboard_testkit::fake_quo::{Answer, FakeQuo};
+use switchboard_testkit::fake_quo::{Answer, FakeQuo, Message};
+
+/// Quo's `message.delivered` event for a message it took, as its webhook posts it: the receipt.
+async fn report_delivered(app: &TestApp, event_id: &str, message: &Message) -> Value {
+    let body = json!({
+        "id": event_id, "object": "event", "apiVersion": "v3", "type": "message.delivered",
+        "createdAt": "2026-12-01T12:00:05.000Z",
+        "data": { "object": {
+            "id": message.id, "object": "message", "from": message.from, "to": message.to,
+            "direction": "outgoing", "text": message.content, "status": "delivered",
+        }}
+    })
+    .to_string();
+    ok_json(
+        app.deliver(&body, &legacy_signature(app.now_ms(), &body))
+            .await,
+    )
+    .await
+}
 
 async fn app_with(quo: &FakeQuo) -> TestApp {
     spawn(Setup {
@@ -192,20 +210,7 @@ async fn quos_delivery_report_and_the_reply_are_one_activity() {
     .await;
     let before = app.conversation(conversation.id).await.activities.len();
     let message = quo.messages().remove(0);
-    let body = json!({
-        "id": "EVdelivered1", "object": "event", "apiVersion": "v3", "type": "message.delivered",
-        "createdAt": "2026-12-01T12:00:05.000Z",
-        "data": { "object": {
-            "id": message.id, "object": "message", "from": message.from, "to": message.to,
-            "direction": "outgoing", "text": message.content, "status": "delivered",
-        }}
-    })
-    .to_string();
-    let receipt: Value = ok_json(
-        app.deliver(&body, &legacy_signature(app.now_ms(), &body))
-            .await,
-    )
-    .await;
+    let receipt = report_delivered(&app, "EVdelivered1", &message).await;
     assert_eq!(receipt["outcome"], "stored");
     assert_eq!(
         delivery(&app, &conversation, sent.activity.id).await,
@@ -233,20 +238,7 @@ async fn a_delivery_report_that_beats_quos_answer_is_still_one_activity_with_the
     }
     let before = app.conversation(conversation.id).await.activities.len();
     let message = quo.messages().remove(0);
-    let body = json!({
-        "id": "EVdelivered2", "object": "event", "apiVersion": "v3", "type": "message.delivered",
-        "createdAt": "2026-12-01T12:00:05.000Z",
-        "data": { "object": {
-            "id": message.id, "object": "message", "from": message.from, "to": message.to,
-            "direction": "outgoing", "text": message.content, "status": "delivered",
-        }}
-    })
-    .to_string();
-    let receipt: Value = ok_json(
-        app.deliver(&body, &legacy_signature(app.now_ms(), &body))
-            .await,
-    )
-    .await;
+    let receipt = report_delivered(&app, "EVdelivered2", &message).await;
     assert_eq!(receipt["detail"], "the reply is delivered");
     assert_eq!(
         delivery(&app, &conversation, sent.activity.id).await,
