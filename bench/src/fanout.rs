@@ -35,6 +35,27 @@ pub async fn signed_in_client(server: &Server) -> reqwest::Client {
     client
 }
 
+/// Calls `on_event` with each live event of an open event stream and the moment it arrived,
+/// until the stream ends.
+pub async fn each_event(
+    response: reqwest::Response,
+    mut on_event: impl FnMut(serde_json::Value, Instant),
+) {
+    let mut body = response.bytes_stream();
+    let mut buffer = String::new();
+    while let Some(Ok(chunk)) = body.next().await {
+        let now = Instant::now();
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let frame: String = buffer.drain(..end + 2).collect();
+            let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data:")) else {
+                continue;
+            };
+            on_event(serde_json::from_str(data.trim()).unwrap(), now);
+        }
+    }
+}
+
 pub async fn run() {
     let server = Server::start(300);
     let client = signed_in_client(&server).await;
@@ -57,22 +78,12 @@ pub async fn run() {
         tokio::spawn(async move {
             let response = client.get(url).send().await.expect("open a stream");
             ready.wait().await;
-            let mut body = response.bytes_stream();
-            let mut buffer = String::new();
-            while let Some(Ok(chunk)) = body.next().await {
-                let now = Instant::now();
-                buffer.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buffer.find("\n\n") {
-                    let frame: String = buffer.drain(..end + 2).collect();
-                    let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data:")) else {
-                        continue;
-                    };
-                    let event: serde_json::Value = serde_json::from_str(data.trim()).unwrap();
-                    if let Some(id) = event["conversation"]["conversation"]["id"].as_i64() {
-                        let _ = arrivals.send((stream, id, now));
-                    }
+            each_event(response, |event, now| {
+                if let Some(id) = event["conversation"]["conversation"]["id"].as_i64() {
+                    let _ = arrivals.send((stream, id, now));
                 }
-            }
+            })
+            .await;
         });
     }
     ready.wait().await;

@@ -5,15 +5,15 @@
 //! rate limit (their ratio), and the time from a reply's answer to its Sent, as a teammate's
 //! event stream shows it.
 
-use crate::fanout::signed_in_client;
+use crate::fanout::{each_event, signed_in_client};
 use futures_util::StreamExt;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use switchboard_domain::api::ConversationPage;
 use switchboard_testkit::fake_quo::{FakeQuo, KEY};
 use switchboard_testkit::{web_root, Server};
-use tokio::sync::Mutex;
 
 const REPLIES: usize = 1000;
 const AT_ONCE: usize = 50;
@@ -39,28 +39,15 @@ pub async fn run() {
         .await
         .expect("open a stream");
     let recorder = sent_at.clone();
-    tokio::spawn(async move {
-        let mut body = stream.bytes_stream();
-        let mut buffer = String::new();
-        while let Some(Ok(chunk)) = body.next().await {
-            let now = Instant::now();
-            buffer.push_str(&String::from_utf8_lossy(&chunk));
-            while let Some(end) = buffer.find("\n\n") {
-                let frame: String = buffer.drain(..end + 2).collect();
-                let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data:")) else {
-                    continue;
-                };
-                let event: serde_json::Value = serde_json::from_str(data.trim()).unwrap();
-                // Externally tagged: `{"activity": {"activity": {…}}}`.
-                let activity = &event["activity"]["activity"];
-                if activity["delivery"]["status"] == "sent" {
-                    if let Some(id) = activity["id"].as_i64() {
-                        recorder.lock().await.entry(id).or_insert(now);
-                    }
-                }
+    tokio::spawn(each_event(stream, move |event, now| {
+        // Externally tagged: `{"activity": {"activity": {…}}}`.
+        let activity = &event["activity"]["activity"];
+        if activity["delivery"]["status"] == "sent" {
+            if let Some(id) = activity["id"].as_i64() {
+                recorder.lock().unwrap().entry(id).or_insert(now);
             }
         }
-    });
+    }));
 
     let page: ConversationPage = client
         .get(format!(
@@ -109,7 +96,7 @@ pub async fn run() {
     let deadline = Instant::now() + Duration::from_secs(REPLIES as u64 / u64::from(rate) * 3 + 30);
     loop {
         let sent = {
-            let sent_at = sent_at.lock().await;
+            let sent_at = sent_at.lock().unwrap();
             replies
                 .iter()
                 .filter(|(id, _, _)| sent_at.contains_key(id))
@@ -124,7 +111,7 @@ pub async fn run() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let sent_at = sent_at.lock().await.clone();
+    let sent_at = sent_at.lock().unwrap().clone();
     let last_sent = replies.iter().map(|(id, _, _)| sent_at[id]).max().unwrap();
     let elapsed = last_sent.duration_since(started);
 
