@@ -6,8 +6,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
 use switchboard_domain::api::{
-    ChangeId, ChangeStateRequest, ConversationDetail, ConversationPage, ConversationSummary,
-    ConversationsQuery, ErrorCode, ErrorResponse, LineList, ReplyRequest, ReplyResponse, API_BASE,
+    conversation_address, ChangeId, ChangeStateRequest, ConversationDetail, ConversationPage,
+    ConversationSummary, ConversationsQuery, ErrorCode, ErrorResponse, LineList, ReplyRequest,
+    ReplyResponse, API_BASE,
 };
 use switchboard_domain::team::{
     AssignRequest, Me, MemberList, NoteRequest, NotificationList, PinRequest, SessionStatus,
@@ -134,7 +135,7 @@ pub async fn conversations(
 }
 
 pub async fn conversation(id: ConversationId) -> Result<ConversationDetail, ClientError> {
-    send(Request::get(&format!("{BASE}/conversations/{id}"))).await
+    send(Request::get(&conversation_address(id))).await
 }
 
 pub async fn change_state(

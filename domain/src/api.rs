@@ -17,6 +17,12 @@ pub const MAX_PAGE_SIZE: u32 = 200;
 /// The longest reply, in characters: ten concatenated SMS segments.
 pub const MAX_REPLY_CHARS: usize = 1600;
 
+/// `GET /api/v1/conversations/{id}`'s address, as the server announces it with a page and the
+/// web app asks for it.
+pub fn conversation_address(id: ConversationId) -> String {
+    format!("{API_BASE}/conversations/{id}")
+}
+
 /// Conversations per page that the web app asks for.
 pub const CLIENT_PAGE_SIZE: u32 = 50;
 

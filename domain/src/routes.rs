@@ -91,7 +91,7 @@ impl InboxRoute {
         let mut addresses =
             vec![ConversationsQuery::first_page(self.view, self.line.line(), self.mine).address()];
         if let Some(id) = self.conversation {
-            addresses.push(format!("{}/conversations/{id}", crate::api::API_BASE));
+            addresses.push(crate::api::conversation_address(id));
         }
         addresses
     }
