@@ -311,7 +311,7 @@ async fn list(
             None => return error(StatusCode::BAD_REQUEST, "createdAfter must be a date-time"),
         },
     };
-    let mut found: Vec<Value> = fake
+    let found: Vec<Value> = fake
         .messages()
         .iter()
         .rev()
@@ -323,7 +323,6 @@ async fn list(
         .take(max)
         .map(shape)
         .collect();
-    found.truncate(max);
     Json(json!({"data": found, "totalItems": found.len(), "nextPageToken": null})).into_response()
 }
 
