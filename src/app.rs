@@ -1,6 +1,7 @@
 use crate::chunks::chunk_view;
 use crate::components::Now;
 use crate::keyboard::{self, KeyPress, KeyTarget, Shortcut};
+use crate::layout::Layout;
 use crate::pages::{sign_in_page, InboxPage, LinesPage, NotFound, SignedIn};
 use crate::pwa;
 use crate::routes::InboxRoute;
@@ -16,6 +17,7 @@ use wasm_bindgen::JsCast;
 pub fn App() -> impl IntoView {
     let store = Store::new().provide();
     provide_context(Now::start());
+    provide_context(Layout::follow_window());
 
     // Changes a previous visit could not send go out once the session says whose they are;
     // the browser's own word on the connection starts another try (of them, and of a sign-out

@@ -1,6 +1,6 @@
 //! Switchboard's web app: a Leptos single-page app compiled to WebAssembly.
 //!
-//! - [`app`]: the router and the page layout; [`pages`]: one file per routed page.
+//! - [`app`]: the router and the page layout ([`layout`]: phone or wide); [`pages`]: one file per routed page.
 //! - [`components`]: what the user sees (line sidebar, view tabs, inbox list, conversation row,
 //!   thread, reply box, shortcut sheet, notices).
 //! - [`store`]: the app's state in signals, and every change's optimistic sync with the server.
@@ -15,6 +15,7 @@ pub mod chunks;
 pub mod components;
 pub mod gesture;
 pub mod keyboard;
+pub mod layout;
 pub mod live;
 pub mod mentions;
 pub mod navigation;

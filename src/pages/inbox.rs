@@ -1,6 +1,7 @@
 use crate::components::{
     ConnectionStatus, InboxList, LineSidebar, NoticeStack, ShortcutSheet, ThreadPane, ViewTabs,
 };
+use crate::layout::Layout;
 use crate::pages::NotFound;
 use crate::routes::InboxRoute;
 use crate::store::Store;
@@ -11,6 +12,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let store = expect_context::<Store>();
+    let layout = expect_context::<Layout>();
     let params = use_params_map();
     let query = use_query_map();
     let route = Memo::new(move |_| {
@@ -34,7 +36,11 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <Show when=move || route.with(Option::is_some) fallback=NotFound>
             <div class="inbox" class:thread-open=thread_open>
-                <LineSidebar/>
+                // A phone shows the lines on a screen of their own (/lines), never beside the
+                // list: building them here would only slow its first paint.
+                <Show when=move || layout.wide()>
+                    <LineSidebar/>
+                </Show>
                 // One main landmark for the list and the thread, so that a phone showing only
                 // the thread still has one; it takes no box of its own.
                 <main class="inbox-main">

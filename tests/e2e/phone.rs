@@ -99,6 +99,12 @@ async fn the_phone_layout_has_a_screen_each_for_lines_list_and_thread_with_back(
         false,
         "one column"
     );
+    assert_eq!(
+        app.js("return document.querySelectorAll(\"nav[aria-label='Phone lines']\").length")
+            .await,
+        0,
+        "the lines beside the list are not even built on a phone"
+    );
     assert_eq!(app.js(&visible(GRID)).await, true);
     let overflow = app
         .js("return document.documentElement.scrollWidth - window.innerWidth")
@@ -182,6 +188,30 @@ async fn the_phone_layout_has_a_screen_each_for_lines_list_and_thread_with_back(
     app.browser.client.back().await.unwrap();
     eventually("Back returns to the lines", || async {
         app.path().await == "/lines"
+    })
+    .await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_window_narrowed_to_phone_width_drops_the_line_sidebar_and_widened_has_it_again() {
+    let app = E2e::start().await;
+    app.open("/all/open").await;
+    let sidebars = "return document.querySelectorAll(\"nav[aria-label='Phone lines'] a\").length";
+    let lines = app.js(sidebars).await;
+    assert!(
+        lines.as_u64().unwrap() > 1,
+        "all lines and each line: {lines}"
+    );
+
+    app.browser.client.set_window_size(600, 900).await.unwrap();
+    eventually("no line sidebar at phone width", || async {
+        app.js(sidebars).await == 0
+    })
+    .await;
+    app.browser.client.set_window_size(1400, 900).await.unwrap();
+    eventually("the line sidebar again", || async {
+        app.js(sidebars).await == lines
     })
     .await;
     app.finish().await;
