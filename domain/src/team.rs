@@ -63,6 +63,19 @@ pub struct Me {
     pub role: Role,
     /// The lines this teammate can see.
     pub line_ids: Vec<LineId>,
+    /// The interface language this teammate chose (a code of the catalogue: `en`, `fr`), on
+    /// every device; `None` until they choose one: the browser's languages decide.
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+/// `PUT /api/v1/me/language`: the teammate's interface language, or `None` to follow each
+/// browser's languages again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LanguageChoice {
+    pub language: Option<String>,
 }
 
 /// `GET /api/v1/session`: who is signed in on this browser, if anyone. Always a success, so
@@ -170,6 +183,9 @@ pub enum LiveEvent {
     /// The teammate's access changed (lines given or taken, role): the stream closes after it;
     /// reload lines and lists before reconnecting.
     AccessChanged {},
+    /// The teammate who receives the stream chose another interface language (on this device
+    /// or another): show it at once.
+    Language { language: Option<String> },
     /// The server is going away (a restart or a deploy): the stream closes after it; reconnect
     /// in a moment, resuming from the last event.
     Reconnect {},

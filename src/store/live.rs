@@ -37,6 +37,7 @@ impl Store {
             LiveEvent::AccessChanged {} | LiveEvent::Reload {} => self.reload(),
             // The server is restarting: the stream closes and reopens by itself, from here.
             LiveEvent::Reconnect {} => {}
+            LiveEvent::Language { .. } => {}
             LiveEvent::Activity { activity } => self.append_activity(activity),
             LiveEvent::Notification {
                 notification,

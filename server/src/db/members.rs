@@ -148,5 +148,6 @@ pub async fn me(db: &Db, member: &SessionMember) -> Result<Me, DbError> {
         email,
         role: member.role,
         line_ids: member.lines.clone().unwrap_or(all_lines),
+        language: None,
     })
 }
