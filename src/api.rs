@@ -11,8 +11,8 @@ use switchboard_domain::api::{
     ReplyResponse, API_BASE,
 };
 use switchboard_domain::team::{
-    AssignRequest, Me, MemberList, NoteRequest, NotificationList, PinRequest, SessionStatus,
-    SignInRequest,
+    AssignRequest, LanguageChoice, Me, MemberList, NoteRequest, NotificationList, PinRequest,
+    SessionStatus, SignInRequest,
 };
 use switchboard_domain::{ActivityId, ConversationId, MemberId, NotificationId, StateChange};
 
@@ -49,8 +49,8 @@ impl ClientError {
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ClientError::Network(detail) => write!(f, "the server could not be reached ({detail})"),
-            ClientError::Api { body, .. } => f.write_str(&body.error.message),
+            ClientError::Network(_) => f.write_str(crate::text::unreachable()),
+            ClientError::Api { body, .. } => f.write_str(crate::text::refusal(body.error.code)),
         }
     }
 }
@@ -172,6 +172,33 @@ pub async fn retry_reply(id: ConversationId, reply: ActivityId) -> Result<(), Cl
         .send()
         .await;
     empty(response).await
+}
+
+/// A language's texts (`switchboard_catalogue::Lang::file`), which the server serves and
+/// announces with a page in that language.
+pub async fn catalogue(lang: switchboard_catalogue::Lang) -> Result<String, ClientError> {
+    let response = Request::get(&format!("/catalogue/{}", lang.file_name()))
+        .send()
+        .await
+        .map_err(|e| ClientError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(ClientError::Network(format!("HTTP {}", response.status())));
+    }
+    response
+        .text()
+        .await
+        .map_err(|e| ClientError::Network(e.to_string()))
+}
+
+/// The teammate's interface language, on every device (`None`: each browser's own).
+pub async fn choose_language(language: Option<&str>) -> Result<Me, ClientError> {
+    let body = LanguageChoice {
+        language: language.map(str::to_owned),
+    };
+    let request = Request::put(&format!("{BASE}/me/language"))
+        .json(&body)
+        .map_err(|e| ClientError::Network(e.to_string()))?;
+    read(request.send().await).await
 }
 
 async fn post<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T, ClientError> {

@@ -1,5 +1,6 @@
 use crate::chunks::chunk_view;
 use crate::components::Now;
+use crate::i18n::{t, Text};
 use crate::keyboard::{self, KeyPress, KeyTarget, Shortcut};
 use crate::layout::Layout;
 use crate::pages::{sign_in_page, InboxPage, LinesPage, NotFound, SignedIn};
@@ -42,9 +43,10 @@ pub fn App() -> impl IntoView {
         let unread = store.lines.total_unread();
         set_timeout(
             move || {
+                let name = t(Text::AppName);
                 let title = match unread {
-                    0 => "Switchboard".to_owned(),
-                    n => format!("({n}) Switchboard"),
+                    0 => name.to_owned(),
+                    n => format!("({}) {name}", crate::i18n::number(n as usize)),
                 };
                 document().set_title(&title);
                 pwa::set_app_badge(unread);
@@ -53,7 +55,11 @@ pub fn App() -> impl IntoView {
         );
     });
 
-    view! {
+    // The view is built again in another language (the store, and so the page's state, stays).
+    let language = store.language;
+    move || {
+        language.get();
+        view! {
         <Router>
             <Navigator/>
             <Routes fallback=NotFound>
@@ -64,6 +70,7 @@ pub fn App() -> impl IntoView {
                     view=|| view! { <SignedIn><InboxPage/></SignedIn> }/>
             </Routes>
         </Router>
+        }
     }
 }
 

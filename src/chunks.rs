@@ -6,6 +6,7 @@
 //! the crate `wasm_split_cli_support`). Every other build (tests, `trunk serve`) keeps them in
 //! the one wasm file as ordinary functions, so that nothing else changes.
 
+use crate::i18n::{t, Text};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::future::Future;
@@ -48,9 +49,9 @@ where
                 Ok(view) => view,
                 Err(_) => view! {
                     <div class="chunk-failed" role="alert">
-                        <p>"This part of Switchboard could not be loaded. Check the connection."</p>
+                        <p>{t(Text::ChunkFailed)}</p>
                         <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>
-                            "Try again"
+                            {t(Text::ChunkRetry)}
                         </button>
                     </div>
                 }

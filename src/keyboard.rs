@@ -1,6 +1,8 @@
 //! The global keyboard shortcuts, as a pure function from a key press to a command. The event
 //! binding (in the app) only translates browser events into [`KeyPress`] and acts on the answer.
 
+use crate::i18n::Text;
+
 /// Where the key was pressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyTarget {
@@ -68,17 +70,22 @@ pub fn shortcut(press: &KeyPress) -> Option<Shortcut> {
     }
 }
 
+/// The keys whose names the sheet says in the interface's language ("Entrée", "Échap"); the
+/// others are the same letters and arrows in every language.
+pub const ENTER: &str = "Enter";
+pub const ESCAPE: &str = "Esc";
+
 /// The shortcut sheet's content: keys and what they do, in the order shown.
-pub const SHORTCUT_SHEET: &[(&[&str], &str)] = &[
-    (&["E"], "Mark as done"),
-    (&["U"], "Mark as unread"),
-    (&["O"], "Mark as open"),
-    (&["↓", "J"], "Next conversation"),
-    (&["↑", "K"], "Previous conversation"),
-    (&["Enter"], "Open the selected conversation"),
-    (&["Z"], "Undo the last change"),
-    (&["?"], "Show or hide these shortcuts"),
-    (&["Esc"], "Close this sheet, or leave the reply box"),
+pub const SHORTCUT_SHEET: &[(&[&str], Text)] = &[
+    (&["E"], Text::ActionsMarkDone),
+    (&["U"], Text::ActionsMarkUnread),
+    (&["O"], Text::ActionsMarkOpen),
+    (&["↓", "J"], Text::ShortcutsNext),
+    (&["↑", "K"], Text::ShortcutsPrevious),
+    (&[ENTER], Text::ShortcutsOpenSelected),
+    (&["Z"], Text::ShortcutsUndo),
+    (&["?"], Text::ShortcutsToggle),
+    (&[ESCAPE], Text::ShortcutsEscape),
 ];
 
 #[cfg(test)]

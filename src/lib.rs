@@ -4,7 +4,7 @@
 //! - [`components`]: what the user sees (line sidebar, view tabs, inbox list, conversation row,
 //!   thread, reply box, shortcut sheet, notices).
 //! - [`store`]: the app's state in signals, and every change's optimistic sync with the server.
-//! - [`api`]: all HTTP, one method per endpoint.
+//! - [`api`]: all HTTP, one method per endpoint; [`i18n`]: the shown language and its texts.
 //! - [`gesture`], [`keyboard`], [`mentions`], [`navigation`], [`sync_queue`], [`time_format`]:
 //!   pure logic, tested natively; [`text`]: the words built from data; [`routes`]: the app's
 //!   addresses (in the domain crate, since the server reads them too).
@@ -14,6 +14,7 @@ pub mod app;
 pub mod chunks;
 pub mod components;
 pub mod gesture;
+pub mod i18n;
 pub mod keyboard;
 pub mod layout;
 pub mod live;

@@ -1,6 +1,8 @@
-//! The interface's words that are built from data: one place, so that a second language is a
-//! second set of these functions, not a search through components.
+//! The interface's words that are built from data, through the catalogue of the shown language
+//! (`crate::i18n`).
 
+use crate::i18n::{t, tf, tn, Plural, Text};
+use switchboard_domain::api::ErrorCode;
 use switchboard_domain::api::{
     Activity, ActivityContent, CallOutcome, Delivery, DeliveryStatus, Direction,
 };
@@ -9,9 +11,9 @@ use switchboard_domain::View;
 /// The name shown on a view's tab.
 pub fn view_label(view: View) -> &'static str {
     match view {
-        View::Open => "Open",
-        View::Unread => "Unread",
-        View::Done => "Done",
+        View::Open => t(Text::ViewsOpen),
+        View::Unread => t(Text::ViewsUnread),
+        View::Done => t(Text::ViewsDone),
     }
 }
 
@@ -22,72 +24,100 @@ pub fn activity_summary(activity: &Activity) -> String {
         ActivityContent::Call {
             outcome: CallOutcome::Missed,
             ..
-        } => "Missed call".to_owned(),
+        } => t(Text::ActivityMissedCall).to_owned(),
         ActivityContent::Call {
             duration_seconds, ..
         } => {
             let way = match activity.direction {
-                Direction::Outbound => "Outgoing call",
-                Direction::Inbound | Direction::Internal => "Incoming call",
+                Direction::Outbound => Text::ActivityOutgoingCall,
+                Direction::Inbound | Direction::Internal => Text::ActivityIncomingCall,
             };
-            format!("{way}, {}", duration(*duration_seconds))
+            tf(way, &[("duration", &duration(*duration_seconds))])
         }
         ActivityContent::Voicemail { transcript, .. } => match transcript {
-            Some(text) => format!("Voicemail: {text}"),
-            None => "Voicemail".to_owned(),
+            Some(text) => tf(Text::ActivityVoicemailText, &[("text", text)]),
+            None => t(Text::ActivityVoicemail).to_owned(),
         },
-        ActivityContent::Note { text, author, .. } => {
-            format!("Note by {}: {text}", author.name)
-        }
+        ActivityContent::Note { text, author, .. } => tf(
+            Text::ActivityNote,
+            &[("author", &author.name), ("text", text)],
+        ),
     }
 }
 
 /// "42s", "3m 05s", "1h 02m".
 pub fn duration(seconds: u32) -> String {
     let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if h > 0 {
-        format!("{h}h {m:02}m")
-    } else if m > 0 {
-        format!("{m}m {s:02}s")
+    let (h, padded_m, m, s) = (
+        h.to_string(),
+        format!("{m:02}"),
+        m.to_string(),
+        format!("{s:02}"),
+    );
+    if seconds >= 3600 {
+        tf(Text::DurationHours, &[("h", &h), ("m", &padded_m)])
+    } else if seconds >= 60 {
+        tf(Text::DurationMinutes, &[("m", &m), ("s", &s)])
     } else {
-        format!("{s}s")
+        tf(Text::DurationSeconds, &[("s", &seconds.to_string())])
     }
 }
 
 /// The connection banner: whether the screen may be behind, what waits to be sent, and a
 /// sign-out that waits for the server. `None` when there is nothing to say.
 pub fn connection_status(online: bool, waiting: usize, signing_out: bool) -> Option<String> {
-    let offline = match online {
-        true => "",
-        false => "Offline: showing what was last loaded. ",
-    };
-    if signing_out {
-        let dropped = match waiting {
-            0 => "",
-            _ => " Changes not yet sent will not be sent.",
-        };
-        return Some(format!(
-            "{offline}You will be signed out when the connection returns.{dropped}"
-        ));
+    let mut sentences: Vec<String> = Vec::new();
+    if !online {
+        sentences.push(t(Text::ConnectionOffline).to_owned());
     }
-    let changes = match waiting {
-        0 => String::new(),
-        1 => "1 conversation has changes waiting to sync.".to_owned(),
-        n => format!("{n} conversations have changes waiting to sync."),
-    };
-    (!online).then(|| format!("{offline}{changes}").trim_end().to_owned())
+    if signing_out {
+        sentences.push(t(Text::ConnectionSigningOut).to_owned());
+        if waiting > 0 {
+            sentences.push(t(Text::ConnectionDropped).to_owned());
+        }
+    } else if !online && waiting > 0 {
+        sentences.push(tn(Plural::ConnectionWaiting, waiting));
+    }
+    (!sentences.is_empty()).then(|| sentences.join(" "))
 }
 
 /// Where a reply stands, as its thread says it.
 pub fn delivery(delivery: &Delivery) -> String {
-    let reason = delivery.reason.as_deref().unwrap_or("no reason given");
+    let reason = delivery
+        .reason
+        .as_deref()
+        .unwrap_or(t(Text::DeliveryNoReason));
     match delivery.status {
-        DeliveryStatus::Sending => "Sending…".to_owned(),
-        DeliveryStatus::Sent => "Sent".to_owned(),
-        DeliveryStatus::Delivered => "Delivered".to_owned(),
-        DeliveryStatus::Failed => format!("Not delivered: {reason}"),
-        DeliveryStatus::NotSent => format!("Not sent: {reason}"),
+        DeliveryStatus::Sending => t(Text::DeliverySending).to_owned(),
+        DeliveryStatus::Sent => t(Text::DeliverySent).to_owned(),
+        DeliveryStatus::Delivered => t(Text::DeliveryDelivered).to_owned(),
+        DeliveryStatus::Failed => tf(Text::DeliveryFailed, &[("reason", reason)]),
+        DeliveryStatus::NotSent => tf(Text::DeliveryNotSent, &[("reason", reason)]),
     }
+}
+
+/// Why the server refused, in the interface's words for its error code (its own message is
+/// for developers, in English).
+pub fn refusal(code: ErrorCode) -> &'static str {
+    t(match code {
+        ErrorCode::InvalidBody | ErrorCode::InvalidParameter | ErrorCode::UnsupportedMediaType => {
+            Text::ErrorsInvalid
+        }
+        ErrorCode::BodyTooLarge => Text::ErrorsTooLarge,
+        ErrorCode::NotFound | ErrorCode::MethodNotAllowed => Text::ErrorsNotFound,
+        ErrorCode::Unauthorized => Text::ErrorsUnauthorized,
+        ErrorCode::Forbidden => Text::ErrorsForbidden,
+        ErrorCode::TooManyRequests => Text::ErrorsTooMany,
+        ErrorCode::UnseenActivity => Text::ErrorsUnseen,
+        ErrorCode::Conflict => Text::ErrorsConflict,
+        ErrorCode::Unavailable => Text::ErrorsUnavailable,
+        ErrorCode::Internal => Text::ErrorsInternal,
+    })
+}
+
+/// The server could not be reached.
+pub fn unreachable() -> &'static str {
+    t(Text::ErrorsNetwork)
 }
 
 #[cfg(test)]
@@ -132,6 +162,37 @@ mod tests {
             activity_summary(&activity(voicemail, Direction::Inbound)),
             "Voicemail: Call me back"
         );
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn in_french_the_same_words_follow_french_rules() {
+        crate::i18n::show_built_in(crate::i18n::Lang::Fr);
+        assert_eq!(duration(185), "3\u{202f}min 05\u{202f}s");
+        let voicemail = ActivityContent::Voicemail {
+            duration_seconds: 20,
+            transcript: Some("Rappelez-moi".into()),
+        };
+        assert_eq!(
+            activity_summary(&activity(voicemail, Direction::Inbound)),
+            "Message vocal\u{202f}: Rappelez-moi"
+        );
+        // French takes the singular for one (and zero) and the plural above.
+        assert_eq!(
+            connection_status(false, 1, false).unwrap(),
+            "Hors ligne\u{202f}: affichage des dernières données chargées. 1 conversation a des \
+             modifications en attente de synchronisation."
+        );
+        assert!(connection_status(false, 2, false)
+            .unwrap()
+            .ends_with("2 conversations ont des modifications en attente de synchronisation."));
+        let names: Vec<&str> = View::ALL.into_iter().map(view_label).collect();
+        assert_eq!(names, ["Ouvertes", "Non lues", "Terminées"]);
+        assert_eq!(
+            refusal(ErrorCode::Unauthorized),
+            "e-mail ou mot de passe incorrect"
+        );
+        crate::i18n::show_built_in(crate::i18n::Lang::En);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 use crate::components::icons::BellIcon;
 use crate::components::Now;
+use crate::i18n::{around, t, tf, tn, Lang, Plural, Text};
 use crate::store::{Session, Store, Team};
-use crate::time_format::{self, LocalTime};
+use crate::time_format;
 use leptos::prelude::*;
 
 /// Who is signed in, their notifications (mentions), and signing out.
@@ -15,11 +16,12 @@ pub fn AccountBar() -> impl IntoView {
     };
     let unread = move || team.notifications.with(|n| n.unread_count);
     let bell_label = move || match unread() {
-        0 => "Notifications".to_owned(),
-        n => format!("Notifications, {n} unread"),
+        0 => t(Text::AccountNotifications).to_owned(),
+        n => tn(Plural::AccountNotificationsUnread, n as usize),
     };
+    let (before_name, after_name) = around(Text::AccountSignedInAs, "name");
     view! {
-        <section class="account" aria-label="Account">
+        <section class="account" aria-label=t(Text::AccountLabel)>
             <button type="button" class="icon-button bell" aria-label=bell_label
                 aria-expanded=move || team.notifications_open.get().to_string()
                 aria-controls="notifications"
@@ -27,10 +29,11 @@ pub fn AccountBar() -> impl IntoView {
                 <BellIcon/>
                 <span class="badge" class:empty=move || unread() == 0 aria-hidden="true">{unread}</span>
             </button>
-            <p class="signed-in">"Signed in as "<strong>{name}</strong></p>
+            <p class="signed-in">{before_name}<strong>{name}</strong>{after_name}</p>
+            <LanguagePicker/>
             // Pressed again while the server cannot be reached, it tries again at once.
             <button type="button" class="sign-out" on:click=move |_| store.sign_out()>
-                {move || if team.signing_out.get() { "Signing out…" } else { "Sign out" }}
+                {move || t(if team.signing_out.get() { Text::AccountSigningOut } else { Text::AccountSignOut })}
             </button>
         </section>
         <NotificationsPanel/>
@@ -49,14 +52,14 @@ fn NotificationsPanel() -> impl IntoView {
                 .iter()
                 .cloned()
                 .map(|notification| {
-                    let when = time_format::short(
-                        &LocalTime::in_browser(notification.at),
-                        &LocalTime::in_browser(now.get()),
-                    );
+                    let when = time_format::short(notification.at, now.get());
                     let unread = !notification.read;
-                    let text = format!(
-                        "{} mentioned you: {}",
-                        notification.author.name, notification.excerpt
+                    let text = tf(
+                        Text::AccountMentioned,
+                        &[
+                            ("author", &notification.author.name),
+                            ("excerpt", &notification.excerpt),
+                        ],
                     );
                     view! {
                         <li>
@@ -72,13 +75,48 @@ fn NotificationsPanel() -> impl IntoView {
         })
     };
     view! {
-        <section id="notifications" class="notifications-panel" aria-label="Notifications"
+        <section id="notifications" class="notifications-panel" aria-label=t(Text::AccountNotifications)
             hidden=move || !team.notifications_open.get()>
-            <h2>"Notifications"</h2>
+            <h2>{t(Text::AccountNotifications)}</h2>
             {move || team.notifications.with(|l| l.notifications.is_empty()).then(|| view! {
-                <p class="hint">"Nothing yet. When a teammate mentions you in a note, it shows here."</p>
+                <p class="hint">{t(Text::AccountNotificationsEmpty)}</p>
             })}
             <ul>{items}</ul>
         </section>
+    }
+}
+
+/// The teammate's interface language: each language by its own name, or the browser's. The
+/// choice is the teammate's, on every device.
+#[component]
+fn LanguagePicker() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let team = expect_context::<Team>();
+    let chosen = move || {
+        team.session.with(|session| match session {
+            Session::SignedIn(me) => me.language.as_deref().and_then(Lang::from_tag),
+            _ => None,
+        })
+    };
+    let options = Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            view! {
+                <option value=lang.code() lang=lang.code()
+                    selected=move || chosen() == Some(lang)>{lang.name()}</option>
+            }
+        })
+        .collect_view();
+    view! {
+        <label class="language">
+            {t(Text::AccountLanguage)}
+            <select on:change=move |ev| {
+                let choice = Lang::from_tag(&event_target_value(&ev));
+                store.choose_language(choice);
+            }>
+                <option value="" selected=move || chosen().is_none()>{t(Text::AccountLanguageBrowser)}</option>
+                {options}
+            </select>
+        </label>
     }
 }

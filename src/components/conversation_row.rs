@@ -2,8 +2,9 @@ use crate::components::icons::{CheckIcon, EnvelopeIcon, PhoneIcon, PinIcon, Voic
 use crate::components::row_swipe::RowSwipe;
 use crate::components::Now;
 use crate::gesture::SwipeAction;
+use crate::i18n::{t, tf, Text};
 use crate::store::{Inbox, Place, Store, SyncStatus};
-use crate::time_format::{self, LocalTime};
+use crate::time_format;
 use leptos::prelude::*;
 use switchboard_domain::api::{ActivityContent, ConversationSummary, Direction};
 use switchboard_domain::{ConversationId, StateChange, Status, View};
@@ -11,20 +12,20 @@ use switchboard_domain::{ConversationId, StateChange, Status, View};
 /// The accessible name of a row: who, whether unread, what happened last, and when (and
 /// whether a change waits to be sent).
 pub fn row_label(summary: &ConversationSummary, time: &str, pending: bool) -> String {
-    let label = row_label_without_sync(summary, time);
-    match pending {
-        true => format!("{label}, waiting to sync"),
-        false => label,
+    let mut label = row_label_without_sync(summary, time);
+    if pending {
+        label.push_str(t(Text::RowWaiting));
     }
+    label
 }
 
 fn row_label_without_sync(summary: &ConversationSummary, time: &str) -> String {
     let mut label = row_label_core(summary, time);
     if let Some(owner) = &summary.assignee {
-        label.push_str(&format!(", assigned to {}", owner.name));
+        label.push_str(&tf(Text::RowAssigned, &[("name", &owner.name)]));
     }
     if summary.pinned {
-        label.push_str(", pinned");
+        label.push_str(t(Text::RowPinned));
     }
     label
 }
@@ -36,13 +37,27 @@ fn row_label_core(summary: &ConversationSummary, time: &str) -> String {
         &summary.latest_activity.content,
         summary.latest_activity.direction,
     ) {
-        (ActivityContent::Message { .. }, Direction::Outbound) => "You: ",
+        (ActivityContent::Message { .. }, Direction::Outbound) => t(Text::RowYou),
         _ => "",
     };
-    match summary.unread {
-        true => format!("{name}, unread, {you}{last}, {time}"),
-        false => format!("{name}, {you}{last}, {time}"),
-    }
+    let text = match summary.unread {
+        true => Text::RowLabelUnread,
+        false => Text::RowLabel,
+    };
+    tf(
+        text,
+        &[
+            ("name", &name),
+            ("you", you),
+            ("last", &last),
+            ("time", time),
+        ],
+    )
+}
+
+/// An action's name with its key: "Mark as done (E)".
+pub fn with_key(action: Text, key: &str) -> String {
+    tf(Text::ActionsWithKey, &[("action", t(action)), ("key", key)])
 }
 
 /// The row's element id: the grid names its active row with it (`aria-activedescendant`).
@@ -89,10 +104,7 @@ pub fn ConversationRow(
     let s = summary.clone();
     let time = Memo::new(move |_| {
         let at = s.with(|s| s.latest_activity.at);
-        time_format::short(
-            &LocalTime::in_browser(at),
-            &LocalTime::in_browser(now.get()),
-        )
+        time_format::short(at, now.get())
     });
     let sync = expect_context::<SyncStatus>();
     let pending = Memo::new(move |_| sync.pending.with(|p| p.contains(&id)));
@@ -112,7 +124,7 @@ pub fn ConversationRow(
                 ActivityContent::Voicemail { .. } => Some(view! { <VoicemailIcon/> }.into_any()),
             };
             let you = match (&activity.content, activity.direction) {
-                (ActivityContent::Message { .. }, Direction::Outbound) => Some("You: "),
+                (ActivityContent::Message { .. }, Direction::Outbound) => Some(t(Text::RowYou)),
                 _ => None,
             };
             (icon, you, crate::text::activity_summary(activity))
@@ -191,8 +203,8 @@ pub fn ConversationRow(
             // The bands exist only while a finger swipes: a row is built at every key press
             // that moves the list, and the bands would be most of its nodes.
             {move || swipe.revealed.with(Option::is_some).then(|| view! {
-                <div class="swipe-band band-unread" aria-hidden="true"><EnvelopeIcon/>" Unread"</div>
-                <div class="swipe-band band-done" aria-hidden="true">"Done "<CheckIcon/></div>
+                <div class="swipe-band band-unread" aria-hidden="true"><EnvelopeIcon/>" "{t(Text::ActionsUnread)}</div>
+                <div class="swipe-band band-done" aria-hidden="true">{t(Text::ActionsDone)}" "<CheckIcon/></div>
             })}
             <div class="row-surface" role="none" node_ref=surface>
                 <div role="gridcell" class="row-main">
@@ -201,10 +213,10 @@ pub fn ConversationRow(
                         <span class="row-top">
                             <span class="unread-dot" aria-hidden="true"></span>
                             <span class="name">{name}</span>
-                            <span class="sync-mark" aria-hidden="true" title="Waiting to sync">"⟳"</span>
-                            {move || pinned.get().then(|| view! { <span class="pin-mark" title="Pinned"><PinIcon/></span> })}
+                            <span class="sync-mark" aria-hidden="true" title=t(Text::RowSyncTitle)>"⟳"</span>
+                            {move || pinned.get().then(|| view! { <span class="pin-mark" title=t(Text::RowPinTitle)><PinIcon/></span> })}
                             {move || owner.get().map(|name| view! {
-                                <span class="owner" title=format!("Assigned to {name}")>{initials(&name)}</span>
+                                <span class="owner" title=tf(Text::RowOwnerTitle, &[("name", &name)])>{initials(&name)}</span>
                             })}
                             <time class="time">{move || time.get()}</time>
                         </span>
@@ -221,20 +233,20 @@ pub fn ConversationRow(
                 <div role="gridcell" class="row-actions">
                     {move || match in_done_view.get() || is_done.get() {
                         true => view! {
-                            <button type="button" class="action reopen" aria-label="Mark as open"
-                                title="Mark as open (O)" tabindex=button_tabindex
+                            <button type="button" class="action reopen" aria-label=t(Text::ActionsMarkOpen)
+                                title=with_key(Text::ActionsMarkOpen, "O") tabindex=button_tabindex
                                 on:click=act(StateChange::Open)>
                             </button>
                         }.into_any(),
                         false => view! {
-                            <button type="button" class="action done" aria-label="Mark as done"
-                                title="Mark as done (E)" tabindex=button_tabindex
+                            <button type="button" class="action done" aria-label=t(Text::ActionsMarkDone)
+                                title=with_key(Text::ActionsMarkDone, "E") tabindex=button_tabindex
                                 on:click=act(StateChange::Done)>
                             </button>
                         }.into_any(),
                     }}
-                    <button type="button" class="action unread" aria-label="Mark as unread"
-                        title="Mark as unread (U)" tabindex=button_tabindex
+                    <button type="button" class="action unread" aria-label=t(Text::ActionsMarkUnread)
+                        title=with_key(Text::ActionsMarkUnread, "U") tabindex=button_tabindex
                         disabled=move || unread.get()
                         on:click=act(StateChange::Unread)>
                     </button>

@@ -1,5 +1,6 @@
 use crate::components::conversation_row::row_element_id;
 use crate::components::ConversationRow;
+use crate::i18n::{t, tf, Text};
 use crate::navigation::Viewport;
 use crate::store::{Inbox, ListStatus, Place, Store};
 use leptos::html;
@@ -93,18 +94,19 @@ pub fn InboxList() -> impl IntoView {
     let empty_text = move || {
         let view = place.route.with(|route| route.view);
         match view {
-            View::Open => "Nothing open. Inbox zero!",
-            View::Unread => "No unread conversations.",
-            View::Done => "Nothing marked done yet.",
+            View::Open => t(Text::ListEmptyOpen),
+            View::Unread => t(Text::ListEmptyUnread),
+            View::Done => t(Text::ListEmptyDone),
         }
     };
     let status = move || {
         inbox.list.with(|list| match &list.status {
-            ListStatus::Loading => Some(("loading", "Loading conversations…".to_owned())),
-            ListStatus::LoadingMore => Some(("loading", "Loading more…".to_owned())),
-            ListStatus::Failed(error) => {
-                Some(("failed", format!("Could not load conversations: {error}")))
-            }
+            ListStatus::Loading => Some(("loading", t(Text::ListLoading).to_owned())),
+            ListStatus::LoadingMore => Some(("loading", t(Text::ListLoadingMore).to_owned())),
+            ListStatus::Failed(error) => Some((
+                "failed",
+                tf(Text::ListFailed, &[("error", &error.to_string())]),
+            )),
             ListStatus::Ready if list.ids.is_empty() => Some(("empty", empty_text().to_owned())),
             ListStatus::Ready => None,
         })
@@ -115,7 +117,7 @@ pub fn InboxList() -> impl IntoView {
         // The grid keeps the keyboard focus and names the selected row as its active descendant:
         // moving the selection moves no focus (no style and layout work per key press), and a
         // row that leaves the list never takes the focus with it.
-        <div class="inbox-list" role="grid" id="conversation-list" aria-label="Conversations"
+        <div class="inbox-list" role="grid" id="conversation-list" aria-label=t(Text::ListLabel)
             tabindex="0"
             aria-activedescendant=move || {
                 let id = inbox.selected.get()?;

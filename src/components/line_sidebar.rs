@@ -1,4 +1,5 @@
 use crate::components::AccountBar;
+use crate::i18n::{around, t, tf, tn, Plural, Text};
 use crate::routes::{InboxRoute, LineFilter};
 use crate::store::{Lines, Place, Session, Team};
 use leptos::prelude::*;
@@ -9,9 +10,10 @@ use switchboard_domain::phone::display_number;
 #[component]
 pub fn LineSidebar() -> impl IntoView {
     let lines = expect_context::<Lines>();
+    let hint = around(Text::SidebarHint, "key");
     // The links stay as the counts change; only their badges and names follow.
     let entries = move || {
-        let mut entries = vec![(LineFilter::All, "All lines".to_owned(), None)];
+        let mut entries = vec![(LineFilter::All, t(Text::SidebarAllLines).to_owned(), None)];
         lines.with(|lines| {
             entries.extend(lines.iter().map(|line| {
                 let number = display_number(&line.number);
@@ -22,8 +24,8 @@ pub fn LineSidebar() -> impl IntoView {
     };
     view! {
         <div class="sidebar">
-        <nav class="line-sidebar" aria-label="Phone lines">
-            <h1 class="brand">"Switchboard"</h1>
+        <nav class="line-sidebar" aria-label=t(Text::SidebarLabel)>
+            <h1 class="brand">{t(Text::AppName)}</h1>
             <ul>
                 <For each=entries key=|entry| entry.clone() let((filter, name, number))>
                     <LineLink filter name number/>
@@ -32,7 +34,7 @@ pub fn LineSidebar() -> impl IntoView {
             // Under the lines, once they are in: were it painted before them, their arrival
             // would move it (a layout shift).
             <Show when=move || lines.sending().is_some()>
-                <p class="hint">"Press " <kbd>"?"</kbd> " for keyboard shortcuts"</p>
+                <p class="hint">{hint.0}<kbd>"?"</kbd>{hint.1}</p>
                 <SendingStatus/>
             </Show>
         </nav>
@@ -64,8 +66,8 @@ fn LineLink(filter: LineFilter, name: String, number: Option<String>) -> impl In
                     {move || match unread.get() {
                         0 => None,
                         n => Some(view! {
-                            <span class="visually-hidden">", "</span>{n}
-                            <span class="visually-hidden">" unread"</span>
+                            <span class="visually-hidden">", "</span>{crate::i18n::number(n as usize)}
+                            <span class="visually-hidden">{tn(Plural::SidebarUnreadAfter, n as usize)}</span>
                         }),
                     }}
                 </span>
@@ -87,13 +89,9 @@ fn SendingStatus() -> impl IntoView {
     move || {
         let sending = lines.sending().filter(|_| manages())?;
         let summary = match sending {
-            ReplySending::Quo => "Replies go out through Quo.",
-            ReplySending::Demo => {
-                "Demo carrier: replies show as sent and delivered, but reach nobody."
-            }
-            ReplySending::Off => {
-                "Replies are not sent: this server has no Quo API key (--quo-api-key)."
-            }
+            ReplySending::Quo => t(Text::SidebarSendingQuo),
+            ReplySending::Demo => t(Text::SidebarSendingDemo),
+            ReplySending::Off => t(Text::SidebarSendingOff),
         };
         let from = move || {
             lines.with(|lines| {
@@ -101,7 +99,11 @@ fn SendingStatus() -> impl IntoView {
                     .iter()
                     .filter_map(|line| {
                         let from = line.sends_from.clone()?;
-                        Some(view! { <li>{line.name.clone()}" sends from "{from}</li> })
+                        let text = tf(
+                            Text::SidebarSendsFrom,
+                            &[("line", &line.name), ("number", &from)],
+                        );
+                        Some(view! { <li>{text}</li> })
                     })
                     .collect_view()
             })
@@ -109,7 +111,7 @@ fn SendingStatus() -> impl IntoView {
         Some(view! {
             <section class="sending" class:off=sending == ReplySending::Off
                 aria-labelledby="sending-heading">
-                <h2 id="sending-heading">"Sending"</h2>
+                <h2 id="sending-heading">{t(Text::SidebarSending)}</h2>
                 <p>{summary}</p>
                 <ul>{from}</ul>
             </section>

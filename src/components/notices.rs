@@ -1,3 +1,4 @@
+use crate::i18n::{t, Text};
 use crate::store::{NoticeAction, NoticeKind, Notices};
 use leptos::prelude::*;
 
@@ -27,8 +28,8 @@ pub fn NoticeStack(#[prop(into)] on_undo: Callback<()>) -> impl IntoView {
                 <span class="notice-text">{notice.text}</span>
                 {notice.action.map(|action| {
                     let label = match action {
-                        NoticeAction::Undo => "Undo",
-                        NoticeAction::Reload => "Reload",
+                        NoticeAction::Undo => t(Text::NoticesUndo),
+                        NoticeAction::Reload => t(Text::NoticesReload),
                     };
                     let act = move || match action {
                         NoticeAction::Undo => on_undo.run(()),
@@ -40,7 +41,7 @@ pub fn NoticeStack(#[prop(into)] on_undo: Callback<()>) -> impl IntoView {
                         </button>
                     }
                 })}
-                <button type="button" class="notice-close" aria-label="Dismiss" on:click=move |_| notices.dismiss(id)>
+                <button type="button" class="notice-close" aria-label=t(Text::NoticesDismiss) on:click=move |_| notices.dismiss(id)>
                     "×"
                 </button>
             </div>

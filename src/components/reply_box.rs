@@ -1,3 +1,4 @@
+use crate::i18n::{number, t, tf, Text};
 use crate::mentions;
 use crate::store::{Lines, NoticeKind, Notices, Store, Team};
 use leptos::html;
@@ -90,9 +91,11 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
             match sent {
                 Ok(()) => text.set(String::new()),
                 // The draft stays in the box, so nothing is lost.
-                Err(error) => {
-                    notices.notify(NoticeKind::Error, format!("Not sent: {error}"), false)
-                }
+                Err(error) => notices.notify(
+                    NoticeKind::Error,
+                    tf(Text::ReplyNotSent, &[("error", &error.to_string())]),
+                    false,
+                ),
             }
             sending.set(false);
         });
@@ -136,9 +139,9 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
         }
     };
 
-    let reply_label = StoredValue::new(format!("Reply to {name}"));
+    let reply_label = StoredValue::new(tf(Text::ReplyTo, &[("name", &name)]));
     let label = move || match note.get() {
-        true => "Internal note for the team (type @ to mention)".to_owned(),
+        true => t(Text::ReplyNote).to_owned(),
         false => reply_label.get_value(),
     };
     let option_id = move |index: usize| format!("mention-{id}-{index}");
@@ -157,9 +160,9 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
     view! {
         <form class="reply-box" class:note-mode=move || note.get()
             on:submit=move |ev| { ev.prevent_default(); send(false); }>
-            <div class="modes" role="group" aria-label="Write">
-                {mode(false, "Reply")}
-                {mode(true, "Internal note")}
+            <div class="modes" role="group" aria-label=t(Text::ReplyModes)>
+                {mode(false, t(Text::ReplyModeReply))}
+                {mode(true, t(Text::ReplyModeNote))}
             </div>
             <textarea node_ref=field aria-label=label placeholder=move || format!("{}…", label())
                 rows="2"
@@ -179,19 +182,19 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
             <button type="submit" class="send"
                 disabled=move || sending.get() || too_long.get() || text.with(|t| t.trim().is_empty())>
                 {move || match (sending.get(), note.get()) {
-                    (true, _) => "Sending…",
-                    (false, true) => "Add note",
-                    (false, false) => "Send",
+                    (true, _) => t(Text::ReplySending),
+                    (false, true) => t(Text::ReplyAddNote),
+                    (false, false) => t(Text::ReplySend),
                 }}
             </button>
             {move || (!note.get()).then(|| view! {
-                <button type="button" class="send-done" title="Send and mark done (Ctrl+Enter)"
+                <button type="button" class="send-done" title=t(Text::ReplySendDoneTitle)
                     disabled=move || sending.get() || too_long.get() || text.with(|t| t.trim().is_empty())
                     on:click=move |_| send(true)>
-                    "Send and mark done"
+                    {t(Text::ReplySendDone)}
                 </button>
             })}
-            <ul class="mention-suggestions" role="listbox" id=format!("mentions-{id}") aria-label="Teammates"
+            <ul class="mention-suggestions" role="listbox" id=format!("mentions-{id}") aria-label=t(Text::ReplyTeammates)
                 hidden=move || suggestions.with(Vec::is_empty)>
                 {move || suggestions.get().into_iter().enumerate().map(|(index, member)| {
                     let chosen = member.clone();
@@ -206,10 +209,10 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
             </ul>
             // Said before anyone writes a reply that would go nowhere.
             {move || (!note.get() && lines.sending() == Some(ReplySending::Off)).then(|| view! {
-                <p class="reply-hint">"Replies stay in this thread: sending to customers is not set up on this server."</p>
+                <p class="reply-hint">{t(Text::ReplyOffHint)}</p>
             })}
             {move || too_long.get().then(|| view! {
-                <p class="reply-error" role="alert">{format!("At most {MAX_REPLY_CHARS} characters.")}</p>
+                <p class="reply-error" role="alert">{tf(Text::ReplyTooLong, &[("max", &number(MAX_REPLY_CHARS))])}</p>
             })}
         </form>
     }

@@ -1,4 +1,5 @@
-use crate::keyboard::SHORTCUT_SHEET;
+use crate::i18n::{t, Text};
+use crate::keyboard::{ENTER, ESCAPE, SHORTCUT_SHEET};
 use crate::store::Place;
 use leptos::html;
 use leptos::prelude::*;
@@ -26,19 +27,26 @@ pub fn ShortcutSheet() -> impl IntoView {
         .map(|(keys, action)| {
             let keys = keys
                 .iter()
-                .map(|key| view! { <kbd>{*key}</kbd> })
+                .map(|key| {
+                    let name = match *key {
+                        ENTER => t(Text::ShortcutsKeyEnter),
+                        ESCAPE => t(Text::ShortcutsKeyEscape),
+                        key => key,
+                    };
+                    view! { <kbd>{name}</kbd> }
+                })
                 .collect_view();
-            view! { <div class="shortcut"><dt>{keys}</dt><dd>{*action}</dd></div> }
+            view! { <div class="shortcut"><dt>{keys}</dt><dd>{t(*action)}</dd></div> }
         })
         .collect_view();
     view! {
         <dialog class="shortcut-sheet" node_ref=dialog aria-labelledby="shortcut-sheet-title"
             on:close=move |_| place.sheet_open.set(false)>
-            <h2 id="shortcut-sheet-title">"Keyboard shortcuts"</h2>
+            <h2 id="shortcut-sheet-title">{t(Text::ShortcutsTitle)}</h2>
             <dl>{rows}</dl>
-            <p class="hint">"Shortcuts do nothing while you type in the reply box."</p>
+            <p class="hint">{t(Text::ShortcutsHint)}</p>
             <form method="dialog">
-                <button type="submit" class="close" autofocus>"Close"</button>
+                <button type="submit" class="close" autofocus>{t(Text::ShortcutsClose)}</button>
             </form>
         </dialog>
     }

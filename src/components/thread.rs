@@ -1,12 +1,14 @@
 use crate::chunks::{chunk_view, in_chunk};
+use crate::components::conversation_row::with_key;
 use crate::components::icons::{
     CheckIcon, EnvelopeIcon, PhoneIcon, PinIcon, ReopenIcon, VoicemailIcon,
 };
 use crate::components::{Now, ReplyBox};
+use crate::i18n::{segments, t, tf, Text};
 use crate::routes::LineFilter;
 use crate::store::{Inbox, Lines, OpenThread, Store, Team, Thread};
 use crate::text::duration as format_duration;
-use crate::time_format::{self, LocalTime};
+use crate::time_format;
 use leptos::html;
 use leptos::prelude::*;
 use switchboard_domain::api::{
@@ -38,22 +40,19 @@ pub fn ThreadPane() -> impl IntoView {
         })
     });
     view! {
-        <section class="thread-pane" aria-label="Conversation">
+        <section class="thread-pane" aria-label=t(Text::ThreadLabel)>
             {move || match showing.get() {
                 Showing::Nothing => view! {
                     <div class="thread-empty">
-                        <p>"Select a conversation to read it here."</p>
-                        <p class="hint">
-                            <kbd>"↑"</kbd>" "<kbd>"↓"</kbd>" to move, "<kbd>"Enter"</kbd>" to open, "
-                            <kbd>"E"</kbd>" to mark done, "<kbd>"?"</kbd>" for every shortcut."
-                        </p>
+                        <p>{t(Text::ThreadEmpty)}</p>
+                        <p class="hint">{empty_hint()}</p>
                     </div>
                 }.into_any(),
                 Showing::Loading => view! {
-                    <p class="thread-empty" role="status">"Loading the conversation…"</p>
+                    <p class="thread-empty" role="status">{t(Text::ThreadLoading)}</p>
                 }.into_any(),
                 Showing::Failed(error) => view! {
-                    <p class="thread-empty failed" role="alert">{format!("Could not load the conversation: {error}")}</p>
+                    <p class="thread-empty failed" role="alert">{tf(Text::ThreadFailed, &[("error", &error.to_string())])}</p>
                 }.into_any(),
                 Showing::Conversation(id) => chunk_view(move || conversation(id)).into_any(),
             }}
@@ -116,7 +115,7 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
 
     view! {
         <header class="thread-header">
-            <button type="button" class="icon-button back phone-only" aria-label="Back to conversations"
+            <button type="button" class="icon-button back phone-only" aria-label=t(Text::ThreadBack)
                 on:click=move |_| store.back_to_list()>"←"</button>
             <div class="thread-title">
                 <h1>{name}</h1>
@@ -124,36 +123,36 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
             </div>
             <p class="state-chips">
                 {move || match state.get() {
-                    (Status::Done, _) => view! { <span class="chip done">"Done"</span> }.into_any(),
-                    (Status::Open, true) => view! { <span class="chip unread">"Unread"</span> }.into_any(),
-                    (Status::Open, false) => view! { <span class="chip open">"Open"</span> }.into_any(),
+                    (Status::Done, _) => view! { <span class="chip done">{t(Text::StatesDone)}</span> }.into_any(),
+                    (Status::Open, true) => view! { <span class="chip unread">{t(Text::StatesUnread)}</span> }.into_any(),
+                    (Status::Open, false) => view! { <span class="chip open">{t(Text::StatesOpen)}</span> }.into_any(),
                 }}
             </p>
-            <div class="thread-actions" role="toolbar" aria-label="Conversation actions">
+            <div class="thread-actions" role="toolbar" aria-label=t(Text::ThreadActions)>
                 <AssigneePicker id/>
-                <button type="button" class="action pin" aria-label="Pin for the team"
+                <button type="button" class="action pin" aria-label=t(Text::ThreadPin)
                     aria-pressed=move || pinned.get().to_string()
-                    title="Pinned conversations stay on top, for everyone"
+                    title=t(Text::ThreadPinTitle)
                     on:click=move |_| store.set_pinned(id, !pinned.get_untracked())>
                     <PinIcon/>
                 </button>
                 {move || match state.get().0 {
                     Status::Open => view! {
                         <button type="button" class="action done" on:click=move |_| store.act(id, StateChange::Done)
-                            title="Mark as done (E)"><CheckIcon/><span>"Done"</span></button>
+                            title=with_key(Text::ActionsMarkDone, "E")><CheckIcon/><span>{t(Text::ActionsDone)}</span></button>
                     }.into_any(),
                     Status::Done => view! {
                         <button type="button" class="action reopen" on:click=move |_| store.act(id, StateChange::Open)
-                            title="Mark as open (O)"><ReopenIcon/><span>"Reopen"</span></button>
+                            title=with_key(Text::ActionsMarkOpen, "O")><ReopenIcon/><span>{t(Text::ActionsReopen)}</span></button>
                     }.into_any(),
                 }}
                 <button type="button" class="action unread" on:click=move |_| store.act(id, StateChange::Unread)
-                    disabled=move || state.get().1 title="Mark as unread (U)">
-                    <EnvelopeIcon/><span>"Unread"</span>
+                    disabled=move || state.get().1 title=with_key(Text::ActionsMarkUnread, "U")>
+                    <EnvelopeIcon/><span>{t(Text::ActionsUnread)}</span>
                 </button>
             </div>
         </header>
-        <ol class="activities" aria-label="Messages and calls" node_ref=activities_ref>
+        <ol class="activities" aria-label=t(Text::ThreadActivities) node_ref=activities_ref>
             // Keyed by delivery too: a reply's item is drawn anew when its delivery changes.
             <For each=move || activities.get() key=|activity| (activity.id, activity.delivery.clone())
                 children=move |activity| view! { <ActivityItem activity now/> }/>
@@ -165,10 +164,7 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
 
 #[component]
 fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
-    let when = time_format::long(
-        &LocalTime::in_browser(activity.at),
-        &LocalTime::in_browser(now),
-    );
+    let when = time_format::long(activity.at, now);
     let side = match activity.direction {
         Direction::Inbound => "inbound",
         Direction::Outbound => "outbound",
@@ -187,12 +183,12 @@ fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
         .into_any(),
         ActivityContent::Call { outcome, duration_seconds } => {
             let (class, text) = match (outcome, activity.direction) {
-                (CallOutcome::Missed, _) => ("missed", "Missed call".to_owned()),
+                (CallOutcome::Missed, _) => ("missed", t(Text::ActivityMissedCall).to_owned()),
                 (CallOutcome::Answered, Direction::Outbound) => {
-                    ("answered", format!("Outgoing call · {}", format_duration(duration_seconds)))
+                    ("answered", tf(Text::ThreadOutgoingCall, &[("duration", &format_duration(duration_seconds))]))
                 }
                 (CallOutcome::Answered, _) => {
-                    ("answered", format!("Incoming call · {}", format_duration(duration_seconds)))
+                    ("answered", tf(Text::ThreadIncomingCall, &[("duration", &format_duration(duration_seconds))]))
                 }
             };
             view! {
@@ -217,7 +213,7 @@ fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
             view! {
                 <li class="activity note internal">
                     <div class="note-card">
-                        <p class="note-author">"Internal note · "{author.name}</p>
+                        <p class="note-author">{tf(Text::ThreadNoteAuthor, &[("author", &author.name)])}</p>
                         <p class="note-text">{pieces}</p>
                     </div>
                     <time class="when">{when}</time>
@@ -228,8 +224,8 @@ fn ActivityItem(activity: Activity, now: i64) -> impl IntoView {
         ActivityContent::Voicemail { duration_seconds, transcript } => view! {
             <li class="activity voicemail inbound">
                 <div class="bubble voicemail-card">
-                    <p class="event"><VoicemailIcon/>" Voicemail · "{format_duration(duration_seconds)}</p>
-                    <p class="transcript">{transcript.unwrap_or_else(|| "No transcript".to_owned())}</p>
+                    <p class="event"><VoicemailIcon/>" "{tf(Text::ThreadVoicemail, &[("duration", &format_duration(duration_seconds))])}</p>
+                    <p class="transcript">{transcript.unwrap_or_else(|| t(Text::ThreadNoTranscript).to_owned())}</p>
                 </div>
                 <time class="when">{when}</time>
             </li>
@@ -256,7 +252,7 @@ fn DeliveryLine(
     let retry = (delivery.status == DeliveryStatus::Failed).then(|| {
         view! {
             <button type="button" class="link-button retry"
-                on:click=move |_| store.retry_reply(conversation, reply)>"Retry"</button>
+                on:click=move |_| store.retry_reply(conversation, reply)>{t(Text::DeliveryRetry)}</button>
         }
     });
     view! {
@@ -277,12 +273,12 @@ fn AssigneePicker(id: ConversationId) -> impl IntoView {
             .and_then(|s| s.with(|s| s.assignee.as_ref().map(|a| a.id)))
     });
     view! {
-        <select class="assignee" aria-label="Assign to"
+        <select class="assignee" aria-label=t(Text::ThreadAssign)
             on:change=move |ev| {
                 let chosen = event_target_value(&ev).parse().ok().map(switchboard_domain::MemberId);
                 store.assign(id, chosen);
             }>
-            <option value="" selected=move || current.get().is_none()>"Unassigned"</option>
+            <option value="" selected=move || current.get().is_none()>{t(Text::ThreadUnassigned)}</option>
             {move || team.members.get().into_iter().map(|member| {
                 let member_id = member.id;
                 view! {
@@ -293,4 +289,24 @@ fn AssigneePicker(id: ConversationId) -> impl IntoView {
             }).collect_view()}
         </select>
     }
+}
+
+/// "↑ ↓ to move, Enter to open…", with each key in a `<kbd>`.
+fn empty_hint() -> impl IntoView {
+    segments(t(Text::ThreadEmptyHint))
+        .into_iter()
+        .map(|(placeholder, piece)| match placeholder {
+            false => piece.into_any(),
+            true => {
+                let key = match piece {
+                    "up" => "↑",
+                    "down" => "↓",
+                    "enter" => t(Text::ShortcutsKeyEnter),
+                    "e" => "E",
+                    _ => "?",
+                };
+                view! { <kbd>{key}</kbd> }.into_any()
+            }
+        })
+        .collect_view()
 }

@@ -1,3 +1,4 @@
+use crate::i18n::{t, Text};
 use crate::routes::InboxRoute;
 use crate::store::{Place, Store};
 use leptos::prelude::*;
@@ -26,11 +27,11 @@ pub fn ViewTabs() -> impl IntoView {
     let mine = Memo::new(move |_| place.route.with(|route| route.mine));
     view! {
         <div class="view-bar">
-            <nav class="view-tabs" role="tablist" aria-label="Views">{tabs}</nav>
+            <nav class="view-tabs" role="tablist" aria-label=t(Text::ViewsTabs)>{tabs}</nav>
             <button type="button" class="mine-filter" aria-pressed=move || mine.get().to_string()
-                title="Only the conversations assigned to you"
+                title=t(Text::ViewsMineTitle)
                 on:click=move |_| store.show_mine(!mine.get_untracked())>
-                "Assigned to me"
+                {t(Text::ViewsMine)}
             </button>
         </div>
     }

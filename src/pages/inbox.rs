@@ -1,6 +1,7 @@
 use crate::components::{
     ConnectionStatus, InboxList, LineSidebar, NoticeStack, ShortcutSheet, ThreadPane, ViewTabs,
 };
+use crate::i18n::{t, Text};
 use crate::layout::Layout;
 use crate::pages::NotFound;
 use crate::routes::InboxRoute;
@@ -46,7 +47,7 @@ pub fn InboxPage() -> impl IntoView {
                 <main class="inbox-main">
                     <div class="list-pane">
                         <header class="list-header phone-only">
-                            <a class="icon-button" href="/lines" aria-label="Switch line">"☰"</a>
+                            <a class="icon-button" href="/lines" aria-label=t(Text::SidebarSwitchLine)>"☰"</a>
                             <h1>{move || store.line_name()}</h1>
                         </header>
                         <ConnectionStatus/>

@@ -1,3 +1,4 @@
+use crate::i18n::{t, Text};
 use crate::routes::InboxRoute;
 use leptos::prelude::*;
 
@@ -5,9 +6,9 @@ use leptos::prelude::*;
 pub fn NotFound() -> impl IntoView {
     view! {
         <main class="not-found">
-            <h1>"Nothing here"</h1>
-            <p>"This address does not name a line, a view or a conversation."</p>
-            <a href=InboxRoute::default().path()>"Go to the inbox"</a>
+            <h1>{t(Text::NotFoundTitle)}</h1>
+            <p>{t(Text::NotFoundText)}</p>
+            <a href=InboxRoute::default().path()>{t(Text::NotFoundLink)}</a>
         </main>
     }
 }

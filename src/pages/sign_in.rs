@@ -1,5 +1,6 @@
 use crate::api;
 use crate::chunks::in_chunk;
+use crate::i18n::{t, Text};
 use crate::routes::InboxRoute;
 use crate::store::{Session, Store};
 use leptos::prelude::*;
@@ -72,22 +73,22 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <main class="sign-in">
             <form class="sign-in-card" on:submit=submit aria-labelledby="sign-in-title">
-                <h1 id="sign-in-title">"Sign in to Switchboard"</h1>
+                <h1 id="sign-in-title">{t(Text::SignInTitle)}</h1>
                 <label>
-                    "Email"
+                    {t(Text::SignInEmail)}
                     <input type="email" name="email" autocomplete="username" required autofocus
                         prop:value=move || email.get()
                         on:input=move |ev| email.set(event_target_value(&ev))/>
                 </label>
                 <label>
-                    "Password"
+                    {t(Text::SignInPassword)}
                     <input type="password" name="password" autocomplete="current-password" required
                         prop:value=move || password.get()
                         on:input=move |ev| password.set(event_target_value(&ev))/>
                 </label>
                 {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                 <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                    {move || t(if busy.get() { Text::SignInBusy } else { Text::SignInSubmit })}
                 </button>
             </form>
         </main>
@@ -123,8 +124,11 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
             );
         }
     });
-    move || match store.team.session.get() {
-        Session::SignedIn(_) => children().into_any(),
-        _ => view! { <p class="splash" role="status">"Loading Switchboard…"</p> }.into_any(),
+    // Built once per sign-in: a change of the teammate's record (their language, their
+    // lines) does not build the page again.
+    let signed_in = Memo::new(move |_| matches!(store.team.session.get(), Session::SignedIn(_)));
+    move || match signed_in.get() {
+        true => children().into_any(),
+        false => view! { <p class="splash" role="status">{t(Text::AppLoading)}</p> }.into_any(),
     }
 }

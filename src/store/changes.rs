@@ -5,6 +5,7 @@
 
 use super::{ListKey, NoticeKind, Store, UndoEntry, UNDO_DEPTH};
 use crate::api::{self, ClientError};
+use crate::i18n::{t, tf, Text};
 use crate::navigation;
 use crate::sync_queue::{PendingChange, SyncQueue};
 use leptos::prelude::*;
@@ -76,11 +77,12 @@ impl Store {
         let name = before.contact.display_name();
         self.enqueue(change, seen, &before, removed_from, true);
         let text = match change {
-            StateChange::Done => format!("Marked {name} as done"),
-            StateChange::Unread => format!("Marked {name} as unread"),
-            StateChange::Open => format!("Reopened {name}"),
-            StateChange::Read => format!("Marked {name} as read"),
+            StateChange::Done => Text::NoticesMarkedDone,
+            StateChange::Unread => Text::NoticesMarkedUnread,
+            StateChange::Open => Text::NoticesReopened,
+            StateChange::Read => Text::NoticesMarkedRead,
         };
+        let text = tf(text, &[("name", &name)]);
         let store = *self;
         after_paint(move || store.notices.notify(NoticeKind::Info, text, true));
     }
@@ -96,8 +98,11 @@ impl Store {
     /// its place.
     pub fn undo(&self) {
         let Some(entry) = self.undo.try_update_value(|undo| undo.pop()).flatten() else {
-            self.notices
-                .notify(NoticeKind::Info, "Nothing to undo".to_owned(), false);
+            self.notices.notify(
+                NoticeKind::Info,
+                t(Text::NoticesNothingToUndo).to_owned(),
+                false,
+            );
             return;
         };
         let Some(current) = self.summary(entry.id).map(|s| s.get_untracked()) else {
@@ -124,8 +129,11 @@ impl Store {
         }
         let name = current.contact.display_name();
         self.enqueue(change, seen, &current, None, true);
-        self.notices
-            .notify(NoticeKind::Info, format!("Undone: {name} is back"), false);
+        self.notices.notify(
+            NoticeKind::Info,
+            tf(Text::NoticesUndone, &[("name", &name)]),
+            false,
+        );
     }
 
     /// Returns a row to the list where it was, if it belongs in the view again.
@@ -328,7 +336,7 @@ impl Store {
             }
             self.notices.notify(
                 NoticeKind::Warning,
-                format!("{name} sent something new: “{what}”. It stays open."),
+                tf(Text::NoticesSentNew, &[("name", &name), ("what", &what)]),
                 false,
             );
             return;
@@ -340,9 +348,14 @@ impl Store {
         if change.explicit {
             self.notices.notify(
                 NoticeKind::Error,
-                format!(
-                    "Could not mark {name} as {}: {error}. The change was undone.",
-                    change.change.as_str()
+                tf(
+                    match change.change {
+                        StateChange::Done => Text::NoticesNotDone,
+                        StateChange::Unread => Text::NoticesNotUnread,
+                        StateChange::Open => Text::NoticesNotOpen,
+                        StateChange::Read => Text::NoticesNotRead,
+                    },
+                    &[("name", &name), ("error", &error.to_string())],
                 ),
                 false,
             );

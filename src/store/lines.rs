@@ -2,6 +2,7 @@
 //! reported (with the lines, or with each live event), and what the screen shows adds only the
 //! changes of ours it has not acknowledged yet.
 
+use crate::i18n::{t, Text};
 use crate::routes::LineFilter;
 use leptos::prelude::*;
 use switchboard_domain::api::{Line, ReplySending};
@@ -59,7 +60,7 @@ impl Lines {
     /// "All lines", or the line's name (tracked).
     pub fn name(&self, filter: LineFilter) -> String {
         match filter {
-            LineFilter::All => "All lines".to_owned(),
+            LineFilter::All => t(Text::SidebarAllLines).to_owned(),
             LineFilter::Line(id) => self.reported.with(|lines| {
                 lines
                     .iter()

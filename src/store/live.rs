@@ -37,7 +37,7 @@ impl Store {
             LiveEvent::AccessChanged {} | LiveEvent::Reload {} => self.reload(),
             // The server is restarting: the stream closes and reopens by itself, from here.
             LiveEvent::Reconnect {} => {}
-            LiveEvent::Language { .. } => {}
+            LiveEvent::Language { language } => self.language_chosen(language),
             LiveEvent::Activity { activity } => self.append_activity(activity),
             LiveEvent::Notification {
                 notification,

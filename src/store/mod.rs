@@ -14,6 +14,7 @@ pub use notices::{Notice, NoticeAction, NoticeKind, Notices};
 pub use team::{Session, Team};
 
 use crate::api::{self, ClientError};
+use crate::i18n::{tf, Language, Text};
 use crate::navigation;
 use crate::routes::{InboxRoute, LineFilter};
 use crate::sync_queue::SyncQueue;
@@ -94,6 +95,8 @@ pub struct Store {
     pub inbox: Inbox,
     pub place: Place,
     pub open_thread: OpenThread,
+    /// The language the interface is shown in.
+    pub language: Language,
     /// Whether the server last said each conversation is unread (the summaries show our own
     /// changes on top).
     server_unread: StoredValue<HashMap<ConversationId, bool>>,
@@ -193,6 +196,7 @@ impl Store {
             open_thread: OpenThread {
                 thread: RwSignal::new(Thread::Closed),
             },
+            language: Language::start(),
             server_unread,
             undo: StoredValue::new(Vec::new()),
             queue: StoredValue::new(SyncQueue::default()),
@@ -214,6 +218,7 @@ impl Store {
         provide_context(self.inbox);
         provide_context(self.place);
         provide_context(self.open_thread);
+        provide_context(self.language);
         self
     }
 
@@ -282,7 +287,7 @@ impl Store {
                 Err(error) if store.signed_out_by(&error) => {}
                 Err(error) => store.notices.notify(
                     NoticeKind::Error,
-                    format!("Could not load the phone lines: {error}"),
+                    tf(Text::NoticesLinesFailed, &[("error", &error.to_string())]),
                     false,
                 ),
             }
@@ -601,8 +606,8 @@ impl Store {
         }
         if mark_done {
             let text = match done {
-                true => format!("Sent, and {name} marked as done"),
-                false => format!("Sent. {name} wrote meanwhile: not marked done"),
+                true => tf(Text::NoticesSentAndDone, &[("name", &name)]),
+                false => tf(Text::NoticesSentNotDone, &[("name", &name)]),
             };
             self.notices.notify(NoticeKind::Info, text, false);
         }
@@ -646,7 +651,7 @@ impl Store {
                 Err(error) if store.signed_out_by(&error) => {}
                 Err(error) => store.notices.notify(
                     NoticeKind::Error,
-                    format!("Could not send the reply again: {error}"),
+                    tf(Text::NoticesResendFailed, &[("error", &error.to_string())]),
                     false,
                 ),
             }

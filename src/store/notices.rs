@@ -1,6 +1,7 @@
 //! Short-lived messages to the user: their own fact, with their own handle, so that anything
 //! may report without reaching into the rest of the state.
 
+use crate::i18n::{t, Text};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -74,7 +75,7 @@ impl Notices {
             .shown
             .with_untracked(|n| n.iter().any(|n| n.action == Some(NoticeAction::Reload)));
         if !offered {
-            let text = "A new version of Switchboard is ready.".to_owned();
+            let text = t(Text::NoticesUpdate).to_owned();
             self.push(NoticeKind::Info, text, Some(NoticeAction::Reload));
         }
     }

@@ -4,6 +4,7 @@
 use super::changes::storage;
 use super::{NoticeKind, Store, Thread};
 use crate::api::{self, ClientError};
+use crate::i18n::{self, t, tf, Lang, Text};
 use crate::live;
 use crate::routes::{InboxRoute, LineFilter};
 use leptos::prelude::*;
@@ -132,6 +133,7 @@ impl Store {
     /// Someone is signed in: their queue of changes, the team, their notifications, live
     /// updates, and any changes that waited for a session.
     pub fn signed_in(&self, me: Me) {
+        self.follow_language(me.language.as_deref());
         self.adopt_pending_changes(me.id);
         self.team.session.set(Session::SignedIn(me));
         let store = *self;
@@ -303,6 +305,43 @@ impl Store {
         });
     }
 
+    /// Shows the teammate's chosen language (`None`: the browser's).
+    pub fn follow_language(&self, choice: Option<&str>) {
+        self.language.switch(i18n::chosen_or_browser(choice));
+    }
+
+    /// The teammate chose a language here (`None`: each browser's own): shown at once, and kept
+    /// by the server for every device they use (which the live stream tells).
+    pub fn choose_language(&self, choice: Option<Lang>) {
+        self.language
+            .switch(choice.unwrap_or_else(i18n::of_browser));
+        let store = *self;
+        spawn_local(async move {
+            match api::choose_language(choice.map(Lang::code)).await {
+                Ok(me) => store.team.session.set(Session::SignedIn(me)),
+                Err(error) if store.signed_out_by(&error) => {}
+                Err(error) => store.notices.notify(
+                    NoticeKind::Error,
+                    tf(
+                        Text::NoticesLanguageFailed,
+                        &[("error", &error.to_string())],
+                    ),
+                    false,
+                ),
+            }
+        });
+    }
+
+    /// The live stream says the teammate chose a language (here or on another device).
+    pub(super) fn language_chosen(&self, language: Option<String>) {
+        self.follow_language(language.as_deref());
+        self.team.session.update(|session| {
+            if let Session::SignedIn(me) = session {
+                me.language = language;
+            }
+        });
+    }
+
     pub fn me(&self) -> Option<Me> {
         self.team.me()
     }
@@ -317,21 +356,21 @@ impl Store {
                     let to = conversation
                         .assignee
                         .as_ref()
-                        .map_or_else(|| "nobody".to_owned(), |a| a.name.clone());
+                        .map_or_else(|| t(Text::NoticesNobody).to_owned(), |a| a.name.clone());
                     store.remember(conversation);
                     store.place_in_list(id);
                     store.notices.notify(
                         NoticeKind::Info,
-                        format!("{name} assigned to {to}"),
+                        tf(Text::NoticesAssigned, &[("name", &name), ("to", &to)]),
                         false,
                     );
                 }
                 Err(error) if store.signed_out_by(&error) => {}
-                Err(error) => {
-                    store
-                        .notices
-                        .notify(NoticeKind::Error, format!("Not assigned: {error}"), false)
-                }
+                Err(error) => store.notices.notify(
+                    NoticeKind::Error,
+                    tf(Text::NoticesNotAssigned, &[("error", &error.to_string())]),
+                    false,
+                ),
             }
         });
     }
@@ -346,11 +385,11 @@ impl Store {
                     store.place_in_list(id);
                 }
                 Err(error) if store.signed_out_by(&error) => {}
-                Err(error) => {
-                    store
-                        .notices
-                        .notify(NoticeKind::Error, format!("Not pinned: {error}"), false)
-                }
+                Err(error) => store.notices.notify(
+                    NoticeKind::Error,
+                    tf(Text::NoticesNotPinned, &[("error", &error.to_string())]),
+                    false,
+                ),
             }
         });
     }
