@@ -11,28 +11,60 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_navigate;
 use leptos_router::{path, NavigateOptions};
+use std::cell::RefCell;
+use std::rc::Rc;
 use switchboard_domain::StateChange;
 use wasm_bindgen::JsCast;
 
-#[component]
-pub fn App() -> impl IntoView {
+/// Starts the app in the page's language: the store and what lives as long as the page, then the
+/// view, which is built anew whenever the teammate switches language (the store, and so the
+/// page's state, stays). Remounting keeps the views' code free of any path that patches a whole
+/// app into another language.
+pub async fn run() {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    crate::i18n::begin().await;
+    // The page's own owner: the store, its contexts and the listeners outlive every view.
+    let root = Owner::new();
+    root.set();
     let store = Store::new().provide();
     provide_context(Now::start());
     provide_context(Layout::follow_window());
+    start_page(store);
+    let mounted = Rc::new(RefCell::new(None));
+    let mount = {
+        let root = root.clone();
+        let mounted = mounted.clone();
+        move || {
+            // The old view goes first: its listeners (keys, resize) must not act on the new.
+            drop(mounted.take());
+            let view =
+                root.with(|| leptos::mount::mount_to(document().body().expect("a body"), AppView));
+            *mounted.borrow_mut() = Some(view);
+        }
+    };
+    mount();
+    store.language.on_switch(mount);
+    // The page's owner lives as long as the page.
+    std::mem::forget(root);
+}
 
+/// What the page does once, whatever its view: the session, the connection, the service
+/// worker, the title.
+fn start_page(store: Store) {
     // Changes a previous visit could not send go out once the session says whose they are;
     // the browser's own word on the connection starts another try (of them, and of a sign-out
     // that waits for the server), or marks the app offline.
     store.check_session();
-    let _online = window_event_listener(leptos::ev::online, move |_| {
+    let online = window_event_listener(leptos::ev::online, move |_| {
         store.sync();
         store.resume_sign_out();
     });
-    let _offline = window_event_listener(leptos::ev::offline, move |_| {
+    let offline = window_event_listener(leptos::ev::offline, move |_| {
         store.sync_status.online.set(false)
     });
     // A change made just before the page goes away is stored even if its turn had not come.
-    let _hidden = window_event_listener(leptos::ev::pagehide, move |_| store.save_queue());
+    let hidden = window_event_listener(leptos::ev::pagehide, move |_| store.save_queue());
+    std::mem::forget((online, offline, hidden));
 
     let notices = store.notices;
     pwa::register_service_worker(move || notices.offer_update());
@@ -41,6 +73,7 @@ pub fn App() -> impl IntoView {
     // the page's next frame, so they follow it rather than delay it.
     Effect::new(move |_| {
         let unread = store.lines.total_unread();
+        store.language.get();
         set_timeout(
             move || {
                 let name = t(Text::AppName);
@@ -54,12 +87,11 @@ pub fn App() -> impl IntoView {
             std::time::Duration::ZERO,
         );
     });
+}
 
-    // The view is built again in another language (the store, and so the page's state, stays).
-    let language = store.language;
-    move || {
-        language.get();
-        view! {
+#[component]
+fn AppView() -> impl IntoView {
+    view! {
         <Router>
             <Navigator/>
             <Routes fallback=NotFound>
@@ -70,7 +102,6 @@ pub fn App() -> impl IntoView {
                     view=|| view! { <SignedIn><InboxPage/></SignedIn> }/>
             </Routes>
         </Router>
-        }
     }
 }
 

@@ -8,6 +8,7 @@
 
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use switchboard_catalogue::{fill, PluralCategory, Texts};
 pub use switchboard_catalogue::{Lang, Plural, Text};
 
@@ -151,6 +152,7 @@ pub fn chosen_or_browser(choice: Option<&str>) -> Lang {
 #[derive(Clone, Copy)]
 pub struct Language {
     shown: RwSignal<Lang>,
+    rebuild: StoredValue<Option<Rc<dyn Fn()>>, LocalStorage>,
 }
 
 impl Language {
@@ -158,7 +160,13 @@ impl Language {
     pub fn start() -> Language {
         Language {
             shown: RwSignal::new(current()),
+            rebuild: StoredValue::new_local(None),
         }
+    }
+
+    /// What builds the view again in a new language (`app::run`).
+    pub fn on_switch(&self, rebuild: impl Fn() + 'static) {
+        self.rebuild.set_value(Some(Rc::new(rebuild)));
     }
 
     /// The shown language (tracked).
@@ -171,11 +179,14 @@ impl Language {
         if lang == self.shown.get_untracked() {
             return;
         }
-        let shown = self.shown;
+        let (shown, rebuild) = (self.shown, self.rebuild);
         leptos::task::spawn_local(async move {
             if load(lang).await && shown.get_untracked() != lang {
                 show(lang);
                 shown.set(lang);
+                if let Some(rebuild) = rebuild.get_value() {
+                    rebuild();
+                }
             }
         });
     }

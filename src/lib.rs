@@ -28,4 +28,4 @@ pub mod sync_queue;
 pub mod text;
 pub mod time_format;
 
-pub use app::App;
+pub use app::run;

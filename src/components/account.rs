@@ -1,3 +1,4 @@
+use crate::chunks::in_chunk;
 use crate::components::icons::BellIcon;
 use crate::components::Now;
 use crate::i18n::{around, t, tf, tn, Lang, Plural, Text};
@@ -5,7 +6,15 @@ use crate::store::{Session, Store, Team};
 use crate::time_format;
 use leptos::prelude::*;
 
-/// Who is signed in, their notifications (mentions), and signing out.
+in_chunk!(
+    account,
+    /// The account bar: not on a phone's first screen, nor needed for a desktop's first paint.
+    pub fn account_bar() {
+        view! { <AccountBar/> }.into_any()
+    }
+);
+
+/// Who is signed in, their notifications (mentions), their language, and signing out.
 #[component]
 pub fn AccountBar() -> impl IntoView {
     let store = expect_context::<Store>();
@@ -21,6 +30,7 @@ pub fn AccountBar() -> impl IntoView {
     };
     let (before_name, after_name) = around(Text::AccountSignedInAs, "name");
     view! {
+        <LanguagePicker/>
         <section class="account" aria-label=t(Text::AccountLabel)>
             <button type="button" class="icon-button bell" aria-label=bell_label
                 aria-expanded=move || team.notifications_open.get().to_string()
@@ -30,7 +40,6 @@ pub fn AccountBar() -> impl IntoView {
                 <span class="badge" class:empty=move || unread() == 0 aria-hidden="true">{unread}</span>
             </button>
             <p class="signed-in">{before_name}<strong>{name}</strong>{after_name}</p>
-            <LanguagePicker/>
             // Pressed again while the server cannot be reached, it tries again at once.
             <button type="button" class="sign-out" on:click=move |_| store.sign_out()>
                 {move || t(if team.signing_out.get() { Text::AccountSigningOut } else { Text::AccountSignOut })}

@@ -1,4 +1,5 @@
-use crate::components::AccountBar;
+use crate::chunks::chunk_view;
+use crate::components::account::account_bar;
 use crate::i18n::{around, t, tf, tn, Plural, Text};
 use crate::routes::{InboxRoute, LineFilter};
 use crate::store::{Lines, Place, Session, Team};
@@ -38,7 +39,7 @@ pub fn LineSidebar() -> impl IntoView {
                 <SendingStatus/>
             </Show>
         </nav>
-        <AccountBar/>
+        {chunk_view(account_bar)}
         </div>
     }
 }

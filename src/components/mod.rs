@@ -20,7 +20,7 @@ pub use inbox_list::InboxList;
 pub use line_sidebar::LineSidebar;
 pub use notices::NoticeStack;
 pub use reply_box::ReplyBox;
-pub use shortcut_sheet::ShortcutSheet;
+pub use shortcut_sheet::{ShortcutSheet, ShortcutSheetSlot};
 pub use thread::ThreadPane;
 pub use view_tabs::ViewTabs;
 

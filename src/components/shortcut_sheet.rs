@@ -1,8 +1,23 @@
+use crate::chunks::{chunk_view, in_chunk};
 use crate::i18n::{t, Text};
 use crate::keyboard::{ENTER, ESCAPE, SHORTCUT_SHEET};
 use crate::store::Place;
 use leptos::html;
 use leptos::prelude::*;
+
+in_chunk!(
+    shortcuts,
+    fn shortcut_sheet() {
+        view! { <ShortcutSheet/> }.into_any()
+    }
+);
+
+/// Where the shortcut sheet opens: it is built (and its code fetched) only when asked for.
+#[component]
+pub fn ShortcutSheetSlot() -> impl IntoView {
+    let place = expect_context::<Place>();
+    move || place.sheet_open.get().then(|| chunk_view(shortcut_sheet))
+}
 
 /// The keyboard shortcuts, in a modal dialog (`?` opens it, Escape closes it). A native
 /// `<dialog>` keeps the focus inside while open and gives it back when closed.

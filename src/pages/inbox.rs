@@ -1,5 +1,5 @@
 use crate::components::{
-    ConnectionStatus, InboxList, LineSidebar, NoticeStack, ShortcutSheet, ThreadPane, ViewTabs,
+    ConnectionStatus, InboxList, LineSidebar, NoticeStack, ShortcutSheetSlot, ThreadPane, ViewTabs,
 };
 use crate::i18n::{t, Text};
 use crate::layout::Layout;
@@ -58,7 +58,7 @@ pub fn InboxPage() -> impl IntoView {
                 </main>
             </div>
         </Show>
-        <ShortcutSheet/>
+        <ShortcutSheetSlot/>
         <NoticeStack on_undo=move |_| store.undo()/>
     }
 }
