@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod language;
 pub mod outbox;
 pub mod password_checks;
 pub mod quo_api;

@@ -1,8 +1,10 @@
 //! Teammates and their access to lines (their sessions and sign-ins: [`super::sessions`]).
 
+use super::events::Audience;
 use super::{Db, DbError};
 use rusqlite::{params, OptionalExtension};
-use switchboard_domain::team::{Me, MemberRef, Role};
+use switchboard_catalogue::Lang;
+use switchboard_domain::team::{LiveEvent, Me, MemberRef, Role};
 use switchboard_domain::{LineId, MemberId, SessionId};
 
 /// A teammate to create.
@@ -130,16 +132,16 @@ pub async fn list(db: &Db) -> Result<Vec<MemberRef>, DbError> {
 /// The signed-in teammate's own record.
 pub async fn me(db: &Db, member: &SessionMember) -> Result<Me, DbError> {
     let id = member.id;
-    let (email, all_lines) = db
+    let (email, language, all_lines) = db
         .read(|connection| {
-            let email: String = connection
-                .prepare_cached("SELECT email FROM members WHERE id = $1")?
-                .query_row([id.0], |row| row.get(0))?;
+            let (email, language): (String, Option<String>) = connection
+                .prepare_cached("SELECT email, language FROM members WHERE id = $1")?
+                .query_row([id.0], |row| Ok((row.get(0)?, row.get(1)?)))?;
             let lines: Vec<LineId> = connection
                 .prepare_cached("SELECT id FROM lines ORDER BY id")?
                 .query_map([], |row| Ok(LineId(row.get(0)?)))?
                 .collect::<Result<_, _>>()?;
-            Ok((email, lines))
+            Ok((email, language, lines))
         })
         .await?;
     Ok(Me {
@@ -148,6 +150,52 @@ pub async fn me(db: &Db, member: &SessionMember) -> Result<Me, DbError> {
         email,
         role: member.role,
         line_ids: member.lines.clone().unwrap_or(all_lines),
-        language: None,
+        language: spoken(language).map(|lang| lang.code().to_owned()),
     })
+}
+
+/// A stored code, if the catalogue still speaks it: a language taken out of a later build
+/// reads as no choice (the browser's languages decide), not as a page in no language.
+fn spoken(stored: Option<String>) -> Option<Lang> {
+    stored.as_deref().and_then(crate::language::by_code)
+}
+
+/// The interface language teammate `id` chose, if any.
+pub async fn language(db: &Db, id: MemberId) -> Result<Option<Lang>, DbError> {
+    let stored: Option<String> = db
+        .read(move |connection| {
+            Ok(connection
+                .prepare_cached("SELECT language FROM members WHERE id = $1")?
+                .query_row([id.0], |row| row.get(0))
+                .optional()?
+                .flatten())
+        })
+        .await?;
+    Ok(spoken(stored))
+}
+
+/// Sets teammate `id`'s interface language (`None`: follow each browser's). If it changed, every
+/// stream of theirs, on every device, is told at once; nobody else's is.
+pub async fn set_language(
+    db: &Db,
+    id: MemberId,
+    language: Option<Lang>,
+    now: i64,
+) -> Result<(), DbError> {
+    let code = language.map(Lang::code);
+    db.write(move |tx, log| {
+        let before: Option<String> = tx
+            .prepare_cached("SELECT language FROM members WHERE id = $1")?
+            .query_row([id.0], |row| row.get(0))?;
+        if before.as_deref() == code {
+            return Ok(());
+        }
+        tx.prepare_cached("UPDATE members SET language = $1 WHERE id = $2")?
+            .execute(params![code, id.0])?;
+        let event = LiveEvent::Language {
+            language: code.map(str::to_owned),
+        };
+        log.record(tx, Audience::Member(id), &event, now)
+    })
+    .await
 }

@@ -56,6 +56,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0004_line_unread_counts.sql")),
         M::up(include_str!("../../migrations/0005_hardening.sql")),
         M::up(include_str!("../../migrations/0006_outbox.sql")),
+        M::up(include_str!("../../migrations/0007_language.sql")),
     ])
 }
 

@@ -10,14 +10,16 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum_extra::extract::cookie::CookieJar;
 use std::time::Duration;
+use switchboard_catalogue::Lang;
 use switchboard_domain::api::ErrorResponse;
-use switchboard_domain::team::{Me, MemberList, SessionStatus, SignInRequest};
+use switchboard_domain::team::{LanguageChoice, Me, MemberList, SessionStatus, SignInRequest};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(session_status, sign_in, sign_out))
         .routes(routes!(me))
+        .routes(routes!(choose_language))
         .routes(routes!(members))
 }
 
@@ -220,6 +222,64 @@ async fn me(
     CurrentMember(member): CurrentMember,
 ) -> Result<axum::Json<Me>, AppError> {
     Ok(axum::Json(db::members::me(&state.db, &member).await?))
+}
+
+/// Chooses the signed-in teammate's interface language, on every device: a code of the
+/// catalogue, or `null` to follow each browser's languages again. Their other sessions are told
+/// at once (a `language` event on their streams); nobody else's.
+#[utoipa::path(put, path = "/me/language", tag = "session", request_body = DocumentedLanguageChoice,
+    responses(
+        (status = 200, description = "The teammate, with the language now chosen", body = Me),
+        (status = 400, description = "Not a language the interface speaks (the message names those it does), or not the expected JSON", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+    ))]
+async fn choose_language(
+    State(state): State<AppState>,
+    CurrentMember(member): CurrentMember,
+    Json(choice): Json<LanguageChoice>,
+) -> Result<axum::Json<Me>, AppError> {
+    let language = match choice.language.as_deref() {
+        None => None,
+        Some(code) => Some(crate::language::by_code(code).ok_or_else(|| {
+            AppError::InvalidBody(format!(
+                "language: {code:?} is not one the interface speaks: {} or null",
+                crate::language::codes()
+            ))
+        })?),
+    };
+    db::members::set_language(&state.db, member.id, language, state.clock.now_ms()).await?;
+    Ok(axum::Json(db::members::me(&state.db, &member).await?))
+}
+
+/// [`LanguageChoice`] as the document gives it: the domain's type says `string`, and the API
+/// takes only the catalogue's codes (a third language joins the enum by itself).
+struct DocumentedLanguageChoice;
+
+impl utoipa::PartialSchema for DocumentedLanguageChoice {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, SchemaType, Type};
+        let codes = Lang::ALL
+            .map(|lang| serde_json::Value::from(lang.code()))
+            .into_iter()
+            .chain([serde_json::Value::Null]);
+        let language = ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .enum_values(Some(codes))
+            .description(Some(
+                "A code of the catalogue, or null to follow each browser's languages",
+            ));
+        ObjectBuilder::new()
+            .property("language", language)
+            .required("language")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for DocumentedLanguageChoice {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "LanguageChoice".into()
+    }
 }
 
 /// The teammates, to assign conversations to and to @mention.

@@ -7,6 +7,7 @@ mod conversations;
 mod durability;
 mod hardening;
 mod helpers;
+mod language;
 mod lines;
 mod list_rule;
 mod live;

@@ -27,6 +27,7 @@ async fn the_openapi_document_describes_every_endpoint() {
         ("/api/v1/session", "post"),
         ("/api/v1/session", "delete"),
         ("/api/v1/me", "get"),
+        ("/api/v1/me/language", "put"),
         ("/api/v1/members", "get"),
         ("/api/v1/notifications", "get"),
         ("/api/v1/notifications/{id}/read", "post"),
@@ -90,9 +91,27 @@ async fn every_schema_the_document_references_is_defined_and_every_route_says_it
         "notification",
         "session_ended",
         "access_changed",
+        "language",
         "reconnect",
         "reload",
     ] {
         assert!(events.contains(&format!("\"{kind}\"")), "{kind} missing");
     }
+}
+
+#[tokio::test]
+async fn a_language_choice_is_documented_as_the_catalogues_codes_or_null() {
+    let app = spawn_app().await;
+    let doc: Value = ok_json(app.get("/api/openapi.json").await).await;
+    let body = &doc["paths"]["/api/v1/me/language"]["put"]["requestBody"]["content"]
+        ["application/json"]["schema"]["$ref"];
+    assert_eq!(body, "#/components/schemas/LanguageChoice");
+    let choice = &doc["components"]["schemas"]["LanguageChoice"];
+    let mut codes: Vec<Value> = switchboard_catalogue::Lang::ALL
+        .iter()
+        .map(|lang| lang.code().into())
+        .collect();
+    codes.push(Value::Null);
+    assert_eq!(choice["properties"]["language"]["enum"], Value::from(codes));
+    assert_eq!(choice["additionalProperties"], false);
 }

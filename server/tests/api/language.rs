@@ -1,0 +1,140 @@
+//! The interface language: a teammate's choice on every device, told to their other sessions.
+
+use crate::helpers::{assert_error, ok_json, spawn_app, TestApp, OWNER, SUPPORT_MEMBER};
+use crate::live::Stream;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use std::time::Duration;
+use switchboard_domain::api::ErrorCode;
+use switchboard_domain::team::{LiveEvent, Me, SessionStatus};
+
+async fn choose(app: &TestApp, client: &Client, body: Value) -> Response {
+    client
+        .put(app.url("/api/v1/me/language"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The language `client`'s session says its teammate chose.
+async fn chosen(app: &TestApp, client: &Client) -> Option<String> {
+    let status: SessionStatus =
+        ok_json(client.get(app.url("/api/v1/session")).send().await.unwrap()).await;
+    status.member.expect("signed in").language
+}
+
+#[tokio::test]
+async fn a_teammates_language_is_kept_for_every_session_until_they_follow_the_browser_again() {
+    let app = spawn_app().await;
+    let phone = app.signed_in(OWNER).await;
+    assert_eq!(chosen(&app, &app.client).await, None);
+
+    let me: Me = ok_json(choose(&app, &app.client, json!({"language": "fr"})).await).await;
+    assert_eq!(me.language.as_deref(), Some("fr"));
+    assert_eq!(chosen(&app, &app.client).await.as_deref(), Some("fr"));
+    assert_eq!(
+        chosen(&app, &phone).await.as_deref(),
+        Some("fr"),
+        "on every device"
+    );
+    let me: Me = ok_json(app.get("/api/v1/me").await).await;
+    assert_eq!(me.language.as_deref(), Some("fr"));
+    // Others keep theirs.
+    let jordan = app.signed_in(SUPPORT_MEMBER).await;
+    assert_eq!(chosen(&app, &jordan).await, None);
+
+    let me: Me = ok_json(choose(&app, &phone, json!({"language": "en"})).await).await;
+    assert_eq!(me.language.as_deref(), Some("en"));
+    let me: Me = ok_json(choose(&app, &phone, json!({"language": null})).await).await;
+    assert_eq!(me.language, None);
+    assert_eq!(chosen(&app, &app.client).await, None);
+}
+
+#[tokio::test]
+async fn a_language_the_interface_does_not_speak_or_an_unknown_field_is_refused_and_changes_nothing(
+) {
+    let app = spawn_app().await;
+    ok_json::<Me>(choose(&app, &app.client, json!({"language": "fr"})).await).await;
+    for code in ["de", "FR", "fr-FR", "", " fr", "français"] {
+        let response = choose(&app, &app.client, json!({ "language": code })).await;
+        let error = assert_error(response, StatusCode::BAD_REQUEST, ErrorCode::InvalidBody).await;
+        let message = error.error.message;
+        assert!(
+            message.contains("\"en\"") && message.contains("\"fr\""),
+            "{code:?}: the accepted codes are named: {message}"
+        );
+    }
+    for body in [
+        json!({"language": "en", "theme": "dark"}),
+        json!({"lang": "en"}),
+        json!({"language": 5}),
+        json!({"language": ["en"]}),
+        json!("en"),
+    ] {
+        let response = choose(&app, &app.client, body.clone()).await;
+        assert_error(response, StatusCode::BAD_REQUEST, ErrorCode::InvalidBody).await;
+    }
+    assert_eq!(chosen(&app, &app.client).await.as_deref(), Some("fr"));
+
+    let signed_out = choose(&app, &app.anonymous(), json!({"language": "en"})).await;
+    assert_error(
+        signed_out,
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthorized,
+    )
+    .await;
+    assert_eq!(chosen(&app, &app.client).await.as_deref(), Some("fr"));
+}
+
+#[tokio::test]
+async fn a_change_of_language_reaches_every_session_of_the_teammate_and_nobody_else() {
+    let app = spawn_app().await;
+    let laptop = app.signed_in(OWNER).await;
+    let phone = app.signed_in(OWNER).await;
+    let jordan = app.signed_in(SUPPORT_MEMBER).await;
+    let mut laptop_stream = Stream::open(&app, &laptop, None).await;
+    let mut phone_stream = Stream::open(&app, &phone, None).await;
+    let mut jordan_stream = Stream::open(&app, &jordan, None).await;
+
+    ok_json::<Me>(choose(&app, &laptop, json!({"language": "fr"})).await).await;
+    let french = LiveEvent::Language {
+        language: Some("fr".to_owned()),
+    };
+    for stream in [&mut phone_stream, &mut laptop_stream] {
+        let (_, event) = stream.next(Duration::from_secs(5)).await.expect("an event");
+        assert_eq!(event, french);
+    }
+    // The same choice again is no change: nothing more is told.
+    ok_json::<Me>(choose(&app, &laptop, json!({"language": "fr"})).await).await;
+    // Jordan's own change is the first thing Jordan's stream tells: the owner's came before it,
+    // and did not reach it.
+    ok_json::<Me>(choose(&app, &jordan, json!({"language": "en"})).await).await;
+    let (_, event) = jordan_stream
+        .next(Duration::from_secs(5))
+        .await
+        .expect("an event");
+    assert_eq!(
+        event,
+        LiveEvent::Language {
+            language: Some("en".to_owned())
+        }
+    );
+    ok_json::<Me>(choose(&app, &phone, json!({"language": null})).await).await;
+    let (_, event) = laptop_stream
+        .next(Duration::from_secs(5))
+        .await
+        .expect("an event");
+    assert_eq!(event, LiveEvent::Language { language: None });
+
+    // A session that reconnects from before the change is told it too (from the table), and
+    // only its own teammate's.
+    let mut again = Stream::open(&app, &jordan, Some("0")).await;
+    let mut told = Vec::new();
+    while let Some((_, event)) = again.next(Duration::from_millis(500)).await {
+        if let LiveEvent::Language { language } = event {
+            told.push(language);
+        }
+    }
+    assert_eq!(told, [Some("en".to_owned())]);
+}
