@@ -1,6 +1,7 @@
 //! The HTTP surface: the API under `/api`, documented by an OpenAPI document generated from the
 //! handlers themselves, and the built web app for every other path.
 
+mod catalogue;
 mod conversations;
 mod events;
 mod health;
@@ -99,6 +100,9 @@ pub fn app(state: AppState, web_root: &Path) -> Router {
             "/sw.js",
             get(move || async move { service_worker.response() }),
         )
+        .route("/catalogue/{*name}", get(catalogue::file))
+        .route("/catalogue", get(catalogue::unknown))
+        .route("/catalogue/", get(catalogue::unknown))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(web_app::service(web_root, state.clone()))
         .layer(SetResponseHeaderLayer::if_not_present(

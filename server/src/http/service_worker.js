@@ -1,5 +1,7 @@
 // Switchboard's service worker. The server fills in BUILD and PRECACHE for the web app it serves
-// (server/src/http/service_worker.rs), so that each build gets caches of its own.
+// (server/src/http/service_worker.rs), so that each build gets caches of its own. PRECACHE holds
+// the built files and the catalogue of every language but English (/catalogue/fr-….txt): a page
+// in French finds its words offline after one visit online.
 const BUILD = "__BUILD__";
 const PRECACHE = __PRECACHE__;
 const SHELL_CACHE = `switchboard-shell-${BUILD}`;

@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use std::path::Path;
+use switchboard_catalogue::Lang;
 
 const TEMPLATE: &str = include_str!("service_worker.js");
 
@@ -29,7 +30,21 @@ impl ServiceWorker {
                 build = (build ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
             }
         }
-        let precache: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+        // The catalogues the app fetches (every language but English, which it carries), so
+        // that a page in French works offline after one visit online. Their names change with
+        // their content: a new catalogue is a new build.
+        let catalogues: Vec<String> = Lang::ALL
+            .into_iter()
+            .filter(|lang| *lang != Lang::En)
+            .map(super::catalogue::address)
+            .collect();
+        for address in &catalogues {
+            for byte in address.bytes() {
+                build = (build ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        let mut precache: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+        precache.extend(catalogues.iter().map(String::as_str));
         let script = TEMPLATE
             .replace("__BUILD__", &format!("{build:016x}"))
             .replace(
@@ -84,6 +99,7 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) {
 mod tests {
     use super::ServiceWorker;
     use std::fs;
+    use switchboard_catalogue::Lang;
 
     fn script(worker: &ServiceWorker) -> String {
         String::from_utf8(worker.script.clone().unwrap().to_vec()).unwrap()
@@ -99,10 +115,11 @@ mod tests {
         fs::write(dir.path().join("icons/icon-192.png"), "png").unwrap();
 
         let first = script(&ServiceWorker::for_web_root(dir.path()));
+        let french = format!("/catalogue/{}", Lang::Fr.file_name());
         assert!(
-            first.contains(
-                r#"const PRECACHE = ["/app-0123.js","/icons/icon-192.png","/index.html"];"#
-            ),
+            first.contains(&format!(
+                r#"const PRECACHE = ["/app-0123.js","/icons/icon-192.png","/index.html","{french}"];"#
+            )),
             "{first}"
         );
         fs::write(dir.path().join("index.html"), "<html lang=en>").unwrap();

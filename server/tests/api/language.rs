@@ -1,10 +1,12 @@
-//! The interface language: a teammate's choice on every device, told to their other sessions.
+//! The interface language: a teammate's choice on every device (and told to their other
+//! sessions), and each language's catalogue file.
 
 use crate::helpers::{assert_error, ok_json, spawn_app, TestApp, OWNER, SUPPORT_MEMBER};
 use crate::live::Stream;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;
+use switchboard_catalogue::{Lang, Text, Texts};
 use switchboard_domain::api::ErrorCode;
 use switchboard_domain::team::{LiveEvent, Me, SessionStatus};
 
@@ -22,6 +24,18 @@ async fn chosen(app: &TestApp, client: &Client) -> Option<String> {
     let status: SessionStatus =
         ok_json(client.get(app.url("/api/v1/session")).send().await.unwrap()).await;
     status.member.expect("signed in").language
+}
+
+async fn get(app: &TestApp, client: &Client, path: &str, languages: Option<&str>) -> Response {
+    let mut request = client.get(app.url(path));
+    if let Some(languages) = languages {
+        request = request.header("accept-language", languages);
+    }
+    request.send().await.unwrap()
+}
+
+fn catalogue(lang: Lang) -> String {
+    format!("/catalogue/{}", lang.file_name())
 }
 
 #[tokio::test]
@@ -137,4 +151,41 @@ async fn a_change_of_language_reaches_every_session_of_the_teammate_and_nobody_e
         }
     }
     assert_eq!(told, [Some("en".to_owned())]);
+}
+
+#[tokio::test]
+async fn each_catalogue_file_is_served_to_anyone_and_cached_for_good() {
+    let app = spawn_app().await;
+    let anyone = app.anonymous();
+    for lang in Lang::ALL {
+        let response = get(&app, &anyone, &catalogue(lang), None).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let headers = response.headers();
+        assert_eq!(headers["content-type"], "text/plain; charset=utf-8");
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(response.text().await.unwrap(), lang.file());
+    }
+    let french = get(&app, &anyone, &catalogue(Lang::Fr), None).await;
+    let texts = Texts::parse(Lang::Fr.file()).unwrap();
+    assert!(french
+        .text()
+        .await
+        .unwrap()
+        .contains(texts.get(Text::AppDescription)));
+
+    let fingerprint = Lang::Fr.file_name().split_once('-').unwrap().1;
+    for path in [
+        "/catalogue/fr.txt".to_owned(),
+        "/catalogue/fr-0000000000000000.txt".to_owned(),
+        format!("/catalogue/de-{fingerprint}"),
+        format!("/catalogue/x/{}", Lang::Fr.file_name()),
+        "/catalogue/".to_owned(),
+        "/catalogue".to_owned(),
+    ] {
+        let response = get(&app, &anyone, &path, None).await;
+        assert_error(response, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
+    }
 }
