@@ -1,22 +1,32 @@
 //! The built web app (Trunk's `dist`), with the single-page app's routes falling back to
-//! `index.html`.
+//! `index.html`, in the language of whoever asks.
 
+use super::catalogue;
 use crate::auth::CurrentMember;
+use crate::db;
+use crate::error::AppError;
 use crate::AppState;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, State};
-use axum::http::{header, HeaderValue, Method, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::Digest;
+use std::collections::HashMap;
+use std::convert::Infallible;
 use std::path::Path;
+use std::sync::Arc;
+use switchboard_catalogue::Lang;
 use switchboard_domain::api::API_BASE;
 use switchboard_domain::routes::InboxRoute;
 use tower::ServiceBuilder;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 /// Serves files from `web_root`; unknown paths get `index.html` so that every route of the app
-/// can be loaded directly and reloaded, announcing what the page will ask the API first.
+/// can be loaded directly and reloaded, in the reader's language, announcing what the page will
+/// ask for first.
 pub fn service(
     web_root: &Path,
     state: AppState,
@@ -29,66 +39,172 @@ pub fn service(
        + Send
        + Sync
        + 'static {
-    let index = web_root.join("index.html");
+    let pages = Arc::new(Pages::read(web_root));
+    let fallback = {
+        let (state, pages) = (state.clone(), pages.clone());
+        tower::service_fn(move |request: Request<Body>| {
+            let (state, pages) = (state.clone(), pages.clone());
+            async move { Ok::<_, Infallible>(page(&state, &pages, request).await) }
+        })
+    };
+    // The page is never sent as it lies on disk (its `lang` and headers are the reader's):
+    // `/` and `/index.html` are the fallback's too.
     let files = ServeDir::new(web_root)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(
-            ServeFile::new(index)
-                .precompressed_br()
-                .precompressed_gzip(),
-        );
+        .append_index_html_on_directories(false)
+        .fallback(fallback);
     ServiceBuilder::new()
         .layer(middleware::from_fn(cache_control))
-        .layer(middleware::from_fn_with_state(
-            state,
-            announce_first_requests,
-        ))
+        .layer(middleware::from_fn_with_state((state, pages), index_page))
         .service(files)
 }
 
-/// With the page, a `Link` header names the API's answers that the app asks for as it starts
-/// (who is signed in; then the team, the lines and the page's list and conversation), so that
-/// the browser fetches them while the app downloads, instead of one round trip after another
-/// once it runs. Only a live session's page names more than the session: anything else would
-/// be refused, and a refused request is an error in the console of someone signed out.
-async fn announce_first_requests(
-    State(state): State<AppState>,
-    request: Request<axum::body::Body>,
+/// `index.html` in each language, made once at start (the built files do not change while the
+/// server runs): `<html lang>` says the language, and a weak `ETag` lets a reload be a 304.
+struct Pages {
+    pages: HashMap<Lang, (Bytes, HeaderValue)>,
+}
+
+impl Pages {
+    fn read(web_root: &Path) -> Option<Pages> {
+        let index = std::fs::read_to_string(web_root.join("index.html")).ok()?;
+        const ENGLISH: &str = "<html lang=\"en\">";
+        if !index.contains(ENGLISH) {
+            tracing::warn!("index.html has no {ENGLISH}: its pages will not say their language");
+        }
+        let pages = Lang::ALL
+            .into_iter()
+            .map(|lang| {
+                let page = index.replacen(ENGLISH, &format!("<html lang=\"{}\">", lang.code()), 1);
+                let tag = format!("W/\"{}-{:016x}\"", lang.code(), fnv1a(page.as_bytes()));
+                let tag = HeaderValue::from_str(&tag).expect("an ETag is ASCII");
+                (lang, (Bytes::from(page), tag))
+            })
+            .collect();
+        Some(Pages { pages })
+    }
+}
+
+/// FNV-1a: stable across runs (std's hasher promises no stability), enough to tell pages apart.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// `/index.html` itself (the service worker keeps the page under that name) is the page too.
+async fn index_page(
+    State((state, pages)): State<(AppState, Arc<Option<Pages>>)>,
+    request: Request<Body>,
     next: Next,
 ) -> Response {
-    if request.method() != Method::GET {
-        return next.run(request).await;
+    let reads = matches!(*request.method(), Method::GET | Method::HEAD);
+    match reads && request.uri().path() == "/index.html" {
+        true => page(&state, &pages, request).await,
+        false => next.run(request).await,
     }
-    let (mut parts, body) = request.into_parts();
-    let route = InboxRoute::from_address(parts.uri.path(), parts.uri.query());
-    let signed_in = match route {
-        Some(_) => CurrentMember::from_request_parts(&mut parts, &state)
-            .await
-            .is_ok(),
-        None => false,
+}
+
+/// A page's language: the teammate's own choice, else the best of the browser's languages that
+/// the interface speaks, else English.
+pub(super) fn page_language(chosen: Option<Lang>, accept_language: Option<&str>) -> Lang {
+    chosen
+        .or_else(|| accept_language.and_then(Lang::for_accept_language))
+        .unwrap_or(Lang::En)
+}
+
+/// Who asks for a page, as far as the page cares.
+pub(super) struct Reader {
+    /// Whether a live session came with the request.
+    pub signed_in: bool,
+    pub lang: Lang,
+}
+
+impl Reader {
+    /// Reads the session (if any) and the languages of the request. The answer differs by both:
+    /// say so with [`VARY`].
+    pub(super) async fn of(state: &AppState, parts: &mut Parts) -> Reader {
+        let member = CurrentMember::from_request_parts(parts, state).await.ok();
+        // The teammate's choice, when it can be read; a page loads anyway when it cannot.
+        let chosen = match &member {
+            Some(CurrentMember(member)) => db::members::language(&state.db, member.id)
+                .await
+                .unwrap_or_else(|error| {
+                    tracing::warn!(%error, "a teammate's language could not be read");
+                    None
+                }),
+            None => None,
+        };
+        let accept_language = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok());
+        Reader {
+            signed_in: member.is_some(),
+            lang: page_language(chosen, accept_language),
+        }
+    }
+}
+
+/// What a page or the manifest is chosen by: a cache must keep one copy per value of these.
+pub(super) const VARY: &str = "Accept-Language, Cookie";
+
+/// The page, with a `Link` header naming what the app asks for as it starts: the reader's
+/// catalogue if it is not English (the app carries English), then who is signed in; on an inbox
+/// route with a live session, also the team, the lines and the page's list and conversation. So
+/// the browser fetches them while the app downloads, instead of one round trip after another
+/// once it runs. Only a live session's page names more than the session: anything else would be
+/// refused, and a refused request is an error in the console of someone signed out.
+async fn page(state: &AppState, pages: &Option<Pages>, request: Request<Body>) -> Response {
+    let Some(pages) = pages else {
+        return AppError::NotFound("no web app is served here".to_owned()).into_response();
     };
-    let mut response = next.run(Request::from_parts(parts, body)).await;
-    let is_page = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"));
-    if is_page {
-        let mut addresses = vec![format!("{API_BASE}/session")];
-        if let (Some(route), true) = (route, signed_in) {
-            addresses
-                .extend(["members", "notifications", "lines"].map(|p| format!("{API_BASE}/{p}")));
-            addresses.extend(route.first_requests());
-        }
-        let links: Vec<String> = addresses
-            .iter()
-            .map(|address| format!("<{address}>; rel=preload; as=fetch; crossorigin"))
-            .collect();
-        if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
-            response.headers_mut().insert(header::LINK, value);
-        }
+    let (mut parts, _) = request.into_parts();
+    let route = InboxRoute::from_address(parts.uri.path(), parts.uri.query());
+    let reader = Reader::of(state, &mut parts).await;
+    let mut addresses = Vec::new();
+    if reader.lang != Lang::En {
+        addresses.push(catalogue::address(reader.lang));
     }
-    response
+    addresses.push(format!("{API_BASE}/session"));
+    if let (Some(route), true) = (route, reader.signed_in) {
+        addresses.extend(["members", "notifications", "lines"].map(|p| format!("{API_BASE}/{p}")));
+        addresses.extend(route.first_requests());
+    }
+    let links: Vec<String> = addresses
+        .iter()
+        .map(|address| format!("<{address}>; rel=preload; as=fetch; crossorigin"))
+        .collect();
+    let (body, tag) = &pages.pages[&reader.lang];
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::VARY, HeaderValue::from_static(VARY));
+    headers.insert(header::ETAG, tag.clone());
+    if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
+        headers.insert(header::LINK, value);
+    }
+    if already_has(&parts.headers, tag) {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    (headers, body.clone()).into_response()
+}
+
+/// Whether `If-None-Match` names `tag` (compared weakly, as that header is).
+fn already_has(request: &HeaderMap, tag: &HeaderValue) -> bool {
+    let Ok(tag) = tag.to_str() else {
+        return false;
+    };
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|candidate| candidate.trim() == "*" || opaque(candidate) == opaque(tag))
 }
 
 /// Trunk (and scripts/build-web, for the wasm chunks) names built files by their content hash,
@@ -151,7 +267,59 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{inline_scripts, is_hashed_asset};
+    use super::{already_has, inline_scripts, is_hashed_asset, page_language, Pages};
+    use axum::http::{header, HeaderMap, HeaderValue};
+    use switchboard_catalogue::Lang;
+
+    #[test]
+    fn the_teammates_choice_wins_then_the_browsers_then_english() {
+        let french_browser = Some("fr-FR,fr;q=0.9,en;q=0.8");
+        assert_eq!(page_language(None, french_browser), Lang::Fr);
+        assert_eq!(page_language(Some(Lang::En), french_browser), Lang::En);
+        assert_eq!(page_language(Some(Lang::Fr), Some("en-GB")), Lang::Fr);
+        assert_eq!(page_language(None, Some("de-DE, it;q=0.5")), Lang::En);
+        assert_eq!(page_language(None, Some("en;q=0.9, fr")), Lang::Fr);
+        assert_eq!(page_language(None, None), Lang::En);
+    }
+
+    #[test]
+    fn each_language_has_its_page_and_its_own_tag() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("index.html"),
+            r#"<!doctype html><html lang="en"><p lang="en">"#,
+        )
+        .unwrap();
+        let pages = Pages::read(dir.path()).unwrap();
+        let (french, french_tag) = &pages.pages[&Lang::Fr];
+        assert_eq!(
+            &french[..],
+            br#"<!doctype html><html lang="fr"><p lang="en">"#
+        );
+        let (english, english_tag) = &pages.pages[&Lang::En];
+        assert_eq!(
+            &english[..],
+            br#"<!doctype html><html lang="en"><p lang="en">"#
+        );
+        assert_ne!(french_tag, english_tag);
+        let asking = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::IF_NONE_MATCH, HeaderValue::from_str(value).unwrap());
+            headers
+        };
+        let tag = french_tag.to_str().unwrap();
+        assert!(already_has(&asking(tag), french_tag));
+        assert!(already_has(
+            &asking(tag.trim_start_matches("W/")),
+            french_tag
+        ));
+        assert!(already_has(&asking(&format!("\"x\", {tag}")), french_tag));
+        assert!(!already_has(
+            &asking(english_tag.to_str().unwrap()),
+            french_tag
+        ));
+        assert!(!already_has(&HeaderMap::new(), french_tag));
+    }
 
     #[test]
     fn the_policy_hashes_inline_scripts_only() {

@@ -2,11 +2,11 @@
 //! headers every answer carries, and sign-out on a shared device.
 
 use crate::helpers::{
-    assert_error, ok_json, session_set_cookie, spawn, spawn_app, Setup, TestApp, OWNER,
+    announced, assert_error, ok_json, session_set_cookie, spawn, spawn_app, Setup, TestApp, OWNER,
     SUPPORT_MEMBER,
 };
 use crate::live::Stream;
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, StatusCode};
 use serde_json::json;
 use std::time::Duration;
 use switchboard_domain::api::ErrorCode;
@@ -392,25 +392,6 @@ async fn every_answer_carries_the_security_headers_and_the_api_is_never_cached()
             assert_eq!(headers["cache-control"], "no-store", "{path}");
         }
     }
-}
-
-/// The `Link` header's addresses, in order.
-fn announced(response: &Response) -> Vec<String> {
-    let Some(links) = response.headers().get("link") else {
-        return Vec::new();
-    };
-    links
-        .to_str()
-        .unwrap()
-        .split(", ")
-        .map(|link| {
-            assert!(
-                link.ends_with(">; rel=preload; as=fetch; crossorigin"),
-                "{link}"
-            );
-            link[1..link.find('>').unwrap()].to_owned()
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -30,6 +30,12 @@ pub const OWNER: (&str, &str) = ("sam@switchboard.example", "sam-switchboard");
 /// A demo member who sees Support (line 2) only.
 pub const SUPPORT_MEMBER: (&str, &str) = ("jordan@switchboard.example", "jordan-switchboard");
 
+/// The test server's `index.html`, in English as built.
+pub const TEST_PAGE: &str = r#"<!doctype html><html lang="en"><title>Switchboard</title></html>"#;
+/// The test server's built manifest (the words are the server's to fill in).
+pub const TEST_MANIFEST: &str = r#"{"name": "Switchboard", "short_name": "Switchboard",
+    "description": "The team inbox", "start_url": "/all/open", "display": "standalone"}"#;
+
 /// The signing secret the test server takes webhooks with.
 pub const WEBHOOK_SECRET: &str = "c3dpdGNoYm9hcmQgdGVzdCBzaWduaW5nIHNlY3JldA==";
 
@@ -140,15 +146,12 @@ pub async fn spawn(setup: Setup) -> TestApp {
             state.replies.queued.clone(),
         ));
     }
-    // A page of its own, so that what the server adds to the web app's pages can be checked.
+    // A page and a manifest of its own, so that what the server adds to the web app's pages
+    // (headers, their language) can be checked.
     let web_root = dir.path().join("web");
     std::fs::create_dir(&web_root).expect("web root");
-    std::fs::write(
-        web_root.join("index.html"),
-        "<!doctype html><title>Switchboard</title>",
-    )
-    .expect("index.html");
-    std::fs::write(web_root.join("manifest.webmanifest"), "{}").expect("manifest");
+    std::fs::write(web_root.join("index.html"), TEST_PAGE).expect("index.html");
+    std::fs::write(web_root.join("manifest.webmanifest"), TEST_MANIFEST).expect("manifest");
     let app = http::app(state, &web_root);
     tokio::spawn(async move {
         axum::serve(
@@ -359,6 +362,25 @@ impl TestApp {
             .find(|m| m.name == name)
             .unwrap_or_else(|| panic!("no teammate named {name}"))
     }
+}
+
+/// The `Link` header's addresses, in order.
+pub fn announced(response: &Response) -> Vec<String> {
+    let Some(links) = response.headers().get("link") else {
+        return Vec::new();
+    };
+    links
+        .to_str()
+        .unwrap()
+        .split(", ")
+        .map(|link| {
+            assert!(
+                link.ends_with(">; rel=preload; as=fetch; crossorigin"),
+                "{link}"
+            );
+            link[1..link.find('>').unwrap()].to_owned()
+        })
+        .collect()
 }
 
 /// The `Set-Cookie` of the session (the device cookie may come beside it).

@@ -1,7 +1,9 @@
 //! The interface language: a teammate's choice on every device (and told to their other
-//! sessions), and each language's catalogue file.
+//! sessions), each language's catalogue file, and pages in the reader's language.
 
-use crate::helpers::{assert_error, ok_json, spawn_app, TestApp, OWNER, SUPPORT_MEMBER};
+use crate::helpers::{
+    announced, assert_error, ok_json, spawn_app, TestApp, OWNER, SUPPORT_MEMBER, TEST_PAGE,
+};
 use crate::live::Stream;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
@@ -9,6 +11,8 @@ use std::time::Duration;
 use switchboard_catalogue::{Lang, Text, Texts};
 use switchboard_domain::api::ErrorCode;
 use switchboard_domain::team::{LiveEvent, Me, SessionStatus};
+
+const FRENCH_BROWSER: &str = "fr-FR,fr;q=0.9";
 
 async fn choose(app: &TestApp, client: &Client, body: Value) -> Response {
     client
@@ -32,6 +36,36 @@ async fn get(app: &TestApp, client: &Client, path: &str, languages: Option<&str>
         request = request.header("accept-language", languages);
     }
     request.send().await.unwrap()
+}
+
+/// A page's `<html lang>`, its announced addresses, and its body.
+async fn page(
+    app: &TestApp,
+    client: &Client,
+    path: &str,
+    languages: Option<&str>,
+) -> (String, Vec<String>) {
+    let response = get(app, client, path, languages).await;
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let vary: Vec<&str> = response
+        .headers()
+        .get_all("vary")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(
+        vary.contains(&"Accept-Language, Cookie"),
+        "{path}: {vary:?}"
+    );
+    let links = announced(&response);
+    let body = response.text().await.unwrap();
+    let lang = body
+        .split("<html lang=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("{path}: no <html lang> in {body}"))
+        .to_owned();
+    (lang, links)
 }
 
 fn catalogue(lang: Lang) -> String {
@@ -188,4 +222,91 @@ async fn each_catalogue_file_is_served_to_anyone_and_cached_for_good() {
         let response = get(&app, &anyone, &path, None).await;
         assert_error(response, StatusCode::NOT_FOUND, ErrorCode::NotFound).await;
     }
+}
+
+#[tokio::test]
+async fn a_page_is_in_the_browsers_language_with_its_catalogue_announced_first() {
+    let app = spawn_app().await;
+    let anyone = app.anonymous();
+    for path in ["/sign-in", "/all/open", "/", "/index.html"] {
+        let (lang, links) = page(&app, &anyone, path, Some(FRENCH_BROWSER)).await;
+        assert_eq!(lang, "fr", "{path}");
+        assert_eq!(links, [catalogue(Lang::Fr), "/api/v1/session".to_owned()]);
+        let (lang, links) = page(&app, &anyone, path, None).await;
+        assert_eq!(lang, "en", "{path}");
+        assert_eq!(links, ["/api/v1/session"]);
+        let (lang, _) = page(&app, &anyone, path, Some("de-DE,de;q=0.9,en;q=0.5")).await;
+        assert_eq!(lang, "en", "{path}");
+    }
+    // The rest of the page is the built one.
+    let english = get(&app, &anyone, "/all/open", None).await;
+    assert_eq!(english.text().await.unwrap(), TEST_PAGE);
+    let french = get(&app, &anyone, "/all/open", Some(FRENCH_BROWSER)).await;
+    assert_eq!(
+        french.text().await.unwrap(),
+        TEST_PAGE.replace("<html lang=\"en\">", "<html lang=\"fr\">")
+    );
+
+    // Signed in, the catalogue comes before the API's answers.
+    let (lang, links) = page(&app, &app.client, "/all/open", Some(FRENCH_BROWSER)).await;
+    assert_eq!(lang, "fr");
+    assert_eq!(links[0], catalogue(Lang::Fr));
+    assert_eq!(links[1], "/api/v1/session");
+    assert_eq!(links.len(), 6, "{links:?}");
+    // Every announced address answers (nothing preloaded is refused).
+    for address in links {
+        assert_eq!(
+            get(&app, &app.client, &address, None).await.status(),
+            StatusCode::OK,
+            "{address}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_teammates_choice_wins_over_the_browsers_languages() {
+    let app = spawn_app().await;
+    ok_json::<Me>(choose(&app, &app.client, json!({"language": "en"})).await).await;
+    let (lang, links) = page(&app, &app.client, "/all/open", Some(FRENCH_BROWSER)).await;
+    assert_eq!(lang, "en");
+    assert!(!links.contains(&catalogue(Lang::Fr)), "{links:?}");
+
+    ok_json::<Me>(choose(&app, &app.client, json!({"language": "fr"})).await).await;
+    for path in ["/all/open", "/sign-in"] {
+        let (lang, links) = page(&app, &app.client, path, Some("en-US,en;q=0.9")).await;
+        assert_eq!(lang, "fr", "{path}");
+        assert_eq!(links[0], catalogue(Lang::Fr), "{path}");
+    }
+    // On the same browser, signed out, the browser's languages decide again.
+    let (lang, _) = page(&app, &app.anonymous(), "/all/open", Some("en-US")).await;
+    assert_eq!(lang, "en");
+}
+
+#[tokio::test]
+async fn a_reload_of_an_unchanged_page_is_a_304_and_each_language_is_its_own_copy() {
+    let app = spawn_app().await;
+    let anyone = app.anonymous();
+    let french = get(&app, &anyone, "/all/open", Some(FRENCH_BROWSER)).await;
+    let tag = french.headers()["etag"].to_str().unwrap().to_owned();
+    let again = anyone
+        .get(app.url("/2/unread"))
+        .header("accept-language", FRENCH_BROWSER)
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(announced(&again)[0], catalogue(Lang::Fr));
+    let english = anyone
+        .get(app.url("/all/open"))
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        english.status(),
+        StatusCode::OK,
+        "another language, another copy"
+    );
+    assert_ne!(english.headers()["etag"].to_str().unwrap(), tag);
 }
