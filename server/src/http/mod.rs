@@ -6,6 +6,7 @@ mod conversations;
 mod events;
 mod health;
 mod lines;
+mod manifest;
 mod notifications;
 mod openapi;
 mod service_worker;
@@ -74,6 +75,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn app(state: AppState, web_root: &Path) -> Router {
     let (api, openapi) = api();
     let service_worker = service_worker::ServiceWorker::for_web_root(web_root);
+    let manifests = manifest::Manifests::for_web_root(web_root);
     let public_origin = crate::auth::PublicOrigin(state.auth.public_origin.clone());
     let policy = HeaderValue::from_str(&web_app::content_security_policy(web_root))
         .expect("the policy is ASCII");
@@ -103,6 +105,14 @@ pub fn app(state: AppState, web_root: &Path) -> Router {
         .route("/catalogue/{*name}", get(catalogue::file))
         .route("/catalogue", get(catalogue::unknown))
         .route("/catalogue/", get(catalogue::unknown))
+        .route(
+            "/manifest.webmanifest",
+            get(
+                move |state: axum::extract::State<AppState>, request: axum::extract::Request| {
+                    manifest::serve(state, request, manifests.clone())
+                },
+            ),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(web_app::service(web_root, state.clone()))
         .layer(SetResponseHeaderLayer::if_not_present(

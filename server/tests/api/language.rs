@@ -1,5 +1,5 @@
 //! The interface language: a teammate's choice on every device (and told to their other
-//! sessions), each language's catalogue file, and pages in the reader's language.
+//! sessions), each language's catalogue file, and pages and the manifest in the reader's language.
 
 use crate::helpers::{
     announced, assert_error, ok_json, spawn_app, TestApp, OWNER, SUPPORT_MEMBER, TEST_PAGE,
@@ -309,4 +309,60 @@ async fn a_reload_of_an_unchanged_page_is_a_304_and_each_language_is_its_own_cop
         "another language, another copy"
     );
     assert_ne!(english.headers()["etag"].to_str().unwrap(), tag);
+}
+
+#[tokio::test]
+async fn the_manifest_speaks_the_page_language() {
+    let app = spawn_app().await;
+    let french_texts = Texts::parse(Lang::Fr.file()).unwrap();
+    let english_texts = Texts::parse(Lang::En.file()).unwrap();
+    let manifest = |client: Client, languages: Option<&'static str>| {
+        let url = app.url("/manifest.webmanifest");
+        async move {
+            let mut request = client.get(url);
+            if let Some(languages) = languages {
+                request = request.header("accept-language", languages);
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(
+                response.headers()["content-type"],
+                "application/manifest+json"
+            );
+            let vary: Vec<_> = response.headers().get_all("vary").iter().cloned().collect();
+            assert!(
+                vary.iter().any(|v| v == "Accept-Language, Cookie"),
+                "{vary:?}"
+            );
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let french = manifest(app.anonymous(), Some(FRENCH_BROWSER)).await;
+    assert_eq!(
+        french["description"],
+        french_texts.get(Text::AppDescription)
+    );
+    assert_eq!(french["name"], french_texts.get(Text::AppName));
+    assert_eq!(french["short_name"], french_texts.get(Text::AppName));
+    assert_eq!(french["lang"], "fr");
+    assert_eq!(
+        french["start_url"], "/all/open",
+        "the rest is the built one"
+    );
+
+    let english = manifest(app.anonymous(), None).await;
+    assert_eq!(
+        english["description"],
+        english_texts.get(Text::AppDescription)
+    );
+    assert_eq!(english["lang"], "en");
+
+    // The teammate's choice wins here too.
+    ok_json::<Me>(choose(&app, &app.client, json!({"language": "fr"})).await).await;
+    let chosen = manifest(app.client.clone(), Some("en-US")).await;
+    assert_eq!(chosen["lang"], "fr");
+    assert_eq!(
+        chosen["description"],
+        french_texts.get(Text::AppDescription)
+    );
 }
