@@ -30,8 +30,9 @@ pub fn AccountBar() -> impl IntoView {
     };
     let (before_name, after_name) = around(Text::AccountSignedInAs, "name");
     view! {
-        <LanguagePicker/>
         <section class="account" aria-label=t(Text::AccountLabel)>
+            <LanguagePicker/>
+            <div class="account-row">
             <button type="button" class="icon-button bell" aria-label=bell_label
                 aria-expanded=move || team.notifications_open.get().to_string()
                 aria-controls="notifications"
@@ -39,11 +40,17 @@ pub fn AccountBar() -> impl IntoView {
                 <BellIcon/>
                 <span class="badge" class:empty=move || unread() == 0 aria-hidden="true">{unread}</span>
             </button>
-            <p class="signed-in">{before_name}<strong>{name}</strong>{after_name}</p>
+            // The name alone is shown (the bar is narrow, the words long in French); screen readers
+            // hear the whole sentence.
+            <p class="signed-in">
+                <span class="visually-hidden">{before_name}</span><strong>{name}</strong>
+                <span class="visually-hidden">{after_name}</span>
+            </p>
             // Pressed again while the server cannot be reached, it tries again at once.
             <button type="button" class="sign-out" on:click=move |_| store.sign_out()>
                 {move || t(if team.signing_out.get() { Text::AccountSigningOut } else { Text::AccountSignOut })}
             </button>
+            </div>
         </section>
         <NotificationsPanel/>
     }

@@ -171,6 +171,16 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// The interface language end-to-end tests run in: `SWITCHBOARD_E2E_LANGUAGE` (a catalogue
+/// code, `en` by default). The browser asks for it as a reader of that language would.
+pub fn interface_language() -> switchboard_catalogue::Lang {
+    match std::env::var("SWITCHBOARD_E2E_LANGUAGE") {
+        Ok(code) if !code.is_empty() => switchboard_catalogue::Lang::from_tag(&code)
+            .unwrap_or_else(|| panic!("SWITCHBOARD_E2E_LANGUAGE={code}: not a catalogue language")),
+        _ => switchboard_catalogue::Lang::En,
+    }
+}
+
 /// How the browser should present itself.
 #[derive(Debug, Clone, Copy)]
 pub enum Device {
@@ -229,7 +239,11 @@ impl Browser {
                     "--disable-extensions",
                     format!("--user-data-dir={}", profile.path().display()),
                     format!("--window-size={width},{height}"),
+                    format!("--lang={}", interface_language().code()),
+                    format!("--accept-lang={}", interface_language().code()),
                 ],
+                // The reader's languages: `navigator.languages` and `Accept-Language`.
+                "prefs": { "intl.accept_languages": interface_language().code() },
         });
         if let Device::Phone { width, height } = device {
             options["mobileEmulation"] = json!({

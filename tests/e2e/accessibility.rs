@@ -1,8 +1,11 @@
 //! axe-core on every screen: the sign-in page, the inbox with a thread open, the shortcut
 //! sheet, the notifications, and the phone's list, thread and lines screens. Any violation, of
-//! any impact, fails the test and is printed with the elements it concerns.
+//! any impact, fails the test and is printed with the elements it concerns. Each screen is also
+//! checked to say nothing in another language than the run's (`language.rs`).
 
+use crate::helpers::lines_nav;
 use crate::helpers::{eventually, wait_for, E2e, DESKTOP};
+use crate::language::assert_in_one_language;
 use fantoccini::Locator;
 use serde_json::Value;
 use switchboard_testkit::{Browser, Server};
@@ -80,6 +83,7 @@ async fn every_desktop_screen_passes_axe() {
         .expect("the sign-in page");
     wait_for(client, "form.sign-in-card input[type=email]").await;
     assert_accessible(client, "the sign-in page").await;
+    assert_in_one_language(client, "the sign-in page").await;
     // A refused sign-in shows its message in the form.
     for (selector, keys) in [
         ("input[type=email]", "nobody@switchboard.example"),
@@ -97,16 +101,19 @@ async fn every_desktop_screen_passes_axe() {
         .expect("click");
     wait_for(client, "form.sign-in-card [role=alert]").await;
     assert_accessible(client, "the sign-in page with its error").await;
+    assert_in_one_language(client, "the sign-in page with its error").await;
     browser.close().await;
 
     let app = E2e::start_on(server, DESKTOP).await;
     app.open("/all/open").await;
     assert_accessible(&app.browser.client, "the inbox").await;
+    assert_in_one_language(&app.browser.client, "the inbox").await;
 
     let first = app.row_ids().await[0];
     app.row(first).await.click().await.expect("click a row");
     app.reply_box().await;
     assert_accessible(&app.browser.client, "the inbox with a thread open").await;
+    assert_in_one_language(&app.browser.client, "the inbox with a thread open").await;
 
     app.browser
         .client
@@ -119,20 +126,24 @@ async fn every_desktop_screen_passes_axe() {
     app.press('?').await;
     wait_for(&app.browser.client, "dialog[open]").await;
     assert_accessible(&app.browser.client, "the shortcut sheet").await;
+    assert_in_one_language(&app.browser.client, "the shortcut sheet").await;
     app.press(fantoccini::key::Key::Escape).await;
 
     app.browser
         .client
-        .find(Locator::Css("button.bell"))
+        .wait()
+        .for_element(Locator::Css("button.bell"))
         .await
         .expect("the bell")
         .click()
         .await
         .expect("open the notifications");
     assert_accessible(&app.browser.client, "the notifications").await;
+    assert_in_one_language(&app.browser.client, "the notifications").await;
 
     app.open("/2/done").await;
     assert_accessible(&app.browser.client, "the Done view of a line").await;
+    assert_in_one_language(&app.browser.client, "the Done view of a line").await;
     app.finish().await;
 }
 
@@ -141,6 +152,7 @@ async fn every_phone_screen_passes_axe() {
     let app = E2e::start_phone().await;
     app.open("/all/open").await;
     assert_accessible(&app.browser.client, "the phone's list").await;
+    assert_in_one_language(&app.browser.client, "the phone's list").await;
 
     let first = app.row_ids().await[0];
     app.open(&format!("/all/open/{first}")).await;
@@ -150,13 +162,15 @@ async fn every_phone_screen_passes_axe() {
     })
     .await;
     assert_accessible(&app.browser.client, "the phone's thread").await;
+    assert_in_one_language(&app.browser.client, "the phone's thread").await;
 
     app.browser
         .client
         .goto(&format!("{}/lines", app.server.url))
         .await
         .expect("the lines screen");
-    wait_for(&app.browser.client, "nav[aria-label='Phone lines'] a").await;
+    wait_for(&app.browser.client, &format!("{} a", lines_nav())).await;
     assert_accessible(&app.browser.client, "the phone's lines screen").await;
+    assert_in_one_language(&app.browser.client, "the phone's lines screen").await;
     app.finish().await;
 }

@@ -23,6 +23,62 @@ pub const DESKTOP: Device = Device::Desktop {
     height: 900,
 };
 
+use switchboard_catalogue::{fill, Texts};
+pub use switchboard_catalogue::{Plural, Text};
+use switchboard_testkit::interface_language;
+
+fn texts() -> &'static Texts {
+    static TEXTS: std::sync::OnceLock<Texts> = std::sync::OnceLock::new();
+    TEXTS.get_or_init(|| Texts::parse(interface_language().file()).expect("the catalogue parses"))
+}
+
+/// A word of the interface in the language this run tests (`SWITCHBOARD_E2E_LANGUAGE`): tests
+/// find the app's controls by the names a reader of that language hears.
+pub fn ui(text: Text) -> &'static str {
+    texts().get(text)
+}
+
+/// [`ui`] with its placeholders filled.
+pub fn ui_with(text: Text, values: &[(&str, &str)]) -> String {
+    fill(ui(text), values)
+}
+
+/// A count's words (small counts: digits are the same in every language).
+pub fn ui_count(plural: Plural, count: usize) -> String {
+    let form = texts().plural(plural, interface_language().plural_category(count as u64));
+    fill(form, &[("count", &count.to_string())])
+}
+
+/// The fixed words of a text around its placeholders ("sent something new:", "It stays open."),
+/// for a test that knows the text but not every value filled in.
+pub fn ui_pieces(text: Text) -> Vec<String> {
+    ui(text)
+        .split('{')
+        .enumerate()
+        .map(|(i, part)| match i {
+            0 => part,
+            _ => part.split_once('}').map_or("", |(_, words)| words),
+        })
+        .map(|words| words.trim().to_owned())
+        .filter(|words| !words.is_empty())
+        .collect()
+}
+
+/// What an unread row's accessible name says between the name and the rest: ", unread,".
+pub fn unread_in_label() -> String {
+    let label = ui(Text::RowLabelUnread);
+    let (start, end) = (
+        label.find("{name}").unwrap() + 6,
+        label.find("{you}").unwrap(),
+    );
+    label[start..end].trim_end().to_owned()
+}
+
+/// The CSS selector of the phone lines' navigation.
+pub fn lines_nav() -> String {
+    format!("nav[aria-label='{}']", ui(Text::SidebarLabel))
+}
+
 pub const GRID: &str = "[role=grid][aria-label=Conversations]";
 pub const ROWS: &str = "[role=grid][aria-label=Conversations] [role=row]";
 
@@ -152,7 +208,7 @@ impl E2e {
     pub async fn first_read_row(&self) -> ConversationId {
         for id in self.row_ids().await {
             let label = self.row_label(id).await.expect("the row is in the list");
-            if !label.contains(", unread,") {
+            if !label.contains(&unread_in_label()) {
                 return id;
             }
         }
@@ -283,6 +339,16 @@ impl E2e {
             .to_owned()
     }
 
+    /// A view's tab, by its name in the run's language.
+    pub async fn view_tab(&self, view: switchboard_domain::View) -> Element {
+        let name = match view {
+            switchboard_domain::View::Open => ui(Text::ViewsOpen),
+            switchboard_domain::View::Unread => ui(Text::ViewsUnread),
+            switchboard_domain::View::Done => ui(Text::ViewsDone),
+        };
+        self.tab(name).await
+    }
+
     pub async fn tab(&self, name: &str) -> Element {
         self.browser
             .client
@@ -296,9 +362,10 @@ impl E2e {
     /// The accessible name of the "Phone lines" navigation's link for `line_name`.
     pub async fn line_link_label(&self, line_name: &str) -> String {
         let script = format!(
-            "const links = [...document.querySelectorAll('nav[aria-label=\"Phone lines\"] a')]; \
+            "const links = [...document.querySelectorAll(\"{} a\")]; \
              const l = links.find(a => a.querySelector('.line-name').textContent === '{line_name}'); \
-             return l ? l.textContent : null"
+             return l ? l.textContent : null",
+            lines_nav()
         );
         self.js(&script)
             .await

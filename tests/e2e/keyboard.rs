@@ -1,5 +1,7 @@
 use crate::helpers::{eventually, E2e, Key};
+use crate::helpers::{ui, ui_count, unread_in_label, Plural, Text};
 use fantoccini::Locator;
+use switchboard_domain::View;
 use switchboard_domain::{ConversationId, Status};
 
 #[tokio::test]
@@ -60,7 +62,7 @@ async fn the_done_view_lists_what_was_done_and_o_reopens_it() {
     app.press('e').await;
     app.wait_on_server(target, (Status::Done, false)).await;
 
-    app.tab("Done").await.click().await.unwrap();
+    app.view_tab(View::Done).await.click().await.unwrap();
     eventually("the URL names the Done view", || async {
         app.path().await == "/all/done"
     })
@@ -96,16 +98,29 @@ async fn u_marks_unread_and_the_lines_badge_counts_it() {
     let number = switchboard_domain::phone::display_number(&line.number);
     assert_eq!(
         app.line_link_label(&line.name).await,
-        format!("{}, {number}, {} unread", line.name, line.unread_count)
+        format!(
+            "{}, {number}, {}{}",
+            line.name,
+            line.unread_count,
+            ui_count(Plural::SidebarUnreadAfter, line.unread_count as usize)
+        )
     );
 
     app.select(target).await;
     app.press('u').await;
     eventually("the row says unread", || async {
-        app.row_label(target).await.unwrap().contains(", unread,")
+        app.row_label(target)
+            .await
+            .unwrap()
+            .contains(&unread_in_label())
     })
     .await;
-    let expected = format!("{}, {number}, {} unread", line.name, line.unread_count + 1);
+    let expected = format!(
+        "{}, {number}, {}{}",
+        line.name,
+        line.unread_count + 1,
+        ui_count(Plural::SidebarUnreadAfter, line.unread_count as usize + 1)
+    );
     eventually("the line's badge counts it", || async {
         app.line_link_label(&line.name).await == expected
     })
@@ -151,7 +166,10 @@ async fn enter_opens_the_selected_conversation_and_viewing_marks_it_read() {
     app.wait_thread_of(&name).await;
     app.wait_on_server(ids[1], (Status::Open, false)).await;
     eventually("the row no longer says unread", || async {
-        !app.row_label(ids[1]).await.unwrap().contains(", unread,")
+        !app.row_label(ids[1])
+            .await
+            .unwrap()
+            .contains(&unread_in_label())
     })
     .await;
 
@@ -201,7 +219,7 @@ async fn question_mark_shows_the_shortcut_sheet_and_escape_closes_it() {
         .expect("the dialog");
     let text = dialog.text().await.unwrap();
     assert!(
-        text.contains("Keyboard shortcuts") && text.contains("Mark as done"),
+        text.contains(ui(Text::ShortcutsTitle)) && text.contains(ui(Text::ActionsMarkDone)),
         "{text}"
     );
     let role = app
@@ -215,8 +233,11 @@ async fn question_mark_shows_the_shortcut_sheet_and_escape_closes_it() {
     assert_eq!(app.status_on_server(target).await.0, Status::Open);
 
     app.press(Key::Escape).await;
+    // Closed, it leaves the page (it is built when asked for).
     eventually("the dialog closes", || async {
-        app.js("return document.querySelector('dialog').open").await == false
+        app.js("return document.querySelector('dialog[open]') === null")
+            .await
+            == true
     })
     .await;
     app.press('e').await;

@@ -6,6 +6,7 @@
 mod accessibility;
 mod helpers;
 mod keyboard;
+mod language;
 mod load;
 mod mouse;
 mod offline;

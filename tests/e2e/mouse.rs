@@ -1,5 +1,7 @@
 use crate::helpers::{eventually, E2e, ROWS};
+use crate::helpers::{lines_nav, ui, unread_in_label, Text};
 use fantoccini::Locator;
+use switchboard_domain::View;
 use switchboard_domain::{ConversationId, Status};
 
 impl E2e {
@@ -30,21 +32,26 @@ async fn the_row_buttons_mark_unread_done_and_open() {
     let ids = app.row_ids().await;
     let target = ids[2];
 
-    app.click_row_button(target, "Mark as unread").await;
+    app.click_row_button(target, ui(Text::ActionsMarkUnread))
+        .await;
     app.wait_on_server(target, (Status::Open, true)).await;
     eventually("the row says unread", || async {
-        app.row_label(target).await.unwrap().contains(", unread,")
+        app.row_label(target)
+            .await
+            .unwrap()
+            .contains(&unread_in_label())
     })
     .await;
 
-    app.click_row_button(target, "Mark as done").await;
+    app.click_row_button(target, ui(Text::ActionsMarkDone))
+        .await;
     app.wait_on_server(target, (Status::Done, false)).await;
     eventually("the row leaves the Open view", || async {
         !app.row_ids().await.contains(&target)
     })
     .await;
 
-    app.tab("Done").await.click().await.unwrap();
+    app.view_tab(View::Done).await.click().await.unwrap();
     eventually("the done conversation is listed", || async {
         app.row_ids().await.contains(&target)
     })
@@ -52,11 +59,13 @@ async fn the_row_buttons_mark_unread_done_and_open() {
     // In the Done view the check becomes "Mark as open".
     let done_buttons = app
         .js(&format!(
-            "return document.querySelectorAll('{ROWS} button[aria-label=\"Mark as done\"]').length"
+            "return document.querySelectorAll('{ROWS} button[aria-label=\"{}\"]').length",
+            ui(Text::ActionsMarkDone)
         ))
         .await;
     assert_eq!(done_buttons, 0);
-    app.click_row_button(target, "Mark as open").await;
+    app.click_row_button(target, ui(Text::ActionsMarkOpen))
+        .await;
     app.wait_on_server(target, (Status::Open, false)).await;
     eventually("the row leaves the Done view", || async {
         !app.row_ids().await.contains(&target)
@@ -76,7 +85,7 @@ async fn clicking_a_line_shows_only_its_conversations_and_a_reply_is_sent() {
         .browser
         .client
         .wait()
-        .for_element(Locator::Css("nav[aria-label='Phone lines'] a[href^='/2/']"))
+        .for_element(Locator::Css(&format!("{} a[href^='/2/']", lines_nav())))
         .await
         .unwrap();
     link.click().await.unwrap();

@@ -2,6 +2,7 @@
 //! sends each once when the server answers again.
 
 use crate::helpers::{eventually, E2e};
+use crate::helpers::{ui, ui_count, unread_in_label, Plural, Text};
 use switchboard_domain::Status;
 use switchboard_server::db::changes::history;
 use switchboard_server::db::Db;
@@ -18,7 +19,12 @@ async fn offline_changes_survive_reloads_and_reach_the_server_once_each() {
     let ids = app.row_ids().await;
     let mut read = None;
     for id in ids.iter().skip(3) {
-        if !app.row_label(*id).await.unwrap().contains(", unread,") {
+        if !app
+            .row_label(*id)
+            .await
+            .unwrap()
+            .contains(&unread_in_label())
+        {
             read = Some(*id);
             break;
         }
@@ -43,7 +49,7 @@ async fn offline_changes_survive_reloads_and_reach_the_server_once_each() {
     eventually("three changes wait", || async {
         app.connection_status()
             .await
-            .contains("3 conversations have changes waiting")
+            .contains(&ui_count(Plural::ConnectionWaiting, 3))
     })
     .await;
     // Stored once each change is on screen (a frame later).
@@ -57,7 +63,7 @@ async fn offline_changes_survive_reloads_and_reach_the_server_once_each() {
     eventually("still pending after a reload", || async {
         app.connection_status()
             .await
-            .contains("3 conversations have changes waiting")
+            .contains(&ui_count(Plural::ConnectionWaiting, 3))
     })
     .await;
     assert_eq!(app.stored_changes().await, 3);
@@ -66,12 +72,16 @@ async fn offline_changes_survive_reloads_and_reach_the_server_once_each() {
         !shown.contains(&first) && !shown.contains(&second),
         "done stays done on screen"
     );
-    assert!(app.row_label(third).await.unwrap().contains(", unread,"));
     assert!(app
         .row_label(third)
         .await
         .unwrap()
-        .ends_with("waiting to sync"));
+        .contains(&unread_in_label()));
+    assert!(app
+        .row_label(third)
+        .await
+        .unwrap()
+        .ends_with(ui(Text::RowWaiting)));
 
     app.go_offline(false).await;
     eventually("everything is sent", || async {

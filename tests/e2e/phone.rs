@@ -1,6 +1,7 @@
 //! The phone: one column, touch swipes on rows, screens with real routes and Back.
 
 use crate::helpers::{eventually, E2e, GRID};
+use crate::helpers::{lines_nav, ui, unread_in_label, Text};
 use switchboard_domain::Status;
 
 #[tokio::test]
@@ -20,9 +21,10 @@ async fn swiping_a_row_left_marks_it_done_and_the_toast_undoes_it() {
     let undo = app
         .browser
         .client
-        .find(fantoccini::Locator::XPath(
-            "//div[contains(@class,'notice')]//button[normalize-space()='Undo']",
-        ))
+        .find(fantoccini::Locator::XPath(&format!(
+            "//div[contains(@class,'notice')]//button[normalize-space()='{}']",
+            ui(Text::NoticesUndo)
+        )))
         .await
         .expect("an Undo button");
     undo.click().await.unwrap();
@@ -42,7 +44,10 @@ async fn swiping_a_row_right_marks_it_unread() {
     app.swipe(target, -100.0, (250.0, -3.0), 12, 360).await;
     app.wait_on_server(target, (Status::Open, true)).await;
     eventually("the row says unread", || async {
-        app.row_label(target).await.unwrap().contains(", unread,")
+        app.row_label(target)
+            .await
+            .unwrap()
+            .contains(&unread_in_label())
     })
     .await;
     app.finish().await;
@@ -94,14 +99,13 @@ async fn the_phone_layout_has_a_screen_each_for_lines_list_and_thread_with_back(
     let visible = |selector: &str| {
         format!("const e = document.querySelector(\"{selector}\"); return !!e && e.getBoundingClientRect().width > 0")
     };
+    assert_eq!(app.js(&visible(&lines_nav())).await, false, "one column");
     assert_eq!(
-        app.js(&visible("nav[aria-label='Phone lines']")).await,
-        false,
-        "one column"
-    );
-    assert_eq!(
-        app.js("return document.querySelectorAll(\"nav[aria-label='Phone lines']\").length")
-            .await,
+        app.js(&format!(
+            "return document.querySelectorAll(\"{}\").length",
+            lines_nav()
+        ))
+        .await,
         0,
         "the lines beside the list are not even built on a phone"
     );
@@ -121,7 +125,10 @@ async fn the_phone_layout_has_a_screen_each_for_lines_list_and_thread_with_back(
     // Lines screen.
     app.browser
         .client
-        .find(fantoccini::Locator::Css("a[aria-label='Switch line']"))
+        .find(fantoccini::Locator::Css(&format!(
+            "a[aria-label='{}']",
+            ui(Text::SidebarSwitchLine)
+        )))
         .await
         .unwrap()
         .click()
@@ -132,16 +139,17 @@ async fn the_phone_layout_has_a_screen_each_for_lines_list_and_thread_with_back(
     })
     .await;
     eventually("the lines show", || async {
-        app.js(&visible("nav[aria-label='Phone lines'] a[href='/2/open']"))
+        app.js(&visible(&format!("{} a[href='/2/open']", lines_nav())))
             .await
             == true
     })
     .await;
     app.browser
         .client
-        .find(fantoccini::Locator::Css(
-            "nav[aria-label='Phone lines'] a[href='/2/open']",
-        ))
+        .find(fantoccini::Locator::Css(&format!(
+            "{} a[href='/2/open']",
+            lines_nav()
+        )))
         .await
         .unwrap()
         .click()
@@ -167,9 +175,10 @@ async fn the_phone_layout_has_a_screen_each_for_lines_list_and_thread_with_back(
     .await;
     app.browser
         .client
-        .find(fantoccini::Locator::Css(
-            "button[aria-label='Back to conversations']",
-        ))
+        .find(fantoccini::Locator::Css(&format!(
+            "button[aria-label='{}']",
+            ui(Text::ThreadBack)
+        )))
         .await
         .unwrap()
         .click()
@@ -197,7 +206,10 @@ async fn the_phone_layout_has_a_screen_each_for_lines_list_and_thread_with_back(
 async fn a_window_narrowed_to_phone_width_drops_the_line_sidebar_and_widened_has_it_again() {
     let app = E2e::start().await;
     app.open("/all/open").await;
-    let sidebars = "return document.querySelectorAll(\"nav[aria-label='Phone lines'] a\").length";
+    let sidebars = &format!(
+        "return document.querySelectorAll(\"{} a\").length",
+        lines_nav()
+    );
     let lines = app.js(sidebars).await;
     assert!(
         lines.as_u64().unwrap() > 1,

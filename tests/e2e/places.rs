@@ -1,5 +1,6 @@
 use crate::helpers::{eventually, E2e, GRID, ROWS};
 use switchboard_domain::Status;
+use switchboard_domain::View;
 
 #[tokio::test]
 async fn reload_and_back_keep_the_place_and_the_state() {
@@ -16,7 +17,7 @@ async fn reload_and_back_keep_the_place_and_the_state() {
     })
     .await;
 
-    app.tab("Unread").await.click().await.unwrap();
+    app.view_tab(View::Unread).await.click().await.unwrap();
     eventually("the Unread view", || async {
         app.path().await == "/all/unread"
     })

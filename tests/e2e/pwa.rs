@@ -1,6 +1,7 @@
 //! The installable app: manifest and icons, the service worker, installability, updates.
 
 use crate::helpers::{eventually, E2e};
+use crate::helpers::{ui, Text};
 use serde_json::Value;
 use switchboard_testkit::{Device, Server};
 
@@ -162,14 +163,15 @@ async fn a_new_deployment_is_offered_and_reloading_takes_it() {
             .await;
         notices
             .as_str()
-            .is_some_and(|t| t.contains("A new version of Switchboard is ready"))
+            .is_some_and(|t| t.contains(ui(Text::NoticesUpdate)))
     })
     .await;
     app.browser
         .client
-        .find(fantoccini::Locator::XPath(
-            "//div[contains(@class,'notice')]//button[normalize-space()='Reload']",
-        ))
+        .find(fantoccini::Locator::XPath(&format!(
+            "//div[contains(@class,'notice')]//button[normalize-space()='{}']",
+            ui(Text::NoticesReload)
+        )))
         .await
         .unwrap()
         .click()

@@ -2,6 +2,7 @@
 //! (the demo's carrier); Not delivered with Quo's reason, and Retry (a local stand-in for Quo).
 
 use crate::helpers::{eventually, E2e, Key, DESKTOP};
+use crate::helpers::{lines_nav, ui, ui_with, Text};
 use fantoccini::Locator;
 use switchboard_domain::Status;
 use switchboard_testkit::fake_quo::{Answer, FakeQuo, KEY};
@@ -44,16 +45,16 @@ async fn a_reply_shows_sending_then_sent_then_delivered() {
     let reply = app.reply_box().await;
     reply.send_keys("On its way to you\n").await.unwrap();
     eventually("the reply is delivered", || async {
-        last_delivery(&app).await == "Delivered"
+        last_delivery(&app).await == ui(Text::DeliveryDelivered)
     })
     .await;
     let seen: Vec<String> =
         serde_json::from_value(app.js("return window.__deliveries").await).unwrap();
     let position = |text: &str| seen.iter().position(|s| s == text);
     let (sending, sent, delivered) = (
-        position("Sending…"),
-        position("Sent"),
-        position("Delivered"),
+        position(ui(Text::DeliverySending)),
+        position(ui(Text::DeliverySent)),
+        position(ui(Text::DeliveryDelivered)),
     );
     assert!(
         sending.is_some() && sending < sent && sent < delivered,
@@ -80,22 +81,25 @@ async fn a_refused_reply_shows_not_delivered_with_the_reason_and_retry_sends_it(
     reply.send_keys("Can you read this?\n").await.unwrap();
     eventually("the reply reaches Quo", || async { quo.requests() >= 1 }).await;
     eventually("the reply shows why it did not go", || async {
-        last_delivery(&app)
-            .await
-            .starts_with("Not delivered: Quo answered 400")
+        last_delivery(&app).await.starts_with(&ui_with(
+            Text::DeliveryFailed,
+            &[("reason", "Quo answered 400")],
+        ))
     })
     .await;
     let retry = app
         .browser
         .client
-        .find(Locator::XPath(
-            "//ol[@aria-label='Messages and calls']//button[normalize-space(.)='Retry']",
-        ))
+        .find(Locator::XPath(&format!(
+            "//ol[@aria-label='{}']//button[normalize-space(.)='{}']",
+            ui(Text::ThreadActivities),
+            ui(Text::DeliveryRetry)
+        )))
         .await
         .expect("a Retry button");
     retry.click().await.unwrap();
     eventually("the reply is sent", || async {
-        last_delivery(&app).await == "Sent"
+        last_delivery(&app).await == ui(Text::DeliverySent)
     })
     .await;
     assert_eq!(quo.messages().len(), 1);
@@ -136,19 +140,24 @@ async fn ctrl_enter_sends_the_reply_and_marks_the_conversation_done() {
 async fn sending_status(client: &fantoccini::Client) -> Option<String> {
     eventually("the lines are shown", || async {
         client
-            .find(Locator::Css(
-                "nav[aria-label='Phone lines'] a.line .line-number",
-            ))
+            .find(Locator::Css(&format!(
+                "{} a.line .line-number",
+                lines_nav()
+            )))
             .await
             .is_ok()
     })
     .await;
     let text = client
         .execute(
-            "const heading = [...document.querySelectorAll('nav[aria-label=\"Phone lines\"] section h2')]
-                .find(h => h.textContent === 'Sending');
-             const region = heading && document.querySelector(`section[aria-labelledby=\"${heading.id}\"]`);
-             return region ? region.textContent : null",
+            &format!(
+                "const heading = [...document.querySelectorAll(\"{} section h2\")]
+                    .find(h => h.textContent === '{}');
+                 const region = heading && document.querySelector(`section[aria-labelledby=\"${{heading.id}}\"]`);
+                 return region ? region.textContent : null",
+                lines_nav(),
+                ui(Text::SidebarSending)
+            ),
             vec![],
         )
         .await
@@ -162,7 +171,9 @@ async fn an_owner_sees_how_replies_reach_customers_and_a_member_does_not() {
     app.open("/all/open").await;
     let shown = sending_status(&app.browser.client).await;
     assert!(
-        shown.as_deref().is_some_and(|s| s.contains("Demo carrier")),
+        shown
+            .as_deref()
+            .is_some_and(|s| s.contains(ui(Text::SidebarSendingDemo))),
         "{shown:?}"
     );
     let member = app
@@ -185,9 +196,12 @@ async fn an_owner_sees_how_replies_reach_customers_and_a_member_does_not() {
     let shown = sending_status(&app.browser.client)
         .await
         .unwrap_or_default();
-    assert!(shown.contains("Replies go out through Quo."), "{shown}");
+    assert!(shown.contains(ui(Text::SidebarSendingQuo)), "{shown}");
     assert!(
-        shown.contains(&format!("{} sends from {}", line.name, line.number)),
+        shown.contains(&ui_with(
+            Text::SidebarSendsFrom,
+            &[("line", &line.name), ("number", &line.number)]
+        )),
         "{shown}"
     );
     app.finish().await;

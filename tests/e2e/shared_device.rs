@@ -3,6 +3,7 @@
 //! a place in the app.
 
 use crate::helpers::{eventually, row_ids_in, E2e, DESKTOP, OWNER, SUPPORT_MEMBER};
+use crate::helpers::{ui, ui_with, Text};
 use fantoccini::Locator;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -60,7 +61,10 @@ impl E2e {
 
     async fn signed_in_as(&self) -> String {
         let text = self
-            .js("const p = document.querySelector('[aria-label=Account] .signed-in'); return p && p.textContent")
+            .js(&format!(
+                "const p = document.querySelector(\"[aria-label='{}'] .signed-in\"); return p && p.textContent",
+                ui(Text::AccountLabel)
+            ))
             .await;
         text.as_str().unwrap_or_default().to_owned()
     }
@@ -130,18 +134,21 @@ async fn signing_out_offline_waits_for_the_server_and_the_next_teammate_finds_no
         app.stored_changes().await == 1
     })
     .await;
-    app.click_button("Sign out").await;
+    app.click_button(ui(Text::AccountSignOut)).await;
     eventually(
         "Sam is told the sign-out waits for the connection",
         || async {
             app.connection_status()
                 .await
-                .contains("You will be signed out when the connection returns.")
+                .contains(ui(Text::ConnectionSigningOut))
         },
     )
     .await;
     assert_eq!(app.path().await, "/1/open", "still in the inbox");
-    assert_eq!(app.signed_in_as().await, "Signed in as Sam Rivera");
+    assert_eq!(
+        app.signed_in_as().await,
+        ui_with(Text::AccountSignedInAs, &[("name", "Sam Rivera")])
+    );
 
     // A reload keeps both: Sam signed in here, and the sign-out waiting.
     app.browser.client.refresh().await.unwrap();
@@ -149,10 +156,13 @@ async fn signing_out_offline_waits_for_the_server_and_the_next_teammate_finds_no
     eventually("the sign-out still waits after a reload", || async {
         app.connection_status()
             .await
-            .contains("You will be signed out when the connection returns.")
+            .contains(ui(Text::ConnectionSigningOut))
     })
     .await;
-    assert_eq!(app.signed_in_as().await, "Signed in as Sam Rivera");
+    assert_eq!(
+        app.signed_in_as().await,
+        ui_with(Text::AccountSignedInAs, &[("name", "Sam Rivera")])
+    );
     assert_eq!(app.stored_changes().await, 1);
 
     // Back online: the sign-out goes first, and Sam's waiting change never goes at all.
@@ -179,7 +189,10 @@ async fn signing_out_offline_waits_for_the_server_and_the_next_teammate_finds_no
         .collect();
     let shown = app.row_ids().await;
     assert!(shown.iter().all(|id| support.contains(id)), "{shown:?}");
-    assert_eq!(app.signed_in_as().await, "Signed in as Jordan Lee");
+    assert_eq!(
+        app.signed_in_as().await,
+        ui_with(Text::AccountSignedInAs, &[("name", "Jordan Lee")])
+    );
     app.settle().await;
     assert_eq!(app.stored("switchboard.pending-changes").await, None);
 
@@ -219,7 +232,10 @@ async fn signing_out_offline_waits_for_the_server_and_the_next_teammate_finds_no
     let offline = app.row_ids().await;
     assert!(offline.iter().all(|id| support.contains(id)), "{offline:?}");
     assert!(!offline.contains(&target));
-    assert_eq!(app.signed_in_as().await, "Signed in as Jordan Lee");
+    assert_eq!(
+        app.signed_in_as().await,
+        ui_with(Text::AccountSignedInAs, &[("name", "Jordan Lee")])
+    );
 
     app.go_offline(false).await;
     assert_eq!(app.changes_on_server(target).await, Vec::<String>::new());
@@ -232,7 +248,7 @@ async fn a_queue_another_teammate_left_is_dropped_and_never_sent() {
     let mut app = E2e::start_with(50).await;
     app.open("/all/open").await;
     let sam = MemberId(app.signed_in_here().await["id"].as_i64().unwrap());
-    app.click_button("Sign out").await;
+    app.click_button(ui(Text::AccountSignOut)).await;
     eventually("signed out", || async { app.path().await == "/sign-in" }).await;
     app.js("return navigator.serviceWorker.ready.then(() => true)")
         .await;
@@ -269,7 +285,7 @@ async fn a_queue_another_teammate_left_is_dropped_and_never_sent() {
         let field = client.wait().for_element(Locator::Css(selector)).await;
         field.unwrap().send_keys(keys).await.unwrap();
     }
-    app.click_button("Sign in").await;
+    app.click_button(ui(Text::SignInSubmit)).await;
     app.wait_for_rows().await;
     assert!(row_ids_in(client).await.contains(&support.id));
     eventually("Sam's queue is gone", || async {

@@ -1,4 +1,5 @@
 use crate::helpers::{eventually, E2e};
+use crate::helpers::{ui, ui_count, ui_pieces, unread_in_label, Plural, Text};
 use switchboard_domain::Status;
 
 #[tokio::test]
@@ -21,18 +22,23 @@ async fn a_message_the_user_has_not_seen_keeps_the_conversation_open() {
 
     app.press('e').await;
     eventually("the row is back, unread, with the new message", || async {
-        app.row_label(target)
-            .await
-            .is_some_and(|label| label.contains(", unread, Actually, one more question"))
+        app.row_label(target).await.is_some_and(|label| {
+            label.contains(&format!(
+                "{} Actually, one more question",
+                unread_in_label()
+            ))
+        })
     })
     .await;
     eventually("a notice tells what happened", || async {
         let notices = app
             .js("return document.querySelector('.notices').textContent")
             .await;
-        notices
-            .as_str()
-            .is_some_and(|t| t.contains("sent something new"))
+        notices.as_str().is_some_and(|t| {
+            ui_pieces(Text::NoticesSentNew)
+                .iter()
+                .all(|words| t.contains(words.as_str()))
+        })
     })
     .await;
     assert_eq!(app.status_on_server(target).await, (Status::Open, true));
@@ -59,7 +65,8 @@ async fn while_the_server_cannot_be_reached_a_change_waits_and_then_syncs() {
                 .js("return document.querySelector('.connection-status').textContent")
                 .await;
             status.as_str().is_some_and(|t| {
-                t.contains("Offline") && t.contains("1 conversation has changes waiting")
+                t.contains(ui(Text::ConnectionOffline))
+                    && t.contains(&ui_count(Plural::ConnectionWaiting, 1))
             })
         },
     )
@@ -109,9 +116,11 @@ async fn a_change_the_server_refuses_is_rolled_back_with_a_notice() {
         let alert = app
             .js("return document.querySelector('.notices [role=alert]').textContent")
             .await;
-        alert
-            .as_str()
-            .is_some_and(|t| t.contains("Could not mark") && t.contains("undone"))
+        alert.as_str().is_some_and(|t| {
+            ui_pieces(Text::NoticesNotDone)
+                .iter()
+                .all(|words| t.contains(words.as_str()))
+        })
     })
     .await;
     app.finish().await;

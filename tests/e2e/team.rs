@@ -1,6 +1,7 @@
 //! Two teammates in two browsers: what one does, the other sees without reloading.
 
 use crate::helpers::{eventually, row_ids_in, row_label_in, E2e, SUPPORT_MEMBER};
+use crate::helpers::{ui, ui_count, ui_with, unread_in_label, Plural, Text};
 use fantoccini::Locator;
 use switchboard_domain::Status;
 
@@ -38,9 +39,9 @@ async fn a_signed_webhook_message_appears_unread_for_both() {
         eventually(
             "the conversation is back in Open, unread, with the message",
             || async {
-                row_label_in(client, done.id)
-                    .await
-                    .is_some_and(|label| label.contains(", unread, Hello, it's broken again"))
+                row_label_in(client, done.id).await.is_some_and(|label| {
+                    label.contains(&format!("{} Hello, it's broken again", unread_in_label()))
+                })
             },
         )
         .await;
@@ -59,9 +60,10 @@ async fn a_mention_in_a_note_reaches_the_mentioned_teammate() {
     // Sam writes a note, picking Jordan from the @ suggestions.
     app.browser
         .client
-        .find(Locator::XPath(
-            "//button[@aria-pressed][normalize-space()='Internal note']",
-        ))
+        .find(Locator::XPath(&format!(
+            "//button[@aria-pressed][normalize-space()='{}']",
+            ui(Text::ReplyModeNote)
+        )))
         .await
         .unwrap()
         .click()
@@ -73,9 +75,10 @@ async fn a_mention_in_a_note_reaches_the_mentioned_teammate() {
         .browser
         .client
         .wait()
-        .for_element(Locator::Css(
-            "[role=listbox][aria-label=Teammates] [role=option][aria-selected=true]",
-        ))
+        .for_element(Locator::Css(&format!(
+            "[role=listbox][aria-label='{}'] [role=option][aria-selected=true]",
+            ui(Text::ReplyTeammates)
+        )))
         .await
         .unwrap();
     assert_eq!(option.text().await.unwrap(), "Jordan Lee");
@@ -88,7 +91,10 @@ async fn a_mention_in_a_note_reaches_the_mentioned_teammate() {
     .await;
 
     // Jordan's bell counts it; the notification opens the conversation.
-    let bell = "button.bell[aria-label='Notifications, 1 unread']";
+    let bell = &format!(
+        "button.bell[aria-label='{}']",
+        ui_count(Plural::AccountNotificationsUnread, 1)
+    );
     eventually("Jordan is notified", || async {
         jordan.client.find(Locator::Css(bell)).await.is_ok()
     })
@@ -104,16 +110,19 @@ async fn a_mention_in_a_note_reaches_the_mentioned_teammate() {
     let item = jordan
         .client
         .wait()
-        .for_element(Locator::Css(
-            "section[aria-label=Notifications] button.notification",
-        ))
+        .for_element(Locator::Css(&format!(
+            "section[aria-label='{}'] button.notification",
+            ui(Text::AccountNotifications)
+        )))
         .await
         .unwrap();
-    assert!(item
-        .text()
-        .await
-        .unwrap()
-        .contains("Sam Rivera mentioned you"));
+    assert!(item.text().await.unwrap().contains(
+        ui_with(
+            Text::AccountMentioned,
+            &[("author", "Sam Rivera"), ("excerpt", "")]
+        )
+        .trim_end()
+    ));
     item.click().await.unwrap();
     eventually("the conversation opens on the note", || async {
         let text = jordan
@@ -127,7 +136,10 @@ async fn a_mention_in_a_note_reaches_the_mentioned_teammate() {
     eventually("the bell has nothing unread", || async {
         jordan
             .client
-            .find(Locator::Css("button.bell[aria-label='Notifications']"))
+            .find(Locator::Css(&format!(
+                "button.bell[aria-label='{}']",
+                ui(Text::AccountNotifications)
+            )))
             .await
             .is_ok()
     })
@@ -147,9 +159,10 @@ async fn a_pin_shows_on_top_for_both_and_an_assignment_in_the_row() {
     app.browser
         .client
         .wait()
-        .for_element(Locator::Css(
-            "button[aria-label='Pin for the team'][aria-pressed=false]",
-        ))
+        .for_element(Locator::Css(&format!(
+            "button[aria-label='{}'][aria-pressed=false]",
+            ui(Text::ThreadPin)
+        )))
         .await
         .unwrap()
         .click()
@@ -159,7 +172,7 @@ async fn a_pin_shows_on_top_for_both_and_an_assignment_in_the_row() {
         eventually("the pinned row is on top and says so", || async {
             let label = row_label_in(client, target).await.unwrap_or_default();
             let ids = row_ids_in(client).await;
-            label.ends_with(", pinned")
+            label.ends_with(ui(Text::RowPinned))
                 && ids
                     .iter()
                     .position(|id| *id == target)
@@ -172,20 +185,26 @@ async fn a_pin_shows_on_top_for_both_and_an_assignment_in_the_row() {
     let select = app
         .browser
         .client
-        .find(Locator::Css("select[aria-label='Assign to']"))
+        .find(Locator::Css(&format!(
+            "select[aria-label='{}']",
+            ui(Text::ThreadAssign)
+        )))
         .await
         .unwrap();
     select.select_by_label("Alex Chen").await.unwrap();
     eventually("Alex's row names the owner", || async {
         row_label_in(&alex.client, target)
             .await
-            .is_some_and(|label| label.contains("assigned to Alex Chen"))
+            .is_some_and(|label| {
+                label.contains(&ui_with(Text::RowAssigned, &[("name", "Alex Chen")]))
+            })
     })
     .await;
     alex.client
-        .find(Locator::XPath(
-            "//button[normalize-space()='Assigned to me']",
-        ))
+        .find(Locator::XPath(&format!(
+            "//button[normalize-space()='{}']",
+            ui(Text::ViewsMine)
+        )))
         .await
         .unwrap()
         .click()
@@ -197,7 +216,7 @@ async fn a_pin_shows_on_top_for_both_and_an_assignment_in_the_row() {
         let mut all_alex = !ids.is_empty();
         for id in &ids {
             let label = row_label_in(&alex.client, *id).await.unwrap_or_default();
-            all_alex &= label.contains("assigned to Alex Chen");
+            all_alex &= label.contains(&ui_with(Text::RowAssigned, &[("name", "Alex Chen")]));
         }
         path.query() == Some("assignee=me") && ids.contains(&target) && all_alex
     })
@@ -235,7 +254,8 @@ async fn a_wrong_password_is_told_and_signing_out_ends_the_session() {
 
     let client = &app.browser.client;
     client
-        .find(Locator::Css("input[type=email]"))
+        .wait()
+        .for_element(Locator::Css("input[type=email]"))
         .await
         .unwrap()
         .send_keys("sam@switchboard.example")
@@ -260,7 +280,7 @@ async fn a_wrong_password_is_told_and_signing_out_ends_the_session() {
         .for_element(Locator::Css(".sign-in [role=alert]"))
         .await
         .unwrap();
-    assert_eq!(alert.text().await.unwrap(), "wrong email or password");
+    assert_eq!(alert.text().await.unwrap(), ui(Text::ErrorsUnauthorized));
     app.finish().await;
 }
 
@@ -277,8 +297,9 @@ async fn after_interleaved_changes_from_two_browsers_both_show_what_the_server_h
     alex.client
         .execute(
             &format!(
-                "document.querySelector('[role=row][data-conversation-id=\"{}\"] button[aria-label=\"Mark as unread\"]').click()",
-                targets[1]
+                "document.querySelector('[role=row][data-conversation-id=\"{}\"] button[aria-label=\"{}\"]').click()",
+                targets[1],
+                ui(Text::ActionsMarkUnread)
             ),
             vec![],
         )
@@ -289,8 +310,9 @@ async fn after_interleaved_changes_from_two_browsers_both_show_what_the_server_h
     alex.client
         .execute(
             &format!(
-                "document.querySelector('[role=row][data-conversation-id=\"{}\"] button[aria-label=\"Mark as done\"]').click()",
-                targets[2]
+                "document.querySelector('[role=row][data-conversation-id=\"{}\"] button[aria-label=\"{}\"]').click()",
+                targets[2],
+                ui(Text::ActionsMarkDone)
             ),
             vec![],
         )
@@ -308,7 +330,9 @@ async fn after_interleaved_changes_from_two_browsers_both_show_what_the_server_h
                     let label = row_label_in(client, target).await;
                     agree &= match status {
                         Status::Done => label.is_none(),
-                        Status::Open => label.is_some_and(|l| l.contains(", unread,") == unread),
+                        Status::Open => {
+                            label.is_some_and(|l| l.contains(&unread_in_label()) == unread)
+                        }
                     };
                 }
                 agree

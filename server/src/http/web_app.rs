@@ -69,14 +69,13 @@ struct Pages {
 impl Pages {
     fn read(web_root: &Path) -> Option<Pages> {
         let index = std::fs::read_to_string(web_root.join("index.html")).ok()?;
-        const ENGLISH: &str = "<html lang=\"en\">";
-        if !index.contains(ENGLISH) {
-            tracing::warn!("index.html has no {ENGLISH}: its pages will not say their language");
+        if with_lang(&index, Lang::En.code()).is_none() {
+            tracing::warn!("index.html has no <html> tag: its pages will not say their language");
         }
         let pages = Lang::ALL
             .into_iter()
             .map(|lang| {
-                let page = index.replacen(ENGLISH, &format!("<html lang=\"{}\">", lang.code()), 1);
+                let page = with_lang(&index, lang.code()).unwrap_or_else(|| index.clone());
                 let tag = format!("W/\"{}-{:016x}\"", lang.code(), fnv1a(page.as_bytes()));
                 let tag = HeaderValue::from_str(&tag).expect("an ETag is ASCII");
                 (lang, (Bytes::from(page), tag))
@@ -84,6 +83,25 @@ impl Pages {
             .collect();
         Some(Pages { pages })
     }
+}
+
+/// The page with its `<html>` tag's `lang` set to `code`, whether the built file writes the
+/// attribute quoted (`lang="en"`), bare (`lang=en`, as the minified build does) or not at all;
+/// `None` if it has no `<html>` tag.
+fn with_lang(page: &str, code: &str) -> Option<String> {
+    let start = page.find("<html")?;
+    let end = start + page[start..].find('>')?;
+    let tag = &page[start..end];
+    let attributes = tag["<html".len()..]
+        .split_whitespace()
+        .filter(|attribute| !attribute.starts_with("lang="))
+        .collect::<Vec<_>>();
+    let mut new_tag = format!("<html lang=\"{code}\"");
+    for attribute in attributes {
+        new_tag.push(' ');
+        new_tag.push_str(attribute);
+    }
+    Some(format!("{}{new_tag}{}", &page[..start], &page[end..]))
 }
 
 /// FNV-1a: stable across runs (std's hasher promises no stability), enough to tell pages apart.
@@ -267,7 +285,7 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{already_has, inline_scripts, is_hashed_asset, page_language, Pages};
+    use super::{already_has, inline_scripts, is_hashed_asset, page_language, with_lang, Pages};
     use axum::http::{header, HeaderMap, HeaderValue};
     use switchboard_catalogue::Lang;
 
@@ -280,6 +298,21 @@ mod tests {
         assert_eq!(page_language(None, Some("de-DE, it;q=0.5")), Lang::En);
         assert_eq!(page_language(None, Some("en;q=0.9, fr")), Lang::Fr);
         assert_eq!(page_language(None, None), Lang::En);
+    }
+
+    #[test]
+    fn the_page_language_is_set_however_the_build_writes_the_attribute() {
+        let fr = |page: &str| with_lang(page, "fr").unwrap();
+        assert_eq!(
+            fr("<!doctype html><html lang=en><head>"),
+            r#"<!doctype html><html lang="fr"><head>"#
+        );
+        assert_eq!(
+            fr(r#"<html lang="en" dir="ltr">"#),
+            r#"<html lang="fr" dir="ltr">"#
+        );
+        assert_eq!(fr("<html><body>"), r#"<html lang="fr"><body>"#);
+        assert_eq!(with_lang("<p>no page</p>", "fr"), None);
     }
 
     #[test]
