@@ -45,22 +45,61 @@ pub fn activity_summary(activity: &Activity) -> String {
     }
 }
 
-/// "42s", "3m 05s", "1h 02m".
+/// "42s", "3m 5s", "1h 2m" ("3min 5s" in French): `Intl.DurationFormat` in the interface's
+/// language, or the catalogue's words where the browser has none.
 pub fn duration(seconds: u32) -> String {
     let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    let (h, padded_m, m, s) = (
-        h.to_string(),
-        format!("{m:02}"),
-        m.to_string(),
-        format!("{s:02}"),
-    );
-    if seconds >= 3600 {
-        tf(Text::DurationHours, &[("h", &h), ("m", &padded_m)])
-    } else if seconds >= 60 {
-        tf(Text::DurationMinutes, &[("m", &m), ("s", &s)])
+    let units = if h > 0 {
+        (Some(h), Some(m), None)
+    } else if m > 0 {
+        (None, Some(m), Some(s))
     } else {
-        tf(Text::DurationSeconds, &[("s", &seconds.to_string())])
+        (None, None, Some(s))
+    };
+    #[cfg(target_arch = "wasm32")]
+    if let Some(text) = intl_duration(units) {
+        return text;
     }
+    let (h, m, s) = (h.to_string(), m.to_string(), s.to_string());
+    match units {
+        (Some(_), ..) => tf(Text::DurationHours, &[("h", &h), ("m", &m)]),
+        (None, Some(_), _) => tf(Text::DurationMinutes, &[("m", &m), ("s", &s)]),
+        _ => tf(Text::DurationSeconds, &[("s", &s)]),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn intl_duration((h, m, s): (Option<u32>, Option<u32>, Option<u32>)) -> Option<String> {
+    use js_sys::{Intl, JsString, Object};
+    use std::cell::RefCell;
+    use wasm_bindgen::JsCast;
+    type Formats = RefCell<Vec<(crate::i18n::Lang, Option<Intl::DurationFormat>)>>;
+    thread_local! {
+        static FORMATS: Formats = const { RefCell::new(Vec::new()) };
+    }
+    let lang = crate::i18n::current();
+    let format = FORMATS.with_borrow_mut(|cache| {
+        if let Some((_, format)) = cache.iter().find(|(l, _)| *l == lang) {
+            return format.clone();
+        }
+        let options = Intl::DurationFormatOptions::new();
+        options.set_style(Intl::DurationFormatStyle::Narrow);
+        // Absent from older browsers: the catalogue's words then.
+        let format = Intl::DurationFormat::new(&[JsString::from(lang.code())], &options).ok();
+        cache.push((lang, format.clone()));
+        format
+    })?;
+    let duration: Intl::Duration = Object::new().unchecked_into();
+    if let Some(h) = h {
+        duration.set_hours(h.into());
+    }
+    if let Some(m) = m {
+        duration.set_minutes(m.into());
+    }
+    if let Some(s) = s {
+        duration.set_seconds(s.into());
+    }
+    Some(format.format(&duration).into())
 }
 
 /// The connection banner: whether the screen may be behind, what waits to be sent, and a
@@ -152,7 +191,7 @@ mod tests {
         };
         assert_eq!(
             activity_summary(&activity(answered, Direction::Outbound)),
-            "Outgoing call, 3m 05s"
+            "Outgoing call, 3m 5s"
         );
         let voicemail = ActivityContent::Voicemail {
             duration_seconds: 20,
@@ -168,7 +207,7 @@ mod tests {
     #[cfg(not(target_arch = "wasm32"))]
     fn in_french_the_same_words_follow_french_rules() {
         crate::i18n::show_built_in(crate::i18n::Lang::Fr);
-        assert_eq!(duration(185), "3\u{202f}min 05\u{202f}s");
+        assert_eq!(duration(185), "3\u{202f}min 5\u{202f}s");
         let voicemail = ActivityContent::Voicemail {
             duration_seconds: 20,
             transcript: Some("Rappelez-moi".into()),
@@ -198,8 +237,8 @@ mod tests {
     #[test]
     fn durations_read_naturally() {
         assert_eq!(duration(9), "9s");
-        assert_eq!(duration(65), "1m 05s");
-        assert_eq!(duration(3720), "1h 02m");
+        assert_eq!(duration(65), "1m 5s");
+        assert_eq!(duration(3720), "1h 2m");
     }
 
     #[test]

@@ -380,7 +380,7 @@ async fn a_thread_shows_messages_calls_and_voicemails() {
         text.contains("Voicemail · 21s") && text.contains("Please call me back"),
         "{text}"
     );
-    assert!(text.contains("Outgoing call · 3m 05s"), "{text}");
+    assert!(text.contains("Outgoing call · 3m 5s"), "{text}");
     assert_eq!(count(&root, ".activity.message.outbound .bubble"), 1);
     assert_eq!(
         count(&root, "textarea[aria-label='Reply to Maya Smith']"),
