@@ -66,8 +66,18 @@ pub async fn serve(
     manifests: Manifests,
 ) -> Response {
     let (mut parts, _) = request.into_parts();
-    let reader = Reader::of(&state, &mut parts).await;
-    match manifests.manifests.get(&reader.lang) {
+    // A page not in English names its language in the manifest's address (browsers fetch the
+    // manifest without the session's cookie); otherwise the reader's, as for a page.
+    let named = parts
+        .uri
+        .query()
+        .and_then(|query| query.split('&').find_map(|pair| pair.strip_prefix("lang=")))
+        .and_then(|code| Lang::ALL.into_iter().find(|lang| lang.code() == code));
+    let lang = match named {
+        Some(lang) => lang,
+        None => Reader::of(&state, &mut parts).await.lang,
+    };
+    match manifests.manifests.get(&lang) {
         Some(manifest) => (
             [
                 (header::CONTENT_TYPE, "application/manifest+json"),

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::path::Path;
 use std::sync::Arc;
-use switchboard_catalogue::Lang;
+use switchboard_catalogue::{Lang, Text, Texts};
 use switchboard_domain::api::API_BASE;
 use switchboard_domain::routes::InboxRoute;
 use tower::ServiceBuilder;
@@ -72,10 +72,30 @@ impl Pages {
         if with_lang(&index, Lang::En.code()).is_none() {
             tracing::warn!("index.html has no <html> tag: its pages will not say their language");
         }
+        let english = Texts::parse(Lang::En.file()).expect("the catalogue's own files parse");
+        for text in PAGE_TEXTS {
+            if !index.contains(english.get(text)) {
+                tracing::warn!(
+                    text = english.get(text),
+                    "index.html lacks this catalogue text: it stays in English"
+                );
+            }
+        }
         let pages = Lang::ALL
             .into_iter()
             .map(|lang| {
-                let page = with_lang(&index, lang.code()).unwrap_or_else(|| index.clone());
+                let mut page = with_lang(&index, lang.code()).unwrap_or_else(|| index.clone());
+                if lang != Lang::En {
+                    let texts = Texts::parse(lang.file()).expect("the catalogue's own files parse");
+                    for text in PAGE_TEXTS {
+                        page = page.replace(english.get(text), &escape_html(texts.get(text)));
+                    }
+                    // The manifest's own request carries no cookie: the page names its language.
+                    page = page.replace(
+                        "/manifest.webmanifest",
+                        &format!("/manifest.webmanifest?lang={}", lang.code()),
+                    );
+                }
                 let tag = format!("W/\"{}-{:016x}\"", lang.code(), fnv1a(page.as_bytes()));
                 let tag = HeaderValue::from_str(&tag).expect("an ETag is ASCII");
                 (lang, (Bytes::from(page), tag))
@@ -83,6 +103,16 @@ impl Pages {
             .collect();
         Some(Pages { pages })
     }
+}
+
+/// The words of `index.html` itself (its description, its `<noscript>`), in each language's page.
+const PAGE_TEXTS: [Text; 2] = [Text::AppSummary, Text::AppNoscript];
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The page with its `<html>` tag's `lang` set to `code`, whether the built file writes the
@@ -287,7 +317,7 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
 mod tests {
     use super::{already_has, inline_scripts, is_hashed_asset, page_language, with_lang, Pages};
     use axum::http::{header, HeaderMap, HeaderValue};
-    use switchboard_catalogue::Lang;
+    use switchboard_catalogue::{Lang, Text, Texts};
 
     #[test]
     fn the_teammates_choice_wins_then_the_browsers_then_english() {
@@ -313,6 +343,34 @@ mod tests {
         );
         assert_eq!(fr("<html><body>"), r#"<html lang="fr"><body>"#);
         assert_eq!(with_lang("<p>no page</p>", "fr"), None);
+    }
+
+    #[test]
+    fn a_page_in_french_has_its_description_noscript_and_manifest_in_french() {
+        let dir = tempfile::tempdir().unwrap();
+        let english = Texts::parse(Lang::En.file()).unwrap();
+        let french = Texts::parse(Lang::Fr.file()).unwrap();
+        std::fs::write(
+            dir.path().join("index.html"),
+            format!(
+                "<html lang=en><meta content=\"{}\" name=description>\
+                 <link href=/manifest.webmanifest rel=manifest><noscript>{}</noscript>",
+                english.get(Text::AppSummary),
+                english.get(Text::AppNoscript)
+            ),
+        )
+        .unwrap();
+        let pages = Pages::read(dir.path()).unwrap();
+        let page = String::from_utf8(pages.pages[&Lang::Fr].0.to_vec()).unwrap();
+        assert!(page.contains(french.get(Text::AppSummary)), "{page}");
+        assert!(page.contains(french.get(Text::AppNoscript)), "{page}");
+        assert!(
+            page.contains("href=/manifest.webmanifest?lang=fr "),
+            "{page}"
+        );
+        let page = String::from_utf8(pages.pages[&Lang::En].0.to_vec()).unwrap();
+        assert!(page.contains(english.get(Text::AppNoscript)), "{page}");
+        assert!(page.contains("href=/manifest.webmanifest "), "{page}");
     }
 
     #[test]

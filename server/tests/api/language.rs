@@ -365,4 +365,28 @@ async fn the_manifest_speaks_the_page_language() {
         chosen["description"],
         french_texts.get(Text::AppDescription)
     );
+
+    // A French page names its language in the manifest's address, which browsers fetch without
+    // the cookie: that language, whatever the request's own Accept-Language.
+    let named = app
+        .anonymous()
+        .get(app.url("/manifest.webmanifest?lang=fr"))
+        .header("accept-language", "en-US")
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(named["lang"], "fr");
+    let unknown = app
+        .anonymous()
+        .get(app.url("/manifest.webmanifest?lang=xx"))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(unknown["lang"], "en", "an unknown language is the reader's");
 }
