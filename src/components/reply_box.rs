@@ -1,6 +1,6 @@
 use crate::i18n::{number, t, tf, Text};
 use crate::mentions;
-use crate::store::{Lines, NoticeKind, Notices, Store, Team};
+use crate::store::{Draft, Lines, NoticeKind, Notices, OpenThread, Store, Team};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,9 +17,19 @@ pub fn ReplyBox(id: ConversationId, name: String) -> impl IntoView {
     let team = expect_context::<Team>();
     let notices = expect_context::<Notices>();
     let lines = expect_context::<Lines>();
-    let text = RwSignal::new(String::new());
+    let open_thread = expect_context::<OpenThread>();
+    let draft = open_thread.draft(id);
+    let text = RwSignal::new(draft.text);
     let sending = RwSignal::new(false);
-    let note = RwSignal::new(false);
+    let note = RwSignal::new(draft.note);
+    // Kept in the store as it is typed.
+    Effect::new(move |_| {
+        let draft = Draft {
+            text: text.get(),
+            note: note.get(),
+        };
+        open_thread.keep_draft(id, draft);
+    });
     let field = NodeRef::<html::Textarea>::new();
     // The @mention being typed: where its @ is, and what follows it.
     let query = RwSignal::new(None::<(usize, String)>);

@@ -148,10 +148,37 @@ pub struct Place {
     pub sheet_open: RwSignal<bool>,
 }
 
-/// The open conversation's thread.
+/// The open conversation's thread, and what is being written in each conversation.
 #[derive(Clone, Copy)]
 pub struct OpenThread {
     pub thread: RwSignal<Thread>,
+    drafts: StoredValue<HashMap<ConversationId, Draft>>,
+}
+
+/// What a teammate wrote under a thread and has not sent: it stays when they open another
+/// conversation and come back, and when the page is built anew in another language.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Draft {
+    pub text: String,
+    /// An internal note rather than a reply.
+    pub note: bool,
+}
+
+impl OpenThread {
+    pub fn draft(&self, id: ConversationId) -> Draft {
+        self.drafts
+            .with_value(|drafts| drafts.get(&id).cloned())
+            .unwrap_or_default()
+    }
+
+    pub fn keep_draft(&self, id: ConversationId, draft: Draft) {
+        self.drafts.update_value(|drafts| {
+            match draft == Draft::default() {
+                true => drafts.remove(&id),
+                false => drafts.insert(id, draft),
+            };
+        });
+    }
 }
 
 impl Default for Store {
@@ -195,6 +222,7 @@ impl Store {
             },
             open_thread: OpenThread {
                 thread: RwSignal::new(Thread::Closed),
+                drafts: StoredValue::new(HashMap::new()),
             },
             language: Language::start(),
             server_unread,

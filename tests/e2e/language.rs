@@ -104,6 +104,14 @@ async fn a_chosen_language_applies_at_once_without_a_reload_and_follows_the_team
     app.open("/all/open").await;
     let other = other_language();
     let phone = app.teammate(crate::helpers::OWNER, "/all/open").await;
+    // A reply half written, in an open conversation.
+    let first = app.row_ids().await[0];
+    app.row(first).await.click().await.unwrap();
+    app.reply_box()
+        .await
+        .send_keys("Half a reply")
+        .await
+        .unwrap();
     // Marks this page: a reload would lose it.
     app.js("window.__same_page = true").await;
     let open_tab = Texts::parse(other.file()).unwrap().get(Text::ViewsOpen);
@@ -119,9 +127,14 @@ async fn a_chosen_language_applies_at_once_without_a_reload_and_follows_the_team
     .await;
     assert_eq!(app.js("return window.__same_page === true").await, true);
     assert_in_one_language_of(&app.browser.client, other).await;
-    // The list, the selection and the place stay as they were.
+    // The list, the open conversation and the half-written reply stay as they were.
     assert!(!app.row_ids().await.is_empty());
-    assert_eq!(app.path().await, "/all/open");
+    assert_eq!(app.path().await, format!("/all/open/{first}"));
+    assert_eq!(
+        app.js("return document.querySelector('form.reply-box textarea').value")
+            .await,
+        "Half a reply"
+    );
 
     // The teammate's other browser follows at once, and a reload keeps the choice.
     eventually("the other device follows", || async {
