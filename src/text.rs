@@ -131,7 +131,8 @@ pub fn delivery(delivery: &Delivery) -> String {
         DeliveryStatus::Sent => t(Text::DeliverySent).to_owned(),
         DeliveryStatus::Delivered => t(Text::DeliveryDelivered).to_owned(),
         DeliveryStatus::Failed => tf(Text::DeliveryFailed, &[("reason", reason)]),
-        DeliveryStatus::NotSent => tf(Text::DeliveryNotSent, &[("reason", reason)]),
+        // The server keeps a reply unsent for one reason only: it has no Quo API key.
+        DeliveryStatus::NotSent => t(Text::DeliveryNotSent).to_owned(),
     }
 }
 
@@ -285,6 +286,9 @@ mod tests {
             "Not delivered: Quo answered 400: to is not reachable"
         );
         let not_sent = Delivery::because(DeliveryStatus::NotSent, "no Quo API key");
-        assert_eq!(delivery(&not_sent), "Not sent: no Quo API key");
+        assert_eq!(
+            delivery(&not_sent),
+            "Not sent: this server has no Quo API key"
+        );
     }
 }
