@@ -4,7 +4,7 @@
 //!
 //! The app carries English; another language's file is fetched once (the server announces it
 //! with the page, which it serves with that `<html lang>`). Components read texts as they are
-//! built; a switch of language builds the app's view again (`App`), with the store untouched.
+//! built; a switch of language mounts the app's view anew (`app::run`), with the store untouched.
 
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
