@@ -64,6 +64,83 @@ pub fn service(
 /// server runs): `<html lang>` says the language, and a weak `ETag` lets a reload be a 304.
 struct Pages {
     pages: HashMap<Lang, (Bytes, HeaderValue)>,
+    chunks: Chunks,
+}
+
+/// The wasm files each chunk of the app (`src/chunks.rs`) loads, read from the chunks' loader
+/// that `scripts/build-web` writes (`__wasm_split-<hash>.js`): the page announces those its first
+/// screen will load (the sign-in page's, an open conversation's) so that they download with the
+/// app rather than after it.
+#[derive(Default)]
+struct Chunks {
+    files: HashMap<String, Vec<String>>,
+}
+
+impl Chunks {
+    fn read(web_root: &Path) -> Chunks {
+        let loader = std::fs::read_dir(web_root)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .find(|path| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.starts_with("__wasm_split") && name.ends_with(".js"))
+            });
+        match loader.and_then(|path| std::fs::read_to_string(path).ok()) {
+            Some(source) => Chunks::parse(&source),
+            None => Chunks::default(),
+        }
+    }
+
+    /// Reads `const __chunk_5 = makeLoad(() => { … fetch(new URL("./chunk_5-….wasm" …), [])` and
+    /// `export const __wasm_split_load_sign_in = wrapAsyncCb(makeLoad(… "./split_sign_in-….wasm"
+    /// …, [__chunk_5, …]))`: each chunk's own file and the shared ones it waits for.
+    fn parse(source: &str) -> Chunks {
+        let mut own: HashMap<&str, (&str, Vec<&str>)> = HashMap::new();
+        for part in source.split("const __").skip(1) {
+            let Some((name, rest)) = part.split_once(" =") else {
+                continue;
+            };
+            let Some(file) = rest
+                .split_once("new URL(\"./")
+                .and_then(|(_, after)| after.split_once('"'))
+                .map(|(file, _)| file)
+            else {
+                continue;
+            };
+            let deps = rest
+                .rsplit_once(", [")
+                .and_then(|(_, after)| after.split_once(']'))
+                .map(|(list, _)| {
+                    list.split(',')
+                        .map(|dep| dep.trim().trim_start_matches("__"))
+                        .filter(|dep| !dep.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default();
+            own.insert(name, (file, deps));
+        }
+        let files = own
+            .iter()
+            .filter_map(|(name, (file, deps))| {
+                let chunk = name.strip_prefix("wasm_split_load_")?;
+                let mut files = vec![format!("/{file}")];
+                files.extend(
+                    deps.iter()
+                        .filter_map(|dep| own.get(dep))
+                        .map(|(file, _)| format!("/{file}")),
+                );
+                Some((chunk.to_owned(), files))
+            })
+            .collect();
+        Chunks { files }
+    }
+
+    fn files(&self, chunk: &str) -> &[String] {
+        self.files.get(chunk).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl Pages {
@@ -101,7 +178,10 @@ impl Pages {
                 (lang, (Bytes::from(page), tag))
             })
             .collect();
-        Some(Pages { pages })
+        Some(Pages {
+            pages,
+            chunks: Chunks::read(web_root),
+        })
     }
 }
 
@@ -219,6 +299,13 @@ async fn page(state: &AppState, pages: &Option<Pages>, request: Request<Body>) -
     if let (Some(route), true) = (route, reader.signed_in) {
         addresses.extend(["members", "notifications", "lines"].map(|p| format!("{API_BASE}/{p}")));
         addresses.extend(route.first_requests());
+        if route.conversation.is_some() {
+            addresses.extend(pages.chunks.files("thread").iter().cloned());
+        }
+    }
+    // Whoever is signed out is shown the sign-in page, whatever the address.
+    if !reader.signed_in {
+        addresses.extend(pages.chunks.files("sign_in").iter().cloned());
     }
     let links: Vec<String> = addresses
         .iter()
@@ -315,7 +402,9 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{already_has, inline_scripts, is_hashed_asset, page_language, with_lang, Pages};
+    use super::{
+        already_has, inline_scripts, is_hashed_asset, page_language, with_lang, Chunks, Pages,
+    };
     use axum::http::{header, HeaderMap, HeaderValue};
     use switchboard_catalogue::{Lang, Text, Texts};
 
@@ -343,6 +432,46 @@ mod tests {
         );
         assert_eq!(fr("<html><body>"), r#"<html lang="fr"><body>"#);
         assert_eq!(with_lang("<p>no page</p>", "fr"), None);
+    }
+
+    #[test]
+    fn the_chunks_loader_tells_each_chunks_files() {
+        let loader = r#"import { initSync } from "./switchboard-web-1.js";
+/* account, sign_in */
+const __chunk_7 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_7-1.wasm", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, []);
+/* sign_in, thread */
+const __chunk_13 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_13-1.wasm", import.meta.url));
+}
+, []);
+export const __wasm_split_load_sign_in = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_sign_in-1.wasm", import.meta.url));
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
+}
+, [__chunk_7, __chunk_13]));
+export const __wasm_split_load_thread = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_thread-1.wasm", import.meta.url));
+}
+, [__chunk_13]));"#;
+        let chunks = Chunks::parse(loader);
+        assert_eq!(
+            chunks.files("sign_in"),
+            [
+                "/split_sign_in-1.wasm",
+                "/chunk_7-1.wasm",
+                "/chunk_13-1.wasm"
+            ]
+        );
+        assert_eq!(
+            chunks.files("thread"),
+            ["/split_thread-1.wasm", "/chunk_13-1.wasm"]
+        );
+        assert!(chunks.files("nothing").is_empty());
     }
 
     #[test]

@@ -412,8 +412,18 @@ async fn a_page_announces_what_it_will_ask_the_api_first_and_only_to_a_live_sess
             "/api/v1/lines",
             "/api/v1/conversations?view=unread&limit=50&line=2&assignee=me",
             "/api/v1/conversations/7",
+            // The open conversation's wasm chunk, and the one it shares.
+            "/split_thread-t.wasm",
+            "/chunk_1-t.wasm",
         ]
     );
+    for address in announced(&signed_in) {
+        assert_eq!(
+            app.get(&address).await.status(),
+            StatusCode::OK,
+            "{address}"
+        );
+    }
     // Every announced address answers this teammate (nothing preloaded is refused).
     for address in announced(&page(app.client.clone(), "/all/open").await) {
         assert_eq!(
@@ -422,10 +432,17 @@ async fn a_page_announces_what_it_will_ask_the_api_first_and_only_to_a_live_sess
             "{address}"
         );
     }
-    // Signed out, or on a page that is not an inbox: only who is signed in, which answers
-    // anyone.
+    // Signed out: who is signed in (which answers anyone), and the sign-in page's chunks, which
+    // the app shows whatever the address; on a page that is not an inbox, only the session.
     let signed_out = page(app.anonymous(), "/all/open").await;
-    assert_eq!(announced(&signed_out), ["/api/v1/session"]);
+    assert_eq!(
+        announced(&signed_out),
+        [
+            "/api/v1/session",
+            "/split_sign_in-t.wasm",
+            "/chunk_1-t.wasm"
+        ]
+    );
     assert_eq!(
         announced(&page(app.client.clone(), "/sign-in").await),
         ["/api/v1/session"]
@@ -460,7 +477,11 @@ async fn a_page_announces_what_it_will_ask_the_api_first_and_only_to_a_live_sess
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         announced(&with_cookie("/all/open").await.unwrap()),
-        ["/api/v1/session"]
+        [
+            "/api/v1/session",
+            "/split_sign_in-t.wasm",
+            "/chunk_1-t.wasm"
+        ]
     );
     // Files and the API announce nothing.
     assert!(announced(&app.get("/api/v1/lines").await).is_empty());

@@ -36,6 +36,28 @@ pub const TEST_PAGE: &str = r#"<!doctype html><html lang="en"><title>Switchboard
 pub const TEST_MANIFEST: &str = r#"{"name": "Switchboard", "short_name": "Switchboard",
     "description": "The team inbox", "start_url": "/all/open", "display": "standalone"}"#;
 
+/// The test server's wasm chunks' loader (as scripts/build-web writes it), and the chunks'
+/// files: the sign-in page's and the thread's, with one shared between them.
+pub const TEST_LOADER: &str = r#"import { initSync } from "./switchboard-web-t.js";
+/* sign_in, thread */
+const __chunk_1 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_1-t.wasm", import.meta.url));
+}
+, []);
+export const __wasm_split_load_sign_in = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_sign_in-t.wasm", import.meta.url));
+}
+, [__chunk_1]));
+export const __wasm_split_load_thread = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_thread-t.wasm", import.meta.url));
+}
+, [__chunk_1]));"#;
+pub const TEST_CHUNKS: [&str; 3] = [
+    "chunk_1-t.wasm",
+    "split_sign_in-t.wasm",
+    "split_thread-t.wasm",
+];
+
 /// The signing secret the test server takes webhooks with.
 pub const WEBHOOK_SECRET: &str = "c3dpdGNoYm9hcmQgdGVzdCBzaWduaW5nIHNlY3JldA==";
 
@@ -152,6 +174,10 @@ pub async fn spawn(setup: Setup) -> TestApp {
     std::fs::create_dir(&web_root).expect("web root");
     std::fs::write(web_root.join("index.html"), TEST_PAGE).expect("index.html");
     std::fs::write(web_root.join("manifest.webmanifest"), TEST_MANIFEST).expect("manifest");
+    std::fs::write(web_root.join("__wasm_split-t.js"), TEST_LOADER).expect("the chunks' loader");
+    for chunk in TEST_CHUNKS {
+        std::fs::write(web_root.join(chunk), b"\0asm").expect("a chunk");
+    }
     let app = http::app(state, &web_root);
     tokio::spawn(async move {
         axum::serve(
