@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use switchboard_catalogue::{fill, PluralCategory, Texts};
-pub use switchboard_catalogue::{Lang, Plural, Text};
+pub use switchboard_catalogue::{segments, Lang, Plural, Text};
 
 thread_local! {
     static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
@@ -70,26 +70,6 @@ pub fn around(text: Text, name: &str) -> (&'static str, &'static str) {
         Some(at) => (&text[..at], &text[at + mark.len()..]),
         None => (text, ""),
     }
-}
-
-/// `text` cut at its placeholders: `(false, words)` and `(true, placeholder name)`, in order.
-pub fn segments(text: &'static str) -> Vec<(bool, &'static str)> {
-    let mut pieces = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        if open > 0 {
-            pieces.push((false, &rest[..open]));
-        }
-        pieces.push((true, &rest[open + 1..open + close]));
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        pieces.push((false, rest));
-    }
-    pieces
 }
 
 /// Whether `lang`'s texts are here (English always is).
@@ -278,19 +258,6 @@ mod tests {
     fn texts_fill_and_plurals_follow_the_language() {
         assert_eq!(t(Text::LanguageName), "English");
         assert_eq!(tn(Plural::CountsUnread, 3), "3 unread");
-    }
-
-    #[test]
-    fn segments_cut_a_text_at_its_placeholders() {
-        assert_eq!(
-            segments("{up} {down} to move"),
-            [
-                (true, "up"),
-                (false, " "),
-                (true, "down"),
-                (false, " to move")
-            ]
-        );
     }
 
     #[test]

@@ -21,19 +21,37 @@ pub struct Catalogue {
     pub entries: BTreeMap<String, Entry>,
 }
 
-/// The placeholders (`{name}`) of a text, in order, each once.
-pub fn placeholders(text: &str) -> Vec<String> {
-    let mut found = Vec::new();
+/// `text` cut at its placeholders: `(false, words)` and `(true, placeholder name)`, in order; a
+/// `{` never closed is words.
+pub fn segments(text: &str) -> Vec<(bool, &str)> {
+    let mut pieces = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else {
             break;
         };
-        let name = rest[open + 1..open + close].to_owned();
-        if !found.contains(&name) {
-            found.push(name);
+        if open > 0 {
+            pieces.push((false, &rest[..open]));
         }
+        pieces.push((true, &rest[open + 1..open + close]));
         rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push((false, rest));
+    }
+    pieces
+}
+
+/// The placeholders (`{name}`) of a text, in order, each once.
+pub fn placeholders(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for (_, name) in segments(text)
+        .into_iter()
+        .filter(|(placeholder, _)| *placeholder)
+    {
+        if !found.iter().any(|known| known == name) {
+            found.push(name.to_owned());
+        }
     }
     found
 }

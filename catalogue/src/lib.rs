@@ -8,6 +8,7 @@
 include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
 
 pub mod check;
+pub use check::segments;
 
 /// The categories of `Intl.PluralRules`, in slot order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,29 +109,29 @@ impl Texts {
     }
 }
 
+/// The fixed words of a text around its placeholders, trimmed, in order.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    segments(text)
+        .into_iter()
+        .filter(|(placeholder, _)| !placeholder)
+        .map(|(_, words)| words.trim())
+        .filter(|words| !words.is_empty())
+}
+
 /// `text` with each `{name}` replaced by its value in `values`.
 pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     let mut filled = String::with_capacity(text.len() + 16);
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        filled.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                let name = &after[..close];
-                match values.iter().find(|(key, _)| *key == name) {
-                    Some((_, value)) => filled.push_str(value),
-                    None => filled.push_str(&rest[open..open + close + 2]),
-                }
-                rest = &after[close + 1..];
+    for (placeholder, piece) in segments(text) {
+        match (placeholder, values.iter().find(|(key, _)| *key == piece)) {
+            (true, Some((_, value))) => filled.push_str(value),
+            (true, None) => {
+                filled.push('{');
+                filled.push_str(piece);
+                filled.push('}');
             }
-            None => {
-                filled.push_str(&rest[open..]);
-                rest = "";
-            }
+            (false, _) => filled.push_str(piece),
         }
     }
-    filled.push_str(rest);
     filled
 }
 
@@ -170,6 +171,23 @@ mod tests {
         assert_eq!(fill("{a} and {b}", &[("b", "2"), ("a", "1")]), "1 and 2");
         assert_eq!(fill("{a} {x}", &[("a", "1")]), "1 {x}");
         assert_eq!(fill("open {", &[]), "open {");
+    }
+
+    #[test]
+    fn segments_cut_a_text_at_its_placeholders() {
+        assert_eq!(
+            segments("{up} {down} to move"),
+            [
+                (true, "up"),
+                (false, " "),
+                (true, "down"),
+                (false, " to move")
+            ]
+        );
+        assert_eq!(
+            words(" sent: “{what}”. It stays open.").collect::<Vec<_>>(),
+            ["sent: “", "”. It stays open."]
+        );
     }
 
     #[test]

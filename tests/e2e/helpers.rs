@@ -52,15 +52,8 @@ pub fn ui_count(plural: Plural, count: usize) -> String {
 /// The fixed words of a text around its placeholders ("sent something new:", "It stays open."),
 /// for a test that knows the text but not every value filled in.
 pub fn ui_pieces(text: Text) -> Vec<String> {
-    ui(text)
-        .split('{')
-        .enumerate()
-        .map(|(i, part)| match i {
-            0 => part,
-            _ => part.split_once('}').map_or("", |(_, words)| words),
-        })
-        .map(|words| words.trim().to_owned())
-        .filter(|words| !words.is_empty())
+    switchboard_catalogue::words(ui(text))
+        .map(str::to_owned)
         .collect()
 }
 

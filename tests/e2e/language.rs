@@ -21,19 +21,17 @@ fn pieces(lang: Lang) -> HashSet<String> {
     texts
         .all()
         .filter(|text| !names.contains(text))
-        .flat_map(|text| {
-            text.split('{')
-                .enumerate()
-                .map(|(i, part)| match i {
-                    0 => part,
-                    _ => part.split_once('}').map_or("", |(_, words)| words),
-                })
-                .map(|words| words.trim_matches(|c: char| c.is_whitespace() || ",.:;".contains(c)))
-                .filter(|words| words.chars().count() >= 5)
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
+        .flat_map(switchboard_catalogue::words)
+        .map(|words| words.trim_matches(|c: char| c.is_whitespace() || ",.:;".contains(c)))
+        .filter(|words| words.chars().count() >= 5)
+        .map(str::to_owned)
         .collect()
+}
+
+/// The fixed words that `other` says and `shown` does not.
+fn only_in(other: Lang, shown: Lang) -> Vec<String> {
+    let own = pieces(shown);
+    pieces(other).difference(&own).cloned().collect()
 }
 
 /// Fails if the page, outside its data, says any words that only another language has.
@@ -64,10 +62,9 @@ pub async fn assert_in_one_language(client: &fantoccini::Client, screen: &str) {
         .expect("the page's texts");
     assert_eq!(answer[0], shown.code(), "{screen}: <html lang>");
     let texts: Vec<String> = serde_json::from_value(answer[1].clone()).unwrap();
-    let own = pieces(shown);
     let mut left = Vec::new();
     for other in Lang::ALL.into_iter().filter(|lang| *lang != shown) {
-        for piece in pieces(other).difference(&own) {
+        for piece in only_in(other, shown) {
             if let Some(text) = texts.iter().find(|text| text.contains(piece.as_str())) {
                 left.push(format!("  {:?} ({}) in {text:?}", piece, other.code()));
             }
@@ -184,14 +181,10 @@ async fn assert_in_one_language_of(client: &fantoccini::Client, lang: Lang) {
         .await
         .unwrap();
     let texts: Vec<String> = serde_json::from_value(texts).unwrap();
-    let own = pieces(lang);
+    let old = only_in(interface_language(), lang);
     let foreign: Vec<&String> = texts
         .iter()
-        .filter(|text| {
-            pieces(interface_language())
-                .difference(&own)
-                .any(|piece| text.contains(piece.as_str()))
-        })
+        .filter(|text| old.iter().any(|piece| text.contains(piece.as_str())))
         .collect();
     assert!(foreign.is_empty(), "left in the old language: {foreign:?}");
 }
