@@ -25,7 +25,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<()> {
 async fn open(database: &Database) -> anyhow::Result<Db> {
     Db::open(&database.database)
         .await
-        .with_context(|| format!("cannot open the database {}", database.database.display()))
+        .with_context(|| format!("cannot open the database {}", database.database))
 }
 
 async fn find(db: &Db, email: &str) -> anyhow::Result<MemberId> {

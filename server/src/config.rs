@@ -2,6 +2,7 @@
 //! `user add` command.
 
 use crate::clock::Clock;
+use crate::db::Location;
 use clap::{Args, Parser, Subcommand};
 use ipnet::IpNet;
 use std::net::SocketAddr;
@@ -75,9 +76,9 @@ pub enum UserCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct Database {
-    /// SQLite database file.
+    /// The workspace: a SQLite file, or a `postgres://` URL.
     #[arg(long, env = "SWITCHBOARD_DATABASE", default_value = "switchboard.db")]
-    pub database: PathBuf,
+    pub database: Location,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -91,9 +92,9 @@ pub struct Teammate {
 
 #[derive(Debug, Clone, Args)]
 pub struct NewUser {
-    /// SQLite database file.
+    /// The workspace: a SQLite file, or a `postgres://` URL.
     #[arg(long, env = "SWITCHBOARD_DATABASE", default_value = "switchboard.db")]
-    pub database: PathBuf,
+    pub database: Location,
     #[arg(long)]
     pub email: String,
     #[arg(long)]
@@ -143,9 +144,10 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
-    /// SQLite database file, created if missing.
+    /// The workspace: a SQLite file (created if missing), or a `postgres://` URL of a
+    /// PostgreSQL 15 (or later) database that several servers may share.
     #[arg(long, env = "SWITCHBOARD_DATABASE", default_value = "switchboard.db")]
-    pub database: PathBuf,
+    pub database: Location,
 
     /// Fill an empty database with demo data and demo teammates (their sign-in details are
     /// printed); a database that holds data is left alone.

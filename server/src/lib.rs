@@ -85,7 +85,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let clock = config.clock.clone();
     let db = Db::open(&config.database)
         .await
-        .with_context(|| format!("cannot open the database {}", config.database.display()))?;
+        .with_context(|| format!("cannot open the database {}", config.database))?;
     let mut webhook_secret = config
         .quo_webhook_secret
         .as_deref()

@@ -373,3 +373,57 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
         (http::Method::POST, Some(body.to_string()))
     }
 }
+
+/// The PostgreSQL cluster that tests put their databases on, if any: `SWITCHBOARD_TEST_POSTGRES`
+/// holds its URL (`scripts/test` starts one with `scripts/postgres`). Without it, tests use
+/// SQLite files.
+pub fn test_postgres() -> Option<url::Url> {
+    let url = std::env::var("SWITCHBOARD_TEST_POSTGRES").ok()?;
+    Some(url::Url::parse(&url).expect("SWITCHBOARD_TEST_POSTGRES is a postgres:// URL"))
+}
+
+/// Where a test's workspace goes, as `--database` takes it: a new, empty PostgreSQL database
+/// when [`test_postgres`] names a cluster, else `switchboard.db` in `dir`.
+pub async fn fresh_database(dir: &Path) -> String {
+    let Some(cluster) = test_postgres() else {
+        return dir.join("switchboard.db").display().to_string();
+    };
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .subsec_nanos();
+    let name = format!(
+        "test_{}_{}_{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let (client, connection) = tokio_postgres::connect(cluster.as_str(), tokio_postgres::NoTls)
+        .await
+        .expect("connect to the test cluster");
+    let driver = tokio::spawn(connection);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create a test database");
+    drop(client);
+    let _ = driver.await;
+    let mut url = cluster;
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+/// [`fresh_database`], for code that does not run on Tokio.
+pub fn fresh_database_blocking(dir: &Path) -> String {
+    let dir = dir.to_owned();
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(fresh_database(&dir))
+    })
+    .join()
+    .expect("create a test database")
+}

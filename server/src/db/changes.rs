@@ -7,7 +7,7 @@ use super::events::{Audience, EventLog};
 use super::members::SessionMember;
 use super::notifications;
 use super::outbox::SendVia;
-use super::{Db, DbError};
+use super::{postgres, Db, DbError};
 use rusqlite::{params, Connection, OptionalExtension};
 use switchboard_domain::api::{
     ActivityContent, CallOutcome, ChangeId, ConversationSummary, Direction, ReplyResponse,
@@ -269,34 +269,36 @@ pub async fn change_state(
     change_id: Option<&ChangeId>,
     at: i64,
 ) -> Result<Result<ChangeOutcome, Denied>, DbError> {
-    let viewer = viewer.clone();
-    let change_id = change_id.cloned();
-    db.write(move |tx, log| {
-        let stored = match load_for(tx, id, &viewer)? {
-            Ok(stored) => stored,
-            Err(denied) => return Ok(Err(denied)),
-        };
-        let state = stored.state;
-        if let Some(change_id) = &change_id {
-            let applied_before: Option<i64> = tx
-                .prepare_cached(
-                    "SELECT conversation_id FROM state_changes
+    match db {
+        Db::Sqlite(db) => {
+            let viewer = viewer.clone();
+            let change_id = change_id.cloned();
+            db.write(move |tx, log| {
+                let stored = match load_for(tx, id, &viewer)? {
+                    Ok(stored) => stored,
+                    Err(denied) => return Ok(Err(denied)),
+                };
+                let state = stored.state;
+                if let Some(change_id) = &change_id {
+                    let applied_before: Option<i64> = tx
+                        .prepare_cached(
+                            "SELECT conversation_id FROM state_changes
                       WHERE member_id = $1 AND change_id = $2",
-                )?
-                .query_row(params![viewer.id.0, change_id.as_str()], |row| row.get(0))
-                .optional()?;
-            if applied_before.is_some() {
-                return Ok(Ok(ChangeOutcome::Changed(existing_summary(tx, id)?)));
-            }
-        }
-        let applied = state.apply(change, seen);
-        let mut changed = false;
-        if let Ok(next) = applied {
-            changed = next != state;
-            if changed {
-                store_state(tx, id, stored, next)?;
-            }
-            tx.prepare_cached(
+                        )?
+                        .query_row(params![viewer.id.0, change_id.as_str()], |row| row.get(0))
+                        .optional()?;
+                    if applied_before.is_some() {
+                        return Ok(Ok(ChangeOutcome::Changed(existing_summary(tx, id)?)));
+                    }
+                }
+                let applied = state.apply(change, seen);
+                let mut changed = false;
+                if let Ok(next) = applied {
+                    changed = next != state;
+                    if changed {
+                        store_state(tx, id, stored, next)?;
+                    }
+                    tx.prepare_cached(
                 "INSERT INTO state_changes (change_id, conversation_id, change, at, member_id)
                  VALUES ($1, $2, $3, $4, $5)",
             )?
@@ -307,17 +309,22 @@ pub async fn change_state(
                 at,
                 viewer.id.0
             ])?;
+                }
+                let conversation = existing_summary(tx, id)?;
+                if changed {
+                    announce(tx, log, &conversation, at)?;
+                }
+                Ok(Ok(match applied {
+                    Ok(_) => ChangeOutcome::Changed(conversation),
+                    Err(_) => ChangeOutcome::Refused(conversation),
+                }))
+            })
+            .await
         }
-        let conversation = existing_summary(tx, id)?;
-        if changed {
-            announce(tx, log, &conversation, at)?;
+        Db::Postgres(db) => {
+            postgres::changes::change_state(db, viewer, id, change, seen, change_id, at).await
         }
-        Ok(Ok(match applied {
-            Ok(_) => ChangeOutcome::Changed(conversation),
-            Err(_) => ChangeOutcome::Refused(conversation),
-        }))
-    })
-    .await
+    }
 }
 
 /// Stores a teammate's reply as an outbound message.
@@ -331,32 +338,37 @@ pub async fn reply(
     via: SendVia,
     at: i64,
 ) -> Result<Result<ReplyResponse, Denied>, DbError> {
-    let message = NewActivity {
-        direction: Direction::Outbound,
-        content: ActivityContent::Message {
-            text: text.as_str().to_owned(),
-        },
-        at,
-    };
-    let viewer = viewer.clone();
-    db.write(move |tx, log| {
-        let stored = match load_for(tx, id, &viewer)? {
-            Ok(stored) => stored,
-            Err(denied) => return Ok(Err(denied)),
-        };
-        let line = stored.line;
-        let activity_id = insert_activity(tx, id, &message)?;
-        super::outbox::queue(tx, activity_id, &via, at)?;
-        store_state(tx, id, stored, stored.state.reply(seen))?;
-        let conversation = existing_summary(tx, id)?;
-        announce_activity(tx, log, line, activity_id, at)?;
-        announce(tx, log, &conversation, at)?;
-        Ok(Ok(ReplyResponse {
-            activity: activity(tx, activity_id)?,
-            conversation,
-        }))
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            let message = NewActivity {
+                direction: Direction::Outbound,
+                content: ActivityContent::Message {
+                    text: text.as_str().to_owned(),
+                },
+                at,
+            };
+            let viewer = viewer.clone();
+            db.write(move |tx, log| {
+                let stored = match load_for(tx, id, &viewer)? {
+                    Ok(stored) => stored,
+                    Err(denied) => return Ok(Err(denied)),
+                };
+                let line = stored.line;
+                let activity_id = insert_activity(tx, id, &message)?;
+                super::outbox::queue(tx, activity_id, &via, at)?;
+                store_state(tx, id, stored, stored.state.reply(seen))?;
+                let conversation = existing_summary(tx, id)?;
+                announce_activity(tx, log, line, activity_id, at)?;
+                announce(tx, log, &conversation, at)?;
+                Ok(Ok(ReplyResponse {
+                    activity: activity(tx, activity_id)?,
+                    conversation,
+                }))
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::changes::reply(db, viewer, id, text, seen, via, at).await,
+    }
 }
 
 /// Why an assignment was refused.
@@ -377,37 +389,42 @@ pub async fn assign(
     assignee: Option<MemberId>,
     at: i64,
 ) -> Result<Result<ConversationSummary, AssignRefused>, DbError> {
-    let viewer = viewer.clone();
-    db.write(move |tx, log| {
-        let stored = match load_for(tx, id, &viewer)? {
-            Ok(stored) => stored,
-            Err(denied) => return Ok(Err(AssignRefused::Denied(denied))),
-        };
-        let line = stored.line;
-        if let Some(assignee) = assignee {
-            let allowed: Option<i64> = tx
-                .prepare_cached(
-                    "SELECT m.id FROM members m
+    match db {
+        Db::Sqlite(db) => {
+            let viewer = viewer.clone();
+            db.write(move |tx, log| {
+                let stored = match load_for(tx, id, &viewer)? {
+                    Ok(stored) => stored,
+                    Err(denied) => return Ok(Err(AssignRefused::Denied(denied))),
+                };
+                let line = stored.line;
+                if let Some(assignee) = assignee {
+                    let allowed: Option<i64> = tx
+                        .prepare_cached(
+                            "SELECT m.id FROM members m
                       WHERE m.id = $1 AND (m.role IN ('owner', 'admin')
                             OR EXISTS (SELECT 1 FROM line_access la
                                         WHERE la.member_id = m.id AND la.line_id = $2))",
-                )?
-                .query_row(params![assignee.0, line.0], |row| row.get(0))
-                .optional()?;
-            if allowed.is_none() {
-                return Ok(Err(AssignRefused::UnknownAssignee));
-            }
+                        )?
+                        .query_row(params![assignee.0, line.0], |row| row.get(0))
+                        .optional()?;
+                    if allowed.is_none() {
+                        return Ok(Err(AssignRefused::UnknownAssignee));
+                    }
+                }
+                tx.prepare_cached("UPDATE conversations SET assignee_id = $1 WHERE id = $2")?
+                    .execute(params![assignee.map(|m| m.0), id.0])?;
+                if assignee.is_some_and(|assignee| assignee != viewer.id) {
+                    store_state(tx, id, stored, stored.state.hand_off())?;
+                }
+                let conversation = existing_summary(tx, id)?;
+                announce(tx, log, &conversation, at)?;
+                Ok(Ok(conversation))
+            })
+            .await
         }
-        tx.prepare_cached("UPDATE conversations SET assignee_id = $1 WHERE id = $2")?
-            .execute(params![assignee.map(|m| m.0), id.0])?;
-        if assignee.is_some_and(|assignee| assignee != viewer.id) {
-            store_state(tx, id, stored, stored.state.hand_off())?;
-        }
-        let conversation = existing_summary(tx, id)?;
-        announce(tx, log, &conversation, at)?;
-        Ok(Ok(conversation))
-    })
-    .await
+        Db::Postgres(db) => postgres::changes::assign(db, viewer, id, assignee, at).await,
+    }
 }
 
 /// Pins or unpins a conversation for the whole team.
@@ -419,18 +436,23 @@ pub async fn pin(
     pinned: bool,
     at: i64,
 ) -> Result<Result<ConversationSummary, Denied>, DbError> {
-    let viewer = viewer.clone();
-    db.write(move |tx, log| {
-        if let Err(denied) = load_for(tx, id, &viewer)? {
-            return Ok(Err(denied));
+    match db {
+        Db::Sqlite(db) => {
+            let viewer = viewer.clone();
+            db.write(move |tx, log| {
+                if let Err(denied) = load_for(tx, id, &viewer)? {
+                    return Ok(Err(denied));
+                }
+                tx.prepare_cached("UPDATE conversations SET pinned = $1 WHERE id = $2")?
+                    .execute(params![pinned, id.0])?;
+                let conversation = existing_summary(tx, id)?;
+                announce(tx, log, &conversation, at)?;
+                Ok(Ok(conversation))
+            })
+            .await
         }
-        tx.prepare_cached("UPDATE conversations SET pinned = $1 WHERE id = $2")?
-            .execute(params![pinned, id.0])?;
-        let conversation = existing_summary(tx, id)?;
-        announce(tx, log, &conversation, at)?;
-        Ok(Ok(conversation))
-    })
-    .await
+        Db::Postgres(db) => postgres::changes::pin(db, viewer, id, pinned, at).await,
+    }
 }
 
 /// An internal note in a conversation; the mentioned teammates who can see it are notified.
@@ -444,50 +466,55 @@ pub async fn note(
     mentions: &[MemberId],
     at: i64,
 ) -> Result<Result<ReplyResponse, Denied>, DbError> {
-    let note = NewActivity {
-        direction: Direction::Internal,
-        content: ActivityContent::Note {
-            text: text.as_str().to_owned(),
-            author: switchboard_domain::team::MemberRef {
-                id: viewer.id,
-                name: viewer.name.clone(),
-            },
-        },
-        at,
-    };
-    let viewer = viewer.clone();
-    let text = text.clone();
-    let mentions = mentions.to_vec();
-    db.write(move |tx, log| {
-        let line = match load_for(tx, id, &viewer)? {
-            Ok(stored) => stored.line,
-            Err(denied) => return Ok(Err(denied)),
-        };
-        let activity_id = insert_activity_row(tx, id, &note)?;
-        announce_activity(tx, log, line, activity_id, at)?;
-        let mut notified = Vec::new();
-        for member in &mentions {
-            if *member != viewer.id && !notified.contains(member) {
-                notified.push(*member);
-                notifications::mention(
-                    tx,
-                    log,
-                    *member,
-                    line,
-                    id,
-                    activity_id,
-                    &viewer,
-                    &text,
-                    at,
-                )?;
-            }
+    match db {
+        Db::Sqlite(db) => {
+            let note = NewActivity {
+                direction: Direction::Internal,
+                content: ActivityContent::Note {
+                    text: text.as_str().to_owned(),
+                    author: switchboard_domain::team::MemberRef {
+                        id: viewer.id,
+                        name: viewer.name.clone(),
+                    },
+                },
+                at,
+            };
+            let viewer = viewer.clone();
+            let text = text.clone();
+            let mentions = mentions.to_vec();
+            db.write(move |tx, log| {
+                let line = match load_for(tx, id, &viewer)? {
+                    Ok(stored) => stored.line,
+                    Err(denied) => return Ok(Err(denied)),
+                };
+                let activity_id = insert_activity_row(tx, id, &note)?;
+                announce_activity(tx, log, line, activity_id, at)?;
+                let mut notified = Vec::new();
+                for member in &mentions {
+                    if *member != viewer.id && !notified.contains(member) {
+                        notified.push(*member);
+                        notifications::mention(
+                            tx,
+                            log,
+                            *member,
+                            line,
+                            id,
+                            activity_id,
+                            &viewer,
+                            &text,
+                            at,
+                        )?;
+                    }
+                }
+                Ok(Ok(ReplyResponse {
+                    activity: activity(tx, activity_id)?,
+                    conversation: existing_summary(tx, id)?,
+                }))
+            })
+            .await
         }
-        Ok(Ok(ReplyResponse {
-            activity: activity(tx, activity_id)?,
-            conversation: existing_summary(tx, id)?,
-        }))
-    })
-    .await
+        Db::Postgres(db) => postgres::changes::note(db, viewer, id, text, mentions, at).await,
+    }
 }
 
 /// A customer's message or call on a line, or the team's own from elsewhere (the phone app).
@@ -508,29 +535,31 @@ pub async fn record_incoming(
     db: &Db,
     incoming: &Incoming,
 ) -> Result<Option<(ConversationSummary, ActivityId)>, DbError> {
-    let incoming = incoming.clone();
-    db.write(move |tx, log| {
-        if let Some(delivery) = &incoming.delivery_id {
-            let taken: Option<String> = tx
+    match db {
+        Db::Sqlite(db) => {
+            let incoming = incoming.clone();
+            db.write(move |tx, log| {
+                if let Some(delivery) = &incoming.delivery_id {
+                    let taken: Option<String> = tx
                 .prepare_cached(
                     "INSERT INTO webhook_deliveries (delivery_id, received_at) VALUES ($1, $2)
                      ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id",
                 )?
                 .query_row(params![delivery, incoming.activity.at], |row| row.get(0))
                 .optional()?;
-            if taken.is_none() {
-                return Ok(None);
-            }
-        }
-        let contact: i64 = tx
-            .prepare_cached(
-                "INSERT INTO contacts (name, number) VALUES (NULL, $1)
+                    if taken.is_none() {
+                        return Ok(None);
+                    }
+                }
+                let contact: i64 = tx
+                    .prepare_cached(
+                        "INSERT INTO contacts (name, number) VALUES (NULL, $1)
                  ON CONFLICT (number) DO UPDATE SET number = excluded.number
                  RETURNING id",
-            )?
-            .query_row([&incoming.customer], |row| row.get(0))?;
-        let inbound = incoming.activity.direction == Direction::Inbound;
-        let conversation: i64 = tx
+                    )?
+                    .query_row([&incoming.customer], |row| row.get(0))?;
+                let inbound = incoming.activity.direction == Direction::Inbound;
+                let conversation: i64 = tx
             .prepare_cached(
                 "INSERT INTO conversations (line_id, contact_id, status, unread, latest_activity_at)
                  VALUES ($1, $2, 'open', FALSE, $3)
@@ -540,19 +569,22 @@ pub async fn record_incoming(
             .query_row(params![incoming.line.0, contact, incoming.activity.at], |row| {
                 row.get(0)
             })?;
-        let id = ConversationId(conversation);
-        let stored = load(tx, id)?.ok_or_else(|| corrupt("conversation vanished"))?;
-        let activity_id = insert_activity(tx, id, &incoming.activity)?;
-        if inbound {
-            store_state(tx, id, stored, stored.state.receive_inbound(activity_id))?;
+                let id = ConversationId(conversation);
+                let stored = load(tx, id)?.ok_or_else(|| corrupt("conversation vanished"))?;
+                let activity_id = insert_activity(tx, id, &incoming.activity)?;
+                if inbound {
+                    store_state(tx, id, stored, stored.state.receive_inbound(activity_id))?;
+                }
+                let summary = existing_summary(tx, id)?;
+                let at = incoming.activity.at;
+                announce_activity(tx, log, incoming.line, activity_id, at)?;
+                announce(tx, log, &summary, at)?;
+                Ok(Some((summary, activity_id)))
+            })
+            .await
         }
-        let summary = existing_summary(tx, id)?;
-        let at = incoming.activity.at;
-        announce_activity(tx, log, incoming.line, activity_id, at)?;
-        announce(tx, log, &summary, at)?;
-        Ok(Some((summary, activity_id)))
-    })
-    .await
+        Db::Postgres(db) => postgres::changes::record_incoming(db, incoming).await,
+    }
 }
 
 /// A state change as recorded.
@@ -567,22 +599,27 @@ pub struct RecordedChange {
 /// The state changes applied to a conversation, oldest first.
 #[tracing::instrument(skip(db))]
 pub async fn history(db: &Db, id: ConversationId) -> Result<Vec<RecordedChange>, DbError> {
-    db.read(|connection| {
-        let changes = connection
-            .prepare_cached(
-                "SELECT change_id, change, member_id, at FROM state_changes
+    match db {
+        Db::Sqlite(db) => {
+            db.read(|connection| {
+                let changes = connection
+                    .prepare_cached(
+                        "SELECT change_id, change, member_id, at FROM state_changes
                   WHERE conversation_id = $1 ORDER BY seq",
-            )?
-            .query_map([id.0], |row| {
-                Ok(RecordedChange {
-                    change_id: row.get(0)?,
-                    change: row.get(1)?,
-                    member_id: row.get::<_, Option<i64>>(2)?.map(MemberId),
-                    at: row.get(3)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        Ok(changes)
-    })
-    .await
+                    )?
+                    .query_map([id.0], |row| {
+                        Ok(RecordedChange {
+                            change_id: row.get(0)?,
+                            change: row.get(1)?,
+                            member_id: row.get::<_, Option<i64>>(2)?.map(MemberId),
+                            at: row.get(3)?,
+                        })
+                    })?
+                    .collect::<Result<_, _>>()?;
+                Ok(changes)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::changes::history(db, id).await,
+    }
 }

@@ -1,7 +1,7 @@
 //! Reading conversations and their activities. Writes are in [`super::changes`].
 
 use super::members::SessionMember;
-use super::{Db, DbError};
+use super::{postgres, Db, DbError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::fmt;
 use std::str::FromStr;
@@ -249,76 +249,81 @@ pub async fn page(
     query: PageQuery,
     viewer: &SessionMember,
 ) -> Result<ConversationPage, DbError> {
-    // Only fixed fragments are pasted into the SQL; every value is bound.
-    let view_filter = match query.view {
-        View::Open => "c.status = 'open'",
-        View::Unread => "c.unread = TRUE",
-        View::Done => "c.status = 'done'",
-    };
-    let line_filter = match query.line {
-        Some(_) => "AND c.line_id = $1",
-        None => "AND $1 IS NULL",
-    };
-    let cursor_filter = match query.after {
-        Some(_) => {
-            "AND (c.pinned < $2 OR (c.pinned = $2 AND (c.latest_activity_at < $3
+    match db {
+        Db::Sqlite(db) => {
+            // Only fixed fragments are pasted into the SQL; every value is bound.
+            let view_filter = match query.view {
+                View::Open => "c.status = 'open'",
+                View::Unread => "c.unread = TRUE",
+                View::Done => "c.status = 'done'",
+            };
+            let line_filter = match query.line {
+                Some(_) => "AND c.line_id = $1",
+                None => "AND $1 IS NULL",
+            };
+            let cursor_filter = match query.after {
+                Some(_) => {
+                    "AND (c.pinned < $2 OR (c.pinned = $2 AND (c.latest_activity_at < $3
                   OR (c.latest_activity_at = $3 AND c.id < $4))))"
-        }
-        None => "AND $2 IS NULL AND $3 IS NULL AND $4 IS NULL",
-    };
-    let restricted = viewer.lines.is_some();
-    let access_filter = match restricted {
-        true => "AND c.line_id IN (SELECT line_id FROM line_access WHERE member_id = $5)",
-        false => "AND $5 IS NULL",
-    };
-    let assignee_filter = match query.assignee {
-        Some(_) => "AND c.assignee_id = $6",
-        None => "AND $6 IS NULL",
-    };
-    let sql = format!(
-        "{SUMMARY_SELECT}
+                }
+                None => "AND $2 IS NULL AND $3 IS NULL AND $4 IS NULL",
+            };
+            let restricted = viewer.lines.is_some();
+            let access_filter = match restricted {
+                true => "AND c.line_id IN (SELECT line_id FROM line_access WHERE member_id = $5)",
+                false => "AND $5 IS NULL",
+            };
+            let assignee_filter = match query.assignee {
+                Some(_) => "AND c.assignee_id = $6",
+                None => "AND $6 IS NULL",
+            };
+            let sql = format!(
+                "{SUMMARY_SELECT}
           WHERE {view_filter} {line_filter} {cursor_filter} {access_filter} {assignee_filter}
           ORDER BY c.pinned DESC, c.latest_activity_at DESC, c.id DESC
           LIMIT $7"
-    );
-    let viewer_id = restricted.then_some(viewer.id.0);
-    let rows = db
-        .read(|connection| {
-            let mut statement = connection.prepare_cached(&sql)?;
-            let rows = statement
-                .query_map(
-                    params![
-                        query.line.map(|line| line.0),
-                        query.after.map(|cursor| cursor.pinned),
-                        query.after.map(|cursor| cursor.at),
-                        query.after.map(|cursor| cursor.id.0),
-                        viewer_id,
-                        query.assignee.map(|member| member.0),
-                        i64::from(query.limit) + 1,
-                    ],
-                    SummaryRow::read,
-                )?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
-        })
-        .await?;
-    let has_more = rows.len() > query.limit as usize;
-    let mut conversations = Vec::with_capacity(rows.len().min(query.limit as usize));
-    let mut last_key = None;
-    for row in rows.into_iter().take(query.limit as usize) {
-        last_key = Some(Cursor {
-            pinned: row.pinned,
-            at: row.latest_activity_at,
-            id: ConversationId(row.id),
-        });
-        conversations.push(row.try_into()?);
+            );
+            let viewer_id = restricted.then_some(viewer.id.0);
+            let rows = db
+                .read(|connection| {
+                    let mut statement = connection.prepare_cached(&sql)?;
+                    let rows = statement
+                        .query_map(
+                            params![
+                                query.line.map(|line| line.0),
+                                query.after.map(|cursor| cursor.pinned),
+                                query.after.map(|cursor| cursor.at),
+                                query.after.map(|cursor| cursor.id.0),
+                                viewer_id,
+                                query.assignee.map(|member| member.0),
+                                i64::from(query.limit) + 1,
+                            ],
+                            SummaryRow::read,
+                        )?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok(rows)
+                })
+                .await?;
+            let has_more = rows.len() > query.limit as usize;
+            let mut conversations = Vec::with_capacity(rows.len().min(query.limit as usize));
+            let mut last_key = None;
+            for row in rows.into_iter().take(query.limit as usize) {
+                last_key = Some(Cursor {
+                    pinned: row.pinned,
+                    at: row.latest_activity_at,
+                    id: ConversationId(row.id),
+                });
+                conversations.push(row.try_into()?);
+            }
+            Ok(ConversationPage {
+                conversations,
+                next_cursor: last_key
+                    .filter(|_| has_more)
+                    .map(|cursor| cursor.to_string()),
+            })
+        }
+        Db::Postgres(db) => postgres::conversations::page(db, query, viewer).await,
     }
-    Ok(ConversationPage {
-        conversations,
-        next_cursor: last_key
-            .filter(|_| has_more)
-            .map(|cursor| cursor.to_string()),
-    })
 }
 
 pub(super) fn summary(
@@ -378,50 +383,61 @@ pub async fn detail(
     id: ConversationId,
     viewer: &SessionMember,
 ) -> Result<Result<ConversationDetail, Denied>, DbError> {
-    db.read(|connection| {
-        // One read transaction, so that the summary and the thread are of the same moment.
-        let tx = connection.unchecked_transaction()?;
-        if let Err(denied) = check_access(&tx, id, viewer)? {
-            return Ok(Err(denied));
+    match db {
+        Db::Sqlite(db) => {
+            db.read(|connection| {
+                // One read transaction, so that the summary and the thread are of the same moment.
+                let tx = connection.unchecked_transaction()?;
+                if let Err(denied) = check_access(&tx, id, viewer)? {
+                    return Ok(Err(denied));
+                }
+                let conversation = existing_summary(&tx, id)?;
+                let rows = tx
+                    .prepare_cached(&format!(
+                        "{ACTIVITY_SELECT} WHERE a.conversation_id = $1 ORDER BY a.id"
+                    ))?
+                    .query_map([id.0], |row| ActivityRow::read(row, 0))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                tx.commit()?;
+                let activities = rows
+                    .into_iter()
+                    .map(TryInto::try_into)
+                    .collect::<Result<_, _>>()?;
+                Ok(Ok(ConversationDetail {
+                    conversation,
+                    activities,
+                }))
+            })
+            .await
         }
-        let conversation = existing_summary(&tx, id)?;
-        let rows = tx
-            .prepare_cached(&format!(
-                "{ACTIVITY_SELECT} WHERE a.conversation_id = $1 ORDER BY a.id"
-            ))?
-            .query_map([id.0], |row| ActivityRow::read(row, 0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        tx.commit()?;
-        let activities = rows
-            .into_iter()
-            .map(TryInto::try_into)
-            .collect::<Result<_, _>>()?;
-        Ok(Ok(ConversationDetail {
-            conversation,
-            activities,
-        }))
-    })
-    .await
+        Db::Postgres(db) => postgres::conversations::detail(db, id, viewer).await,
+    }
 }
 
 /// The customer's and the line's numbers of one conversation, picked by `pick` (demo traffic).
 pub async fn random_contact(db: &Db, pick: u32) -> Result<Option<(String, String)>, DbError> {
-    db.read(|connection| {
-        let count: i64 =
-            connection.query_row("SELECT COUNT(*) FROM conversations", [], |row| row.get(0))?;
-        if count == 0 {
-            return Ok(None);
-        }
-        Ok(connection
-            .prepare_cached(
-                "SELECT ct.number, l.number FROM conversations c
+    match db {
+        Db::Sqlite(db) => {
+            db.read(|connection| {
+                let count: i64 =
+                    connection
+                        .query_row("SELECT COUNT(*) FROM conversations", [], |row| row.get(0))?;
+                if count == 0 {
+                    return Ok(None);
+                }
+                Ok(connection
+                    .prepare_cached(
+                        "SELECT ct.number, l.number FROM conversations c
                    JOIN contacts ct ON ct.id = c.contact_id JOIN lines l ON l.id = c.line_id
                   ORDER BY c.id LIMIT 1 OFFSET $1",
-            )?
-            .query_row([i64::from(pick) % count], |row| {
-                Ok((row.get(0)?, row.get(1)?))
+                    )?
+                    .query_row([i64::from(pick) % count], |row| {
+                        Ok((row.get(0)?, row.get(1)?))
+                    })
+                    .optional()?)
             })
-            .optional()?)
-    })
-    .await
+            .await
+        }
+        Db::Postgres(db) => postgres::conversations::random_contact(db, pick).await,
+    }
 }

@@ -1,7 +1,7 @@
 //! The live events log: every change a teammate should see at once, in order, with the sequence
 //! number a reconnecting client resumes from.
 
-use super::{Db, DbError};
+use super::{postgres, Db, DbError};
 use rusqlite::{params, Connection};
 use switchboard_domain::team::LiveEvent;
 use switchboard_domain::{LineId, MemberId};
@@ -74,6 +74,15 @@ impl EventLog {
         Ok(())
     }
 
+    /// Adds an event that the caller has stored (PostgreSQL's writes store their own).
+    pub(super) fn push(&mut self, event: StoredEvent) {
+        self.events.push(event);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
     pub(super) fn into_events(self) -> Vec<StoredEvent> {
         self.events
     }
@@ -82,34 +91,46 @@ impl EventLog {
 /// The events after `seq`, oldest first, at most `limit` (a client that was away long reloads).
 #[tracing::instrument(skip(db))]
 pub async fn since(db: &Db, seq: i64, limit: u32) -> Result<Vec<StoredEvent>, DbError> {
-    db.read(|connection| {
-        let events = connection
-            .prepare_cached(
-                "SELECT seq, line_id, member_id, payload FROM events
-                  WHERE seq > $1 ORDER BY seq LIMIT $2",
-            )?
-            .query_map(params![seq, limit], |row| {
-                Ok(StoredEvent {
-                    seq: row.get(0)?,
-                    line_id: row.get::<_, Option<i64>>(1)?.map(LineId),
-                    member_id: row.get::<_, Option<i64>>(2)?.map(MemberId),
-                    json: row.get(3)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        Ok(events)
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            db.read(|connection| {
+                let events = connection
+                    .prepare_cached(
+                        "SELECT seq, line_id, member_id, payload FROM events
+                          WHERE seq > $1 ORDER BY seq LIMIT $2",
+                    )?
+                    .query_map(params![seq, limit], |row| {
+                        Ok(StoredEvent {
+                            seq: row.get(0)?,
+                            line_id: row.get::<_, Option<i64>>(1)?.map(LineId),
+                            member_id: row.get::<_, Option<i64>>(2)?.map(MemberId),
+                            json: row.get(3)?,
+                        })
+                    })?
+                    .collect::<Result<_, _>>()?;
+                Ok(events)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::events::since(db, seq, limit).await,
+    }
 }
 
 /// The newest event's number (0 when none): where a fresh stream starts.
 pub async fn last_seq(db: &Db) -> Result<i64, DbError> {
-    db.read(|connection| {
-        Ok(
-            connection.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |row| {
-                row.get(0)
-            })?,
-        )
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            db.read(|connection| {
+                Ok(
+                    connection.query_row(
+                        "SELECT COALESCE(MAX(seq), 0) FROM events",
+                        [],
+                        |row| row.get(0),
+                    )?,
+                )
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::events::last_seq(db).await,
+    }
 }

@@ -1,7 +1,7 @@
 //! Phone lines.
 
 use super::members::SessionMember;
-use super::{Db, DbError};
+use super::{postgres, Db, DbError};
 use rusqlite::OptionalExtension;
 use switchboard_domain::api::Line;
 use switchboard_domain::LineId;
@@ -12,54 +12,71 @@ pub async fn list_with_unread_counts(
     db: &Db,
     viewer: &SessionMember,
 ) -> Result<Vec<Line>, DbError> {
-    let lines: Vec<Line> = db
-        .read(|connection| {
-            let mut statement = connection.prepare_cached(
-                "SELECT id, name, number, unread_count, COALESCE(quo_number, number)
+    match db {
+        Db::Sqlite(db) => {
+            let lines: Vec<Line> = db
+                .read(|connection| {
+                    let mut statement = connection.prepare_cached(
+                        "SELECT id, name, number, unread_count, COALESCE(quo_number, number)
                        FROM lines ORDER BY id",
-            )?;
-            let lines = statement
-                .query_map([], |row| {
-                    Ok(Line {
-                        id: LineId(row.get(0)?),
-                        name: row.get(1)?,
-                        number: row.get(2)?,
-                        unread_count: row.get(3)?,
-                        sends_from: row.get(4)?,
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
-            Ok(lines)
-        })
-        .await?;
-    Ok(lines
-        .into_iter()
-        .filter(|line| viewer.can_see(line.id))
-        .collect())
+                    )?;
+                    let lines = statement
+                        .query_map([], |row| {
+                            Ok(Line {
+                                id: LineId(row.get(0)?),
+                                name: row.get(1)?,
+                                number: row.get(2)?,
+                                unread_count: row.get(3)?,
+                                sends_from: row.get(4)?,
+                            })
+                        })?
+                        .collect::<Result<_, _>>()?;
+                    Ok(lines)
+                })
+                .await?;
+            Ok(lines
+                .into_iter()
+                .filter(|line| viewer.can_see(line.id))
+                .collect())
+        }
+        Db::Postgres(db) => postgres::lines::list_with_unread_counts(db, viewer).await,
+    }
 }
 
 /// Whether a line exists.
 #[tracing::instrument(skip(db))]
 pub async fn exists(db: &Db, id: LineId) -> Result<bool, DbError> {
-    Ok(
-        by(db, "SELECT id FROM lines WHERE id = $1", id.0.to_string())
-            .await?
-            .is_some(),
-    )
+    match db {
+        Db::Sqlite(db) => Ok(
+            by(db, "SELECT id FROM lines WHERE id = $1", id.0.to_string())
+                .await?
+                .is_some(),
+        ),
+        Db::Postgres(db) => postgres::lines::exists(db, id).await,
+    }
 }
 
 /// The line with this number (E.164), as a webhook names it.
 #[tracing::instrument(skip(db))]
 pub async fn by_number(db: &Db, number: &str) -> Result<Option<LineId>, DbError> {
-    by(
-        db,
-        "SELECT id FROM lines WHERE number = $1",
-        number.to_owned(),
-    )
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            by(
+                db,
+                "SELECT id FROM lines WHERE number = $1",
+                number.to_owned(),
+            )
+            .await
+        }
+        Db::Postgres(db) => postgres::lines::by_number(db, number).await,
+    }
 }
 
-async fn by(db: &Db, sql: &'static str, key: String) -> Result<Option<LineId>, DbError> {
+async fn by(
+    db: &super::sqlite::Sqlite,
+    sql: &'static str,
+    key: String,
+) -> Result<Option<LineId>, DbError> {
     db.read(|connection| {
         Ok(connection
             .prepare_cached(sql)?
@@ -80,29 +97,39 @@ pub struct LineSetting {
 }
 
 pub async fn settings(db: &Db) -> Result<Vec<LineSetting>, DbError> {
-    db.read(|connection| {
-        Ok(connection
-            .prepare_cached("SELECT id, name, number, quo_number FROM lines ORDER BY id")?
-            .query_map([], |row| {
-                Ok(LineSetting {
-                    id: LineId(row.get(0)?),
-                    name: row.get(1)?,
-                    number: row.get(2)?,
-                    quo_number: row.get(3)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?)
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            db.read(|connection| {
+                Ok(connection
+                    .prepare_cached("SELECT id, name, number, quo_number FROM lines ORDER BY id")?
+                    .query_map([], |row| {
+                        Ok(LineSetting {
+                            id: LineId(row.get(0)?),
+                            name: row.get(1)?,
+                            number: row.get(2)?,
+                            quo_number: row.get(3)?,
+                        })
+                    })?
+                    .collect::<Result<_, _>>()?)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::lines::settings(db).await,
+    }
 }
 
 /// Sets the Quo number a line sends from (`None`: its own number); whether the line exists.
 pub async fn set_quo_number(db: &Db, id: LineId, quo: Option<String>) -> Result<bool, DbError> {
-    db.write(move |tx, _| {
-        Ok(tx
-            .prepare_cached("UPDATE lines SET quo_number = $1 WHERE id = $2")?
-            .execute(rusqlite::params![quo, id.0])?
-            > 0)
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            db.write(move |tx, _| {
+                Ok(tx
+                    .prepare_cached("UPDATE lines SET quo_number = $1 WHERE id = $2")?
+                    .execute(rusqlite::params![quo, id.0])?
+                    > 0)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::lines::set_quo_number(db, id, quo).await,
+    }
 }

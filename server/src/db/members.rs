@@ -1,7 +1,7 @@
 //! Teammates and their access to lines (their sessions and sign-ins: [`super::sessions`]).
 
 use super::events::Audience;
-use super::{Db, DbError};
+use super::{postgres, Db, DbError};
 use rusqlite::{params, OptionalExtension};
 use switchboard_catalogue::Lang;
 use switchboard_domain::team::{LiveEvent, Me, MemberRef, Role};
@@ -51,70 +51,87 @@ pub(super) fn corrupt(what: impl std::fmt::Display) -> DbError {
 /// Creates a teammate; an email already taken is `Ok(None)`.
 #[tracing::instrument(skip(db, member), fields(email = %member.email))]
 pub async fn create(db: &Db, member: &NewMember, now: i64) -> Result<Option<MemberId>, DbError> {
-    let member = member.clone();
-    db.write(move |tx, _| {
-        let id: Option<i64> = tx
-            .prepare_cached(
-                "INSERT INTO members (email, name, role, password_hash, created_at)
+    match db {
+        Db::Sqlite(db) => {
+            let member = member.clone();
+            db.write(move |tx, _| {
+                let id: Option<i64> = tx
+                    .prepare_cached(
+                        "INSERT INTO members (email, name, role, password_hash, created_at)
                  VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (email) DO NOTHING
                  RETURNING id",
-            )?
-            .query_row(
-                params![
-                    member.email.to_lowercase(),
-                    member.name,
-                    member.role.as_str(),
-                    member.password_hash,
-                    now
-                ],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let Some(id) = id else {
-            return Ok(None);
-        };
-        let mut grant = tx.prepare_cached(
+                    )?
+                    .query_row(
+                        params![
+                            member.email.to_lowercase(),
+                            member.name,
+                            member.role.as_str(),
+                            member.password_hash,
+                            now
+                        ],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                let Some(id) = id else {
+                    return Ok(None);
+                };
+                let mut grant = tx.prepare_cached(
             "INSERT INTO line_access (member_id, line_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )?;
-        for line in &member.lines {
-            grant.execute(params![id, line.0])?;
+                for line in &member.lines {
+                    grant.execute(params![id, line.0])?;
+                }
+                Ok(Some(MemberId(id)))
+            })
+            .await
         }
-        Ok(Some(MemberId(id)))
-    })
-    .await
+        Db::Postgres(db) => postgres::members::create(db, member, now).await,
+    }
 }
 
 /// The id and password hash of the active teammate with this email (a deactivated one has
 /// none: they cannot sign in).
 pub async fn credentials(db: &Db, email: &str) -> Result<Option<(MemberId, String)>, DbError> {
-    let email = email.trim().to_lowercase();
-    db.read(|connection| {
-        Ok(connection
-            .prepare_cached(
-                "SELECT id, password_hash FROM members
+    match db {
+        Db::Sqlite(db) => {
+            let email = email.trim().to_lowercase();
+            db.read(|connection| {
+                Ok(connection
+                    .prepare_cached(
+                        "SELECT id, password_hash FROM members
                   WHERE email = $1 AND deactivated_at IS NULL",
-            )?
-            .query_row([&email], |row| Ok((MemberId(row.get(0)?), row.get(1)?)))
-            .optional()?)
-    })
-    .await
+                    )?
+                    .query_row([&email], |row| Ok((MemberId(row.get(0)?), row.get(1)?)))
+                    .optional()?)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::members::credentials(db, email).await,
+    }
 }
 
 /// Whether the workspace has any teammate yet.
 pub async fn any(db: &Db) -> Result<bool, DbError> {
-    db.read(|connection| {
-        let count: i64 =
-            connection.query_row("SELECT COUNT(*) FROM members", [], |row| row.get(0))?;
-        Ok(count > 0)
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            db.read(|connection| {
+                let count: i64 =
+                    connection.query_row("SELECT COUNT(*) FROM members", [], |row| row.get(0))?;
+                Ok(count > 0)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::members::any(db).await,
+    }
 }
 
 /// Every teammate, by name.
 pub async fn list(db: &Db) -> Result<Vec<MemberRef>, DbError> {
-    db.read(|connection| {
-        Ok(connection
+    match db {
+        Db::Sqlite(db) => {
+            db.read(|connection| {
+                Ok(connection
             .prepare_cached(
                 "SELECT id, name FROM members WHERE deactivated_at IS NULL ORDER BY name, id",
             )?
@@ -125,33 +142,41 @@ pub async fn list(db: &Db) -> Result<Vec<MemberRef>, DbError> {
                 })
             })?
             .collect::<Result<_, _>>()?)
-    })
-    .await
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::members::list(db).await,
+    }
 }
 
 /// The signed-in teammate's own record.
 pub async fn me(db: &Db, member: &SessionMember) -> Result<Me, DbError> {
-    let id = member.id;
-    let (email, language, all_lines) = db
-        .read(|connection| {
-            let (email, language): (String, Option<String>) = connection
-                .prepare_cached("SELECT email, language FROM members WHERE id = $1")?
-                .query_row([id.0], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            let lines: Vec<LineId> = connection
-                .prepare_cached("SELECT id FROM lines ORDER BY id")?
-                .query_map([], |row| Ok(LineId(row.get(0)?)))?
-                .collect::<Result<_, _>>()?;
-            Ok((email, language, lines))
-        })
-        .await?;
-    Ok(Me {
-        id,
-        name: member.name.clone(),
-        email,
-        role: member.role,
-        line_ids: member.lines.clone().unwrap_or(all_lines),
-        language: spoken(language).map(|lang| lang.code().to_owned()),
-    })
+    match db {
+        Db::Sqlite(db) => {
+            let id = member.id;
+            let (email, language, all_lines) = db
+                .read(|connection| {
+                    let (email, language): (String, Option<String>) = connection
+                        .prepare_cached("SELECT email, language FROM members WHERE id = $1")?
+                        .query_row([id.0], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                    let lines: Vec<LineId> = connection
+                        .prepare_cached("SELECT id FROM lines ORDER BY id")?
+                        .query_map([], |row| Ok(LineId(row.get(0)?)))?
+                        .collect::<Result<_, _>>()?;
+                    Ok((email, language, lines))
+                })
+                .await?;
+            Ok(Me {
+                id,
+                name: member.name.clone(),
+                email,
+                role: member.role,
+                line_ids: member.lines.clone().unwrap_or(all_lines),
+                language: spoken(language).map(|lang| lang.code().to_owned()),
+            })
+        }
+        Db::Postgres(db) => postgres::members::me(db, member).await,
+    }
 }
 
 /// A stored code, if the catalogue still speaks it: a language taken out of a later build
@@ -162,16 +187,21 @@ fn spoken(stored: Option<String>) -> Option<Lang> {
 
 /// The interface language teammate `id` chose, if any.
 pub async fn language(db: &Db, id: MemberId) -> Result<Option<Lang>, DbError> {
-    let stored: Option<String> = db
-        .read(move |connection| {
-            Ok(connection
-                .prepare_cached("SELECT language FROM members WHERE id = $1")?
-                .query_row([id.0], |row| row.get(0))
-                .optional()?
-                .flatten())
-        })
-        .await?;
-    Ok(spoken(stored))
+    match db {
+        Db::Sqlite(db) => {
+            let stored: Option<String> = db
+                .read(move |connection| {
+                    Ok(connection
+                        .prepare_cached("SELECT language FROM members WHERE id = $1")?
+                        .query_row([id.0], |row| row.get(0))
+                        .optional()?
+                        .flatten())
+                })
+                .await?;
+            Ok(spoken(stored))
+        }
+        Db::Postgres(db) => postgres::members::language(db, id).await,
+    }
 }
 
 /// Sets teammate `id`'s interface language (`None`: follow each browser's). If it changed, every
@@ -182,20 +212,25 @@ pub async fn set_language(
     language: Option<Lang>,
     now: i64,
 ) -> Result<(), DbError> {
-    let code = language.map(Lang::code);
-    db.write(move |tx, log| {
-        let before: Option<String> = tx
-            .prepare_cached("SELECT language FROM members WHERE id = $1")?
-            .query_row([id.0], |row| row.get(0))?;
-        if before.as_deref() == code {
-            return Ok(());
+    match db {
+        Db::Sqlite(db) => {
+            let code = language.map(Lang::code);
+            db.write(move |tx, log| {
+                let before: Option<String> = tx
+                    .prepare_cached("SELECT language FROM members WHERE id = $1")?
+                    .query_row([id.0], |row| row.get(0))?;
+                if before.as_deref() == code {
+                    return Ok(());
+                }
+                tx.prepare_cached("UPDATE members SET language = $1 WHERE id = $2")?
+                    .execute(params![code, id.0])?;
+                let event = LiveEvent::Language {
+                    language: code.map(str::to_owned),
+                };
+                log.record(tx, Audience::Member(id), &event, now)
+            })
+            .await
         }
-        tx.prepare_cached("UPDATE members SET language = $1 WHERE id = $2")?
-            .execute(params![code, id.0])?;
-        let event = LiveEvent::Language {
-            language: code.map(str::to_owned),
-        };
-        log.record(tx, Audience::Member(id), &event, now)
-    })
-    .await
+        Db::Postgres(db) => postgres::members::set_language(db, id, language, now).await,
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::events::{Audience, EventLog};
 use super::members::SessionMember;
-use super::{Db, DbError};
+use super::{postgres, Db, DbError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchboard_domain::api::ReplyText;
 use switchboard_domain::team::{LiveEvent, MemberRef, Notification, NotificationList};
@@ -88,30 +88,40 @@ pub(super) fn mention(
 
 /// A teammate's notifications, newest first (the latest 100).
 pub async fn list(db: &Db, member: MemberId) -> Result<NotificationList, DbError> {
-    db.read(|connection| {
-        let notifications = connection
-            .prepare_cached(&format!(
-                "{SELECT} WHERE n.member_id = $1 ORDER BY n.id DESC LIMIT 100"
-            ))?
-            .query_map([member.0], read)?
-            .collect::<Result<_, _>>()?;
-        Ok(NotificationList {
-            notifications,
-            unread_count: unread(connection, member)?,
-        })
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            db.read(|connection| {
+                let notifications = connection
+                    .prepare_cached(&format!(
+                        "{SELECT} WHERE n.member_id = $1 ORDER BY n.id DESC LIMIT 100"
+                    ))?
+                    .query_map([member.0], read)?
+                    .collect::<Result<_, _>>()?;
+                Ok(NotificationList {
+                    notifications,
+                    unread_count: unread(connection, member)?,
+                })
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::notifications::list(db, member).await,
+    }
 }
 
 /// Marks a notification read; `false` if it is not this teammate's.
 pub async fn mark_read(db: &Db, member: MemberId, id: NotificationId) -> Result<bool, DbError> {
-    db.write(move |tx, _| {
-        let changed = tx
-            .prepare_cached(
-                "UPDATE notifications SET read = TRUE WHERE id = $1 AND member_id = $2",
-            )?
-            .execute(params![id.0, member.0])?;
-        Ok(changed > 0)
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            db.write(move |tx, _| {
+                let changed = tx
+                    .prepare_cached(
+                        "UPDATE notifications SET read = TRUE WHERE id = $1 AND member_id = $2",
+                    )?
+                    .execute(params![id.0, member.0])?;
+                Ok(changed > 0)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::notifications::mark_read(db, member, id).await,
+    }
 }

@@ -2,7 +2,7 @@
 //! signed in from before.
 
 use super::members::{corrupt, SessionMember};
-use super::{Db, DbError};
+use super::{postgres, Db, DbError};
 use rusqlite::{params, Connection, OptionalExtension};
 use switchboard_domain::team::Role;
 use switchboard_domain::{LineId, MemberId, SessionId};
@@ -15,9 +15,11 @@ pub async fn create(
     user_agent: Option<String>,
     now: i64,
 ) -> Result<SessionId, DbError> {
-    let token_hash = token_hash.to_owned();
-    db.write(move |tx, _| {
-        Ok(SessionId(
+    match db {
+        Db::Sqlite(db) => {
+            let token_hash = token_hash.to_owned();
+            db.write(move |tx, _| {
+                Ok(SessionId(
             tx.prepare_cached(
                 "INSERT INTO sessions (token_hash, member_id, created_at, last_seen_at, user_agent)
                  VALUES ($1, $2, $3, $3, $4)
@@ -27,8 +29,13 @@ pub async fn create(
                 row.get(0)
             })?,
         ))
-    })
-    .await
+            })
+            .await
+        }
+        Db::Postgres(db) => {
+            postgres::sessions::create(db, member, token_hash, user_agent, now).await
+        }
+    }
 }
 
 /// The query of a session and its active teammate, found by `$condition` on `$1` (the SQL is
@@ -47,15 +54,27 @@ macro_rules! session_where {
 
 /// The teammate whose session has this token hash, if it exists (and they are active).
 pub async fn by_token(db: &Db, token_hash: &str) -> Result<Option<SessionMember>, DbError> {
-    let token_hash = token_hash.to_owned();
-    db.read(move |connection| find(connection, session_where!("s.token_hash = $1"), &token_hash))
-        .await
+    match db {
+        Db::Sqlite(db) => {
+            let token_hash = token_hash.to_owned();
+            db.read(move |connection| {
+                find(connection, session_where!("s.token_hash = $1"), &token_hash)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::sessions::by_token(db, token_hash).await,
+    }
 }
 
 /// The session with this id, read again (an open event stream checks that it may go on).
 pub async fn by_id(db: &Db, id: SessionId) -> Result<Option<SessionMember>, DbError> {
-    db.read(move |connection| find(connection, session_where!("s.id = $1"), &id.0))
-        .await
+    match db {
+        Db::Sqlite(db) => {
+            db.read(move |connection| find(connection, session_where!("s.id = $1"), &id.0))
+                .await
+        }
+        Db::Postgres(db) => postgres::sessions::by_id(db, id).await,
+    }
 }
 
 fn find(
@@ -104,39 +123,57 @@ fn find(
 
 /// Notes that the session was used now (for its idle expiry).
 pub async fn touch(db: &Db, id: SessionId, now: i64) -> Result<(), DbError> {
-    db.write(move |tx, _| {
-        tx.prepare_cached("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")?
-            .execute(params![now, id.0])?;
-        Ok(())
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            db.write(move |tx, _| {
+                tx.prepare_cached("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")?
+                    .execute(params![now, id.0])?;
+                Ok(())
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::sessions::touch(db, id, now).await,
+    }
 }
 
 /// Ends the session with this token hash, if there is one.
 pub async fn end_by_token(db: &Db, token_hash: &str) -> Result<(), DbError> {
-    let token_hash = token_hash.to_owned();
-    db.write(move |tx, _| {
-        tx.prepare_cached("DELETE FROM sessions WHERE token_hash = $1")?
-            .execute([&token_hash])?;
-        Ok(())
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            let token_hash = token_hash.to_owned();
+            db.write(move |tx, _| {
+                tx.prepare_cached("DELETE FROM sessions WHERE token_hash = $1")?
+                    .execute([&token_hash])?;
+                Ok(())
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::sessions::end_by_token(db, token_hash).await,
+    }
 }
 
 /// Ends one session of `member`; whether it existed.
 pub async fn end(db: &Db, member: MemberId, id: SessionId) -> Result<bool, DbError> {
-    db.write(move |tx, _| {
-        Ok(tx
-            .prepare_cached("DELETE FROM sessions WHERE id = $1 AND member_id = $2")?
-            .execute(params![id.0, member.0])?
-            > 0)
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            db.write(move |tx, _| {
+                Ok(tx
+                    .prepare_cached("DELETE FROM sessions WHERE id = $1 AND member_id = $2")?
+                    .execute(params![id.0, member.0])?
+                    > 0)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::sessions::end(db, member, id).await,
+    }
 }
 
 /// Ends every session of `member`; how many there were.
 pub async fn end_all(db: &Db, member: MemberId) -> Result<usize, DbError> {
-    db.write(move |tx, _| end_all_in(tx, member)).await
+    match db {
+        Db::Sqlite(db) => db.write(move |tx, _| end_all_in(tx, member)).await,
+        Db::Postgres(db) => postgres::sessions::end_all(db, member).await,
+    }
 }
 
 pub(super) fn end_all_in(tx: &Connection, member: MemberId) -> Result<usize, DbError> {
@@ -156,23 +193,28 @@ pub struct SessionRow {
 
 /// The sessions of `member`, most recently used first.
 pub async fn of_member(db: &Db, member: MemberId) -> Result<Vec<SessionRow>, DbError> {
-    db.read(move |connection| {
-        Ok(connection
-            .prepare_cached(
-                "SELECT id, created_at, last_seen_at, user_agent FROM sessions
+    match db {
+        Db::Sqlite(db) => {
+            db.read(move |connection| {
+                Ok(connection
+                    .prepare_cached(
+                        "SELECT id, created_at, last_seen_at, user_agent FROM sessions
                   WHERE member_id = $1 ORDER BY last_seen_at DESC, id DESC",
-            )?
-            .query_map([member.0], |row| {
-                Ok(SessionRow {
-                    id: SessionId(row.get(0)?),
-                    created_at: row.get(1)?,
-                    last_seen_at: row.get(2)?,
-                    user_agent: row.get(3)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?)
-    })
-    .await
+                    )?
+                    .query_map([member.0], |row| {
+                        Ok(SessionRow {
+                            id: SessionId(row.get(0)?),
+                            created_at: row.get(1)?,
+                            last_seen_at: row.get(2)?,
+                            user_agent: row.get(3)?,
+                        })
+                    })?
+                    .collect::<Result<_, _>>()?)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::sessions::of_member(db, member).await,
+    }
 }
 
 /// A sign-in attempt, counted before its password is checked: the failures each subject had
@@ -191,50 +233,66 @@ pub async fn begin_attempt(
     since: i64,
     now: i64,
 ) -> Result<Attempt, DbError> {
-    let subjects = subjects.to_vec();
-    db.write(move |tx, _| {
-        let mut failures = Vec::with_capacity(subjects.len());
-        let mut rows = Vec::with_capacity(subjects.len());
-        for subject in &subjects {
-            failures.push(
-                tx.prepare_cached(
-                    "SELECT COUNT(*) FROM sign_in_failures WHERE subject = $1 AND at >= $2",
-                )?
-                .query_row(params![subject, since], |row| row.get(0))?,
-            );
-            rows.push(
+    match db {
+        Db::Sqlite(db) => {
+            let subjects = subjects.to_vec();
+            db.write(move |tx, _| {
+                let mut failures = Vec::with_capacity(subjects.len());
+                let mut rows = Vec::with_capacity(subjects.len());
+                for subject in &subjects {
+                    failures.push(
+                        tx.prepare_cached(
+                            "SELECT COUNT(*) FROM sign_in_failures WHERE subject = $1 AND at >= $2",
+                        )?
+                        .query_row(params![subject, since], |row| row.get(0))?,
+                    );
+                    rows.push(
                 tx.prepare_cached(
                     "INSERT INTO sign_in_failures (subject, at) VALUES ($1, $2) RETURNING rowid",
                 )?
                 .query_row(params![subject, now], |row| row.get(0))?,
             );
+                }
+                Ok(Attempt { failures, rows })
+            })
+            .await
         }
-        Ok(Attempt { failures, rows })
-    })
-    .await
+        Db::Postgres(db) => postgres::sessions::begin_attempt(db, subjects, since, now).await,
+    }
 }
 
 /// The attempt succeeded: it is no failure.
 pub async fn forgive(db: &Db, attempt: Attempt) -> Result<(), DbError> {
-    db.write(move |tx, _| {
-        let mut delete = tx.prepare_cached("DELETE FROM sign_in_failures WHERE rowid = $1")?;
-        for row in attempt.rows {
-            delete.execute([row])?;
+    match db {
+        Db::Sqlite(db) => {
+            db.write(move |tx, _| {
+                let mut delete =
+                    tx.prepare_cached("DELETE FROM sign_in_failures WHERE rowid = $1")?;
+                for row in attempt.rows {
+                    delete.execute([row])?;
+                }
+                Ok(())
+            })
+            .await
         }
-        Ok(())
-    })
-    .await
+        Db::Postgres(db) => postgres::sessions::forgive(db, attempt).await,
+    }
 }
 
 /// Forgets the failures of `subject` (a known client that signed in).
 pub async fn clear_failures(db: &Db, subject: &str) -> Result<(), DbError> {
-    let subject = subject.to_owned();
-    db.write(move |tx, _| {
-        tx.prepare_cached("DELETE FROM sign_in_failures WHERE subject = $1")?
-            .execute([&subject])?;
-        Ok(())
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            let subject = subject.to_owned();
+            db.write(move |tx, _| {
+                tx.prepare_cached("DELETE FROM sign_in_failures WHERE subject = $1")?
+                    .execute([&subject])?;
+                Ok(())
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::sessions::clear_failures(db, subject).await,
+    }
 }
 
 /// The first of `clients` that signed in as the teammate with this email since `since`.
@@ -244,24 +302,29 @@ pub async fn known_client(
     clients: &[String],
     since: i64,
 ) -> Result<Option<String>, DbError> {
-    let (email, clients) = (email.to_owned(), clients.to_vec());
-    db.read(move |connection| {
-        let mut query = connection.prepare_cached(
-            "SELECT 1 FROM known_clients k JOIN members m ON m.id = k.member_id
+    match db {
+        Db::Sqlite(db) => {
+            let (email, clients) = (email.to_owned(), clients.to_vec());
+            db.read(move |connection| {
+                let mut query = connection.prepare_cached(
+                    "SELECT 1 FROM known_clients k JOIN members m ON m.id = k.member_id
               WHERE m.email = $1 AND k.client = $2 AND k.last_success_at >= $3",
-        )?;
-        for client in clients {
-            if query
-                .query_row(params![email, client, since], |_| Ok(()))
-                .optional()?
-                .is_some()
-            {
-                return Ok(Some(client));
-            }
+                )?;
+                for client in clients {
+                    if query
+                        .query_row(params![email, client, since], |_| Ok(()))
+                        .optional()?
+                        .is_some()
+                    {
+                        return Ok(Some(client));
+                    }
+                }
+                Ok(None)
+            })
+            .await
         }
-        Ok(None)
-    })
-    .await
+        Db::Postgres(db) => postgres::sessions::known_client(db, email, clients, since).await,
+    }
 }
 
 /// Remembers that `clients` signed in as `member` now.
@@ -271,8 +334,10 @@ pub async fn remember_clients(
     clients: &[String],
     now: i64,
 ) -> Result<(), DbError> {
-    let clients = clients.to_vec();
-    db.write(move |tx, _| {
+    match db {
+        Db::Sqlite(db) => {
+            let clients = clients.to_vec();
+            db.write(move |tx, _| {
         let mut upsert = tx.prepare_cached(
             "INSERT INTO known_clients (member_id, client, last_success_at) VALUES ($1, $2, $3)
              ON CONFLICT (member_id, client) DO UPDATE SET last_success_at = excluded.last_success_at",
@@ -283,4 +348,7 @@ pub async fn remember_clients(
         Ok(())
     })
     .await
+        }
+        Db::Postgres(db) => postgres::sessions::remember_clients(db, member, clients, now).await,
+    }
 }

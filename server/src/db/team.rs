@@ -5,28 +5,38 @@
 
 use super::events::Audience;
 use super::members::corrupt;
-use super::{Db, DbError};
+use super::{postgres, Db, DbError};
 use rusqlite::{params, Connection, OptionalExtension};
 use switchboard_domain::team::{LiveEvent, Role, TeamMember, TeamMemberUpdate};
 use switchboard_domain::{LineId, MemberId};
 
 /// Every teammate, deactivated ones too, by name.
 pub async fn list(db: &Db) -> Result<Vec<TeamMember>, DbError> {
-    db.read(|connection| {
-        let ids: Vec<i64> = connection
-            .prepare_cached("SELECT id FROM members ORDER BY name, id")?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
-        ids.into_iter()
-            .map(|id| read(connection, MemberId(id))?.ok_or_else(|| corrupt("a member vanished")))
-            .collect()
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            db.read(|connection| {
+                let ids: Vec<i64> = connection
+                    .prepare_cached("SELECT id FROM members ORDER BY name, id")?
+                    .query_map([], |row| row.get(0))?
+                    .collect::<Result<_, _>>()?;
+                ids.into_iter()
+                    .map(|id| {
+                        read(connection, MemberId(id))?.ok_or_else(|| corrupt("a member vanished"))
+                    })
+                    .collect()
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::team::list(db).await,
+    }
 }
 
 /// One teammate.
 pub async fn get(db: &Db, id: MemberId) -> Result<Option<TeamMember>, DbError> {
-    db.read(move |connection| read(connection, id)).await
+    match db {
+        Db::Sqlite(db) => db.read(move |connection| read(connection, id)).await,
+        Db::Postgres(db) => postgres::team::get(db, id).await,
+    }
 }
 
 fn read(connection: &Connection, id: MemberId) -> Result<Option<TeamMember>, DbError> {
@@ -77,14 +87,19 @@ fn read(connection: &Connection, id: MemberId) -> Result<Option<TeamMember>, DbE
 
 /// How many active owners the team has.
 pub async fn active_owners(db: &Db) -> Result<u32, DbError> {
-    db.read(|connection| {
-        Ok(connection.query_row(
-            "SELECT COUNT(*) FROM members WHERE role = 'owner' AND deactivated_at IS NULL",
-            [],
-            |row| row.get(0),
-        )?)
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            db.read(|connection| {
+                Ok(connection.query_row(
+                    "SELECT COUNT(*) FROM members WHERE role = 'owner' AND deactivated_at IS NULL",
+                    [],
+                    |row| row.get(0),
+                )?)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::team::active_owners(db).await,
+    }
 }
 
 /// Applies `update` to teammate `id` (checked by the caller); the teammate as they now are,
@@ -96,73 +111,90 @@ pub async fn update(
     update: TeamMemberUpdate,
     now: i64,
 ) -> Result<Option<TeamMember>, DbError> {
-    db.write(move |tx, log| {
-        if read(tx, id)?.is_none() {
-            return Ok(None);
-        }
-        if let Some(role) = update.role {
-            tx.prepare_cached("UPDATE members SET role = $1 WHERE id = $2")?
-                .execute(params![role.as_str(), id.0])?;
-        }
-        if let Some(lines) = &update.line_ids {
-            tx.prepare_cached("DELETE FROM line_access WHERE member_id = $1")?
-                .execute([id.0])?;
-            let mut grant = tx.prepare_cached(
-                "INSERT INTO line_access (member_id, line_id) VALUES ($1, $2)
+    match db {
+        Db::Sqlite(db) => {
+            db.write(move |tx, log| {
+                if read(tx, id)?.is_none() {
+                    return Ok(None);
+                }
+                if let Some(role) = update.role {
+                    tx.prepare_cached("UPDATE members SET role = $1 WHERE id = $2")?
+                        .execute(params![role.as_str(), id.0])?;
+                }
+                if let Some(lines) = &update.line_ids {
+                    tx.prepare_cached("DELETE FROM line_access WHERE member_id = $1")?
+                        .execute([id.0])?;
+                    let mut grant = tx.prepare_cached(
+                        "INSERT INTO line_access (member_id, line_id) VALUES ($1, $2)
                  ON CONFLICT DO NOTHING",
-            )?;
-            for line in lines {
-                grant.execute(params![id.0, line.0])?;
-            }
-        }
-        match update.deactivated {
-            Some(true) => {
-                tx.prepare_cached(
-                    "UPDATE members SET deactivated_at = COALESCE(deactivated_at, $1)
+                    )?;
+                    for line in lines {
+                        grant.execute(params![id.0, line.0])?;
+                    }
+                }
+                match update.deactivated {
+                    Some(true) => {
+                        tx.prepare_cached(
+                            "UPDATE members SET deactivated_at = COALESCE(deactivated_at, $1)
                       WHERE id = $2",
-                )?
-                .execute(params![now, id.0])?;
-                super::sessions::end_all_in(tx, id)?;
-            }
-            Some(false) => {
-                tx.prepare_cached("UPDATE members SET deactivated_at = NULL WHERE id = $1")?
-                    .execute([id.0])?;
-            }
-            None => {}
+                        )?
+                        .execute(params![now, id.0])?;
+                        super::sessions::end_all_in(tx, id)?;
+                    }
+                    Some(false) => {
+                        tx.prepare_cached(
+                            "UPDATE members SET deactivated_at = NULL WHERE id = $1",
+                        )?
+                        .execute([id.0])?;
+                    }
+                    None => {}
+                }
+                // In the same transaction, so that the streams close before anything that follows.
+                // (Ended sessions need no event: the streams find them gone when told to look.)
+                if update.role.is_some() || update.line_ids.is_some() {
+                    log.record(tx, Audience::Member(id), &LiveEvent::AccessChanged {}, now)?;
+                }
+                read(tx, id)
+            })
+            .await
         }
-        // In the same transaction, so that the streams close before anything that follows.
-        // (Ended sessions need no event: the streams find them gone when told to look.)
-        if update.role.is_some() || update.line_ids.is_some() {
-            log.record(tx, Audience::Member(id), &LiveEvent::AccessChanged {}, now)?;
-        }
-        read(tx, id)
-    })
-    .await
+        Db::Postgres(db) => postgres::team::update(db, id, update, now).await,
+    }
 }
 
 /// Sets teammate `id`'s password hash and ends every session of theirs; whether they exist.
 pub async fn set_password(db: &Db, id: MemberId, password_hash: String) -> Result<bool, DbError> {
-    db.write(move |tx, _| {
-        let changed = tx
-            .prepare_cached("UPDATE members SET password_hash = $1 WHERE id = $2")?
-            .execute(params![password_hash, id.0])?;
-        if changed == 0 {
-            return Ok(false);
+    match db {
+        Db::Sqlite(db) => {
+            db.write(move |tx, _| {
+                let changed = tx
+                    .prepare_cached("UPDATE members SET password_hash = $1 WHERE id = $2")?
+                    .execute(params![password_hash, id.0])?;
+                if changed == 0 {
+                    return Ok(false);
+                }
+                super::sessions::end_all_in(tx, id)?;
+                Ok(true)
+            })
+            .await
         }
-        super::sessions::end_all_in(tx, id)?;
-        Ok(true)
-    })
-    .await
+        Db::Postgres(db) => postgres::team::set_password(db, id, password_hash).await,
+    }
 }
 
 /// The id of the teammate with this email, deactivated or not.
 pub async fn by_email(db: &Db, email: &str) -> Result<Option<MemberId>, DbError> {
-    let email = email.trim().to_lowercase();
-    db.read(move |connection| {
-        Ok(connection
-            .prepare_cached("SELECT id FROM members WHERE email = $1")?
-            .query_row([&email], |row| Ok(MemberId(row.get(0)?)))
-            .optional()?)
-    })
-    .await
+    match db {
+        Db::Sqlite(db) => {
+            let email = email.trim().to_lowercase();
+            db.read(move |connection| {
+                Ok(connection
+                    .prepare_cached("SELECT id FROM members WHERE email = $1")?
+                    .query_row([&email], |row| Ok(MemberId(row.get(0)?)))
+                    .optional()?)
+            })
+            .await
+        }
+        Db::Postgres(db) => postgres::team::by_email(db, email).await,
+    }
 }

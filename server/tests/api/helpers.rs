@@ -12,7 +12,7 @@ use switchboard_server::auth::AuthSettings;
 use switchboard_server::client_address::TrustedProxies;
 use switchboard_server::clock::{Clock, ManualClock};
 use switchboard_server::db::changes::{record_incoming, Incoming, NewActivity};
-use switchboard_server::db::{now_ms, Db};
+use switchboard_server::db::{now_ms, Db, Location};
 use switchboard_server::outbox::Carrier;
 use switchboard_server::quo_api::{ApiKey, QuoApi};
 
@@ -136,7 +136,8 @@ pub async fn spawn(setup: Setup) -> TestApp {
         carrier,
     } = setup;
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = Db::open(&dir.path().join("test.db"))
+    let database = switchboard_testkit::fresh_database(dir.path()).await;
+    let db = Db::open(Location::parse(&database))
         .await
         .expect("database");
     demo::seed_if_empty(&db, demo_conversations, clock.now_ms())
