@@ -1,7 +1,7 @@
 //! lines on PostgreSQL.
 
 #![allow(unused_imports)]
-use super::Postgres;
+use super::{Postgres, Sql};
 use crate::db::lines::*;
 use crate::db::members::SessionMember;
 use crate::db::DbError;
@@ -36,6 +36,14 @@ pub(crate) async fn set_quo_number(
     id: LineId,
     quo: Option<String>,
 ) -> Result<bool, DbError> {
-    let _ = (db, id, quo);
-    Err(DbError::Corrupt("not yet on PostgreSQL".into()))
+    db.write(async move |tx, _| {
+        Ok(tx
+            .run(
+                "UPDATE lines SET quo_number = $1 WHERE id = $2",
+                &[&quo, &id.0],
+            )
+            .await?
+            > 0)
+    })
+    .await
 }

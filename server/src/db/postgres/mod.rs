@@ -346,3 +346,15 @@ mod tests {
         );
     }
 }
+
+/// Handlers run on a multi-threaded runtime: a write's future must be `Send`. This fails to
+/// compile, rather than a handler far away, if a write's closure stops being so.
+#[allow(dead_code)]
+fn writes_are_send(db: &Postgres) {
+    fn send<T: Send>(_: T) {}
+    send(lines::set_quo_number(
+        db,
+        switchboard_domain::LineId(1),
+        None,
+    ));
+}
