@@ -1,9 +1,10 @@
 //! `switchboard user …`: the team administration of the web app, from the command line, on the
 //! database file (a running server sees the changes: its event streams check their sessions
 //! every few seconds). `switchboard line …`: the lines and the Quo numbers they send from.
+//! `switchboard migrate` and `switchboard copy`: the database itself.
 
 use crate::auth;
-use crate::config::{Database, LineCommand, LineQuo, NewUser, Teammate, UserCommand};
+use crate::config::{CopyCommand, Database, LineCommand, LineQuo, NewUser, Teammate, UserCommand};
 use crate::db::{self, Db};
 use anyhow::{bail, Context};
 use std::io::{BufRead, IsTerminal};
@@ -225,4 +226,43 @@ fn is_e164(number: &str) -> bool {
     number.strip_prefix('+').is_some_and(|digits| {
         (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
     })
+}
+
+pub async fn migrate(database: Database) -> anyhow::Result<()> {
+    // Opening a database brings its schema up to date.
+    open(&database).await?;
+    println!("The database {} is up to date", database.database);
+    Ok(())
+}
+
+pub async fn copy(command: CopyCommand) -> anyhow::Result<()> {
+    let to = match db::Location::parse(&command.to) {
+        db::Location::Postgres(url) => url,
+        db::Location::Sqlite(_) => bail!("--to takes a postgres:// URL, not {:?}", command.to),
+    };
+    if !command.from.is_file() {
+        bail!(
+            "--from: there is no SQLite database at {}",
+            command.from.display()
+        );
+    }
+    let from = db::sqlite::Sqlite::open(&command.from)
+        .await
+        .with_context(|| format!("cannot open {}", command.from.display()))?;
+    let to_shown = db::postgres::without_password(&to);
+    let to = db::postgres::Postgres::open(&to)
+        .await
+        .with_context(|| format!("cannot open {to_shown}"))?;
+    let copied = db::copy::sqlite_to_postgres(&from, &to)
+        .await
+        .with_context(|| format!("cannot copy {} into {to_shown}", command.from.display()))?;
+    for (table, rows) in &copied.tables {
+        println!("{table}\t{rows}");
+    }
+    let total: u64 = copied.tables.iter().map(|(_, rows)| rows).sum();
+    println!(
+        "Copied {total} rows from {} into {to_shown}",
+        command.from.display()
+    );
+    Ok(())
 }

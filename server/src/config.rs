@@ -32,6 +32,22 @@ pub enum Command {
     /// The phone lines and the Quo numbers they send from.
     #[command(subcommand)]
     Line(LineCommand),
+    /// Bring the database's schema up to date, and exit (a server does it too when it starts).
+    Migrate(Database),
+    /// Copy a SQLite workspace into an empty PostgreSQL database: every conversation, thread,
+    /// state, teammate (with their password), session, note and event, with their ids.
+    Copy(CopyCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CopyCommand {
+    /// The SQLite database file to copy (it is only read).
+    #[arg(long)]
+    pub from: PathBuf,
+    /// The PostgreSQL database to copy into: a `postgres://` URL. Its schema is created if
+    /// missing; it must hold no workspace yet.
+    #[arg(long)]
+    pub to: String,
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -10,6 +10,8 @@ async fn main() -> std::process::ExitCode {
         None => switchboard_server::run(cli.serve).await,
         Some(Command::User(command)) => switchboard_server::cli::user(command).await,
         Some(Command::Line(command)) => switchboard_server::cli::line(command).await,
+        Some(Command::Migrate(database)) => switchboard_server::cli::migrate(database).await,
+        Some(Command::Copy(command)) => switchboard_server::cli::copy(command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -8,6 +8,7 @@
 
 pub mod changes;
 pub mod conversations;
+pub mod copy;
 pub mod events;
 pub mod lines;
 pub mod members;

@@ -5,7 +5,6 @@ use crate::helpers::ok_json;
 use reqwest::Client;
 use serde_json::json;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use switchboard_domain::api::{ConversationPage, ConversationSummary, LineList};
 use switchboard_domain::Status;
@@ -18,7 +17,7 @@ struct Server {
 }
 
 /// Starts `switchboard` and waits for the line that gives its address.
-fn start(database: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+fn start(database: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
         .arg("--database")
         .arg(database)
@@ -115,7 +114,7 @@ async fn count(client: &Client, address: &str, view: &str) -> usize {
 #[tokio::test]
 async fn an_acknowledged_change_survives_kill_9_and_demo_leaves_a_filled_database_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("switchboard.db");
+    let database = switchboard_testkit::fresh_database(dir.path()).await;
 
     let mut server = start(
         &database,
@@ -167,7 +166,7 @@ async fn an_acknowledged_change_survives_kill_9_and_demo_leaves_a_filled_databas
 #[tokio::test]
 async fn the_environment_configures_the_server_like_the_flags() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("from-env.db");
+    let database = switchboard_testkit::fresh_database(dir.path()).await;
     let server = start(
         &database,
         &[],
@@ -212,7 +211,7 @@ fn bad_flags_are_refused_with_a_message() {
 async fn demo_prints_each_teammates_email_and_password_and_they_can_sign_in() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(
-        &dir.path().join("demo.db"),
+        &switchboard_testkit::fresh_database(dir.path()).await,
         &["--addr", "127.0.0.1:0", "--demo"],
         &[],
     );
@@ -235,7 +234,7 @@ async fn demo_prints_each_teammates_email_and_password_and_they_can_sign_in() {
 #[tokio::test]
 async fn user_add_creates_a_teammate_who_can_sign_in_and_sees_only_their_lines() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("team.db");
+    let database = switchboard_testkit::fresh_database(dir.path()).await;
     drop(start(
         &database,
         &[
@@ -332,7 +331,7 @@ async fn user_add_creates_a_teammate_who_can_sign_in_and_sees_only_their_lines()
 async fn demo_traffic_brings_new_unread_messages_signed_like_quos() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(
-        &dir.path().join("traffic.db"),
+        &switchboard_testkit::fresh_database(dir.path()).await,
         &[
             "--addr",
             "127.0.0.1:0",

@@ -70,7 +70,22 @@ pub struct TestApp {
     /// The server's clock: the system's, or a manual one that the test moves (see
     /// [`Setup::manual_clock`]).
     pub clock: Clock,
+    /// Its database, as `--database` takes it.
+    pub database: String,
     _dir: TempDir,
+}
+
+/// Which database a test server opens.
+#[derive(Debug, Clone, Default)]
+pub enum Database {
+    /// A new one on the engine under test: PostgreSQL when `SWITCHBOARD_TEST_POSTGRES` names a
+    /// cluster, else SQLite.
+    #[default]
+    Fresh,
+    /// A new SQLite file, whatever the engine under test.
+    FreshSqlite,
+    /// One that exists (its data is kept: the demo fills only an empty one).
+    At(String),
 }
 
 /// How a test server is set up: [`spawn`] takes it, `spawn_app*` fill it in.
@@ -86,6 +101,7 @@ pub struct Setup {
     /// Who carries replies: Quo's API (the fake's, with its key) or the demo's carrier; none
     /// leaves them Not sent.
     pub carrier: Option<Carrier>,
+    pub database: Database,
 }
 
 impl Default for Setup {
@@ -98,6 +114,7 @@ impl Default for Setup {
             trusted_proxies: Vec::new(),
             public_origin: None,
             carrier: None,
+            database: Database::Fresh,
         }
     }
 }
@@ -134,9 +151,14 @@ pub async fn spawn(setup: Setup) -> TestApp {
         trusted_proxies,
         public_origin,
         carrier,
+        database,
     } = setup;
     let dir = tempfile::tempdir().expect("temp dir");
-    let database = switchboard_testkit::fresh_database(dir.path()).await;
+    let database = match database {
+        Database::Fresh => switchboard_testkit::fresh_database(dir.path()).await,
+        Database::FreshSqlite => dir.path().join("test.db").display().to_string(),
+        Database::At(database) => database,
+    };
     let db = Db::open(Location::parse(&database))
         .await
         .expect("database");
@@ -193,6 +215,7 @@ pub async fn spawn(setup: Setup) -> TestApp {
         db,
         client: Client::new(),
         clock,
+        database,
         _dir: dir,
     };
     let client = app.signed_in(OWNER).await;

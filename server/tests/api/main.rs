@@ -1,9 +1,11 @@
-//! The API over real HTTP, against a fresh SQLite file per test. One binary for all modules.
+//! The API over real HTTP, against a fresh database per test: a SQLite file, or a PostgreSQL
+//! database when `SWITCHBOARD_TEST_POSTGRES` names a cluster. One binary for all modules.
 
 mod access;
 mod auth;
 mod bad_input;
 mod conversations;
+mod copy;
 mod durability;
 mod hardening;
 mod helpers;

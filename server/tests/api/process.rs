@@ -13,16 +13,20 @@ use tokio::process::{Child, Command};
 struct Server {
     child: Child,
     address: String,
+    /// Its database, as `--database` takes it.
+    database: String,
     _dir: tempfile::TempDir,
 }
 
 impl Server {
     async fn start(extra: &[&str]) -> Server {
-        Server::start_in(tempfile::tempdir().unwrap(), extra).await
+        let dir = tempfile::tempdir().unwrap();
+        let database = switchboard_testkit::fresh_database(dir.path()).await;
+        Server::start_in(dir, database, extra).await
     }
 
-    /// A server on the database in `dir` (made with demo data if it is new).
-    async fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
+    /// A server on `database` (made with demo data if it is new), its files in `dir`.
+    async fn start_in(dir: tempfile::TempDir, database: String, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
             .args([
                 "--addr",
@@ -32,7 +36,7 @@ impl Server {
                 "50",
             ])
             .arg("--database")
-            .arg(dir.path().join("switchboard.db"))
+            .arg(&database)
             .arg("--web-root")
             .arg(dir.path().join("no-web-app"))
             .args(extra)
@@ -58,6 +62,7 @@ impl Server {
         Server {
             child,
             address,
+            database,
             _dir: dir,
         }
     }
@@ -162,7 +167,7 @@ async fn two_hundred_parallel_wrong_sign_ins_are_all_answered_in_bounded_memory(
 }
 
 /// `switchboard user …` on `database`, with `input` on standard input; its output.
-async fn user_command(database: &std::path::Path, args: &[&str], input: &str) -> (bool, String) {
+async fn user_command(database: &str, args: &[&str], input: &str) -> (bool, String) {
     use tokio::io::AsyncWriteExt;
     let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
         .arg("user")
@@ -186,7 +191,7 @@ async fn user_command(database: &std::path::Path, args: &[&str], input: &str) ->
 #[tokio::test]
 async fn the_command_line_manages_the_team_as_the_web_app_does() {
     let server = Server::start(&[]).await;
-    let database = server._dir.path().join("switchboard.db");
+    let database = server.database.clone();
     let jordan = Client::builder().cookie_store(true).build().unwrap();
     let signed_in = jordan
         .post(format!("{}/api/v1/session", server.address))
@@ -320,7 +325,7 @@ async fn crash_while_a_send_is_on_its_way(
     server.child.start_kill().unwrap();
     server.child.wait().await.unwrap();
 
-    let server = Server::start_in(server._dir, &quo_flags).await;
+    let server = Server::start_in(server._dir, server.database, &quo_flags).await;
     let client = server.signed_in().await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let status = loop {
@@ -381,7 +386,7 @@ async fn the_command_line_sets_the_quo_number_a_lines_replies_are_sent_from() {
     let mut server = Server::start(&[]).await;
     server.child.start_kill().unwrap();
     server.child.wait().await.unwrap();
-    let database = server._dir.path().join("switchboard.db");
+    let database = server.database.clone();
     let line = |args: &[&str]| {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"));
         command
