@@ -19,6 +19,7 @@ mod process;
 mod race;
 mod replies;
 mod retention;
+mod servers;
 mod state_changes;
 mod team;
 mod webhooks;

@@ -358,3 +358,27 @@ fn writes_are_send(db: &Postgres) {
         None,
     ));
 }
+
+/// What tests do to the engine that nothing else may.
+pub mod testing {
+    use super::super::Db;
+    use super::{client, DbError};
+
+    /// Ends every server's connection that listens for live events on this database, as a
+    /// network failure would: notifications sent before they reconnect are lost. The number
+    /// ended.
+    pub async fn end_listeners(db: &Db) -> Result<u64, DbError> {
+        let Db::Postgres(db) = db else {
+            return Ok(0);
+        };
+        let row = client(&db.pool)
+            .await?
+            .query_one(
+                "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+                  WHERE datname = current_database() AND query LIKE 'LISTEN %'",
+                &[],
+            )
+            .await?;
+        Ok(row.try_get::<_, i64>(0)? as u64)
+    }
+}

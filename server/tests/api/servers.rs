@@ -1,0 +1,203 @@
+//! Several servers on one PostgreSQL database behave as one: live events, sessions, sign-in
+//! throttling, idempotency and the safety rule hold across them. Each "server" here is a server
+//! of its own (its own pool, its own event listener, its own HTTP port) on the same database.
+//! Runs when a PostgreSQL cluster is at hand (`SWITCHBOARD_TEST_POSTGRES`).
+
+use crate::helpers::*;
+use crate::live::Stream;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::time::Duration;
+use switchboard_domain::api::ErrorCode;
+use switchboard_domain::team::LiveEvent;
+use switchboard_domain::Status;
+
+/// Two servers on one new PostgreSQL database, or `None` without a cluster.
+async fn two_servers(setup: impl Fn() -> Setup) -> Option<(TestApp, TestApp)> {
+    if switchboard_testkit::test_postgres().is_none() {
+        eprintln!("no PostgreSQL cluster (SWITCHBOARD_TEST_POSTGRES): one server only");
+        return None;
+    }
+    let first = spawn(setup()).await;
+    let second = spawn(Setup {
+        database: Database::At(first.database.clone()),
+        ..setup()
+    })
+    .await;
+    Some((first, second))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_on_one_server_reaches_the_streams_of_the_other_and_a_webhook_too() {
+    let Some((one, two)) = two_servers(Setup::default).await else {
+        return;
+    };
+    // A session made on one server is good on the other.
+    let jordan = one.signed_in(SUPPORT_MEMBER).await;
+    let mut on_two = Stream::open(&two, &jordan, None).await;
+    let mut on_one = Stream::open(&one, &one.client, None).await;
+
+    let target = one.first_on("open", Some(2)).await;
+    let response = one.change(target.id, "unread", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let (_, changed) = on_two.next_conversation().await;
+    assert_eq!((changed.id, changed.unread), (target.id, true));
+
+    // A customer's text delivered to the second server shows on the first one's stream.
+    let response = two
+        .webhook_text(&target, "EV-two-servers", "Still there?")
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    loop {
+        let (_, event) = on_one.next(Duration::from_secs(5)).await.expect("an event");
+        if let LiveEvent::Conversation { conversation, .. } = event {
+            if conversation.id == target.id
+                && conversation.latest_activity.id > target.latest_activity.id
+            {
+                break;
+            }
+        }
+    }
+    // The same delivery, retried on the first server, is not stored twice.
+    let response = one
+        .webhook_text(&target, "EV-two-servers", "Still there?")
+        .await;
+    let receipt: Value = ok_json(response).await;
+    assert_eq!(receipt["outcome"], "duplicate", "{receipt}");
+    let thread = two.conversation(target.id).await;
+    let copies = thread
+        .activities
+        .iter()
+        .filter(|a| matches!(&a.content, switchboard_domain::api::ActivityContent::Message { text } if text == "Still there?"))
+        .count();
+    assert_eq!(copies, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_that_lost_its_notifications_catches_up_from_the_events_table() {
+    let Some((one, two)) = two_servers(Setup::default).await else {
+        return;
+    };
+    let mut on_two = Stream::open(&two, &two.client, None).await;
+    // Cut every server's listening connection: notifications sent meanwhile are lost.
+    let admin = one.db.clone();
+    let cut = switchboard_server::db::postgres::testing::end_listeners(&admin)
+        .await
+        .unwrap();
+    assert!(cut >= 2, "{cut} listeners ended");
+    let target = one.first_of("open").await;
+    let response = one.change(target.id, "unread", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let (_, changed) = on_two.next_conversation().await;
+    assert_eq!((changed.id, changed.unread), (target.id, true));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_id_applies_once_whichever_server_takes_each_try() {
+    let Some((one, two)) = two_servers(Setup::default).await else {
+        return;
+    };
+    let target = one.first_of("unread").await;
+    let body = json!({"change": "done", "seen_activity_id": target.latest_inbound_activity_id,
+                      "change_id": "7b0e6a52-two-servers"});
+    let path = format!("/api/v1/conversations/{}/state", target.id);
+    let (first, second) = tokio::join!(one.post_json(&path, &body), two.post_json(&path, &body));
+    assert_eq!(
+        (first.status(), second.status()),
+        (StatusCode::OK, StatusCode::OK)
+    );
+    let history = switchboard_server::db::changes::history(&two.db, target.id)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1, "{history:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_failures_count_across_servers() {
+    let Some((one, two)) = two_servers(|| Setup::default().manual_clock()).await else {
+        return;
+    };
+    for attempt in 0..10 {
+        let server = if attempt % 2 == 0 { &one } else { &two };
+        let response = server
+            .anonymous()
+            .post(server.url("/api/v1/session"))
+            .json(&json!({"email": SUPPORT_MEMBER.0, "password": "guess"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}"
+        );
+    }
+    for server in [&one, &two] {
+        let response = server
+            .anonymous()
+            .post(server.url("/api/v1/session"))
+            .json(&json!({"email": SUPPORT_MEMBER.0, "password": SUPPORT_MEMBER.1}))
+            .send()
+            .await
+            .unwrap();
+        assert_error(
+            response,
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::TooManyRequests,
+        )
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mark_done_on_one_server_racing_an_inbound_message_on_the_other_never_hides_it() {
+    let Some((one, two)) = two_servers(Setup::default).await else {
+        return;
+    };
+    let candidates = one.all_of_view("view=open").await;
+    let mut refused = 0;
+    for (round, target) in candidates.iter().take(40).enumerate() {
+        let seen = target.latest_activity.id;
+        let (body, signature) = two
+            .signed_text(target, &format!("EV-race-two-{round}"), "Wait!")
+            .await;
+        let delay = Duration::from_micros((round as u64 % 7) * 300);
+        let done = async {
+            if round % 2 == 0 {
+                tokio::time::sleep(delay).await;
+            }
+            one.change(target.id, "done", Some(seen)).await
+        };
+        let inbound = async {
+            if round % 2 == 1 {
+                tokio::time::sleep(delay).await;
+            }
+            two.deliver(&body, &signature).await
+        };
+        let (done, inbound) = tokio::join!(done, inbound);
+        assert_eq!(inbound.status(), 200);
+        if done.status() == 409 {
+            refused += 1;
+        } else {
+            assert_eq!(done.status(), 200);
+        }
+        let after = one.conversation(target.id).await.conversation;
+        assert_eq!(
+            (after.status, after.unread),
+            (Status::Open, true),
+            "round {round}: {after:?}"
+        );
+    }
+    for line in two.lines().await.lines {
+        let unread = one
+            .all_of_view(&format!("view=unread&line={}", line.id))
+            .await;
+        assert_eq!(
+            line.unread_count as usize,
+            unread.len(),
+            "line {}",
+            line.name
+        );
+    }
+    eprintln!("{refused} of 40 done requests came second and were refused");
+}
