@@ -60,7 +60,8 @@ pub struct Server {
     child: Child,
     /// `http://127.0.0.1:PORT`
     pub url: String,
-    pub database: PathBuf,
+    /// Its database, as `--database` takes it: a SQLite file unless started on another one.
+    pub database: String,
     demo_conversations: u32,
     web_root: PathBuf,
     /// Further flags, kept for a restart.
@@ -86,7 +87,37 @@ impl Server {
         flags: Vec<String>,
     ) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
-        let database = dir.path().join("switchboard.db");
+        let database = dir.path().join("switchboard.db").display().to_string();
+        Server::start_on(database, demo_conversations, web_root, flags, dir)
+    }
+
+    /// A second server on this one's database (PostgreSQL: several servers share one), with
+    /// the same web app and flags, on an address of its own.
+    pub fn beside(&self) -> Server {
+        Server::start_on(
+            self.database.clone(),
+            self.demo_conversations,
+            self.web_root.clone(),
+            self.flags.clone(),
+            tempfile::tempdir().expect("temp dir"),
+        )
+    }
+
+    /// A server on a new PostgreSQL database of the test cluster ([`test_postgres`]).
+    pub fn start_on_postgres(demo_conversations: u32) -> Server {
+        assert!(test_postgres().is_some(), "no test cluster");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = fresh_database_blocking(dir.path());
+        Server::start_on(database, demo_conversations, web_root(), Vec::new(), dir)
+    }
+
+    fn start_on(
+        database: String,
+        demo_conversations: u32,
+        web_root: PathBuf,
+        flags: Vec<String>,
+        dir: TempDir,
+    ) -> Server {
         let (child, url) = spawn(
             "127.0.0.1:0",
             &database,
@@ -129,7 +160,7 @@ impl Server {
 
 fn spawn(
     address: &str,
-    database: &Path,
+    database: &str,
     demo_conversations: u32,
     web_root: &Path,
     flags: &[String],
@@ -379,6 +410,9 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 /// SQLite files.
 pub fn test_postgres() -> Option<url::Url> {
     let url = std::env::var("SWITCHBOARD_TEST_POSTGRES").ok()?;
+    if url.is_empty() {
+        return None;
+    }
     Some(url::Url::parse(&url).expect("SWITCHBOARD_TEST_POSTGRES is a postgres:// URL"))
 }
 

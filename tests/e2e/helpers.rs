@@ -387,6 +387,17 @@ impl E2e {
 
     /// A customer's text on the conversation's line, delivered as Quo does: a signed webhook.
     pub async fn customer_texts(&self, conversation: &ConversationSummary, text: &str) {
+        self.customer_texts_to(&self.server.url, conversation, text)
+            .await;
+    }
+
+    /// The same, delivered to the server at `server` (another on the same database, say).
+    pub async fn customer_texts_to(
+        &self,
+        server: &str,
+        conversation: &ConversationSummary,
+        text: &str,
+    ) {
         let lines = self.lines().await.lines;
         let line = lines
             .iter()
@@ -404,7 +415,7 @@ impl E2e {
         let secret = WebhookSecret::parse(switchboard_testkit::WEBHOOK_SECRET).unwrap();
         let response = self
             .http
-            .post(format!("{}/webhooks/quo", self.server.url))
+            .post(format!("{server}/webhooks/quo"))
             .header("content-type", "application/json")
             .header(
                 "openphone-signature",

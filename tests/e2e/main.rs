@@ -14,6 +14,7 @@ mod phone;
 mod places;
 mod pwa;
 mod replies;
+mod servers;
 mod shared_device;
 mod sync;
 mod team;

@@ -91,7 +91,11 @@ async fn offline_changes_survive_reloads_and_reach_the_server_once_each() {
     assert_eq!(app.status_on_server(first).await, (Status::Done, false));
     assert_eq!(app.status_on_server(second).await, (Status::Done, false));
     assert_eq!(app.status_on_server(third).await, (Status::Open, true));
-    let db = Db::open(&app.server.database).await.unwrap();
+    let db = Db::open(switchboard_server::db::Location::parse(
+        &app.server.database,
+    ))
+    .await
+    .unwrap();
     for (id, change) in [(first, "done"), (second, "done"), (third, "unread")] {
         let changes: Vec<String> = history(&db, id)
             .await

@@ -83,7 +83,11 @@ impl E2e {
     }
 
     async fn changes_on_server(&self, id: ConversationId) -> Vec<String> {
-        let db = Db::open(&self.server.database).await.unwrap();
+        let db = Db::open(switchboard_server::db::Location::parse(
+            &self.server.database,
+        ))
+        .await
+        .unwrap();
         history(&db, id)
             .await
             .unwrap()
