@@ -8,12 +8,15 @@
 //! - `webhooks`: signed webhook deliveries at 1,000 per second.
 //! - `load`: 200 connections for 60 s of mixed reads, changes and sign-ins.
 //! - `replies`: 1,000 replies queued at once, out through a local Quo at its rate limit.
+//! - `pgfill` and `crossover` ([`postgres`]): PostgreSQL at scale, with two servers.
 //!
-//! With no argument, all of them.
+//! With no argument, all of them but the PostgreSQL ones (`scripts/bench` runs those with the
+//! cluster it starts).
 
 mod fanout;
 mod keypress;
 mod load;
+mod postgres;
 mod replies;
 mod swipe;
 mod webhooks;
@@ -21,6 +24,12 @@ mod webhooks;
 #[tokio::main]
 async fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
+    let rest: Vec<String> = std::env::args().skip(2).collect();
+    match which.as_str() {
+        "pgfill" => return postgres::fill(&rest).await,
+        "crossover" => return postgres::crossover(&rest).await,
+        _ => {}
+    }
     if which.is_empty() || which == "keypress" {
         keypress::run().await;
     }

@@ -1,8 +1,9 @@
 // Writes the plan of bench/wrk/state_change.lua: every conversation of the server, one a line,
 // "id status newest_activity_id", read from the API (the Open view, then the Done view).
 //
-//   node bench/tools/wrk-plan.mjs URL COOKIE > plan
-const [url, cookie] = process.argv.slice(2);
+//   node bench/tools/wrk-plan.mjs URL COOKIE [AT_MOST] > plan
+const [url, cookie, atMost] = process.argv.slice(2);
+const limit = atMost ? Number(atMost) : Infinity;
 let total = 0;
 for (const view of ["open", "done"]) {
     let cursor = null;
@@ -15,7 +16,7 @@ for (const view of ["open", "done"]) {
         const lines = page.conversations.map((c) => `${c.id} ${c.status} ${c.latest_activity.id}\n`);
         process.stdout.write(lines.join(""));
         total += lines.length;
-        cursor = page.next_cursor;
+        cursor = total < limit ? page.next_cursor : null;
     } while (cursor);
 }
 if (total === 0) throw new Error("no conversations");

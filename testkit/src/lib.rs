@@ -433,17 +433,23 @@ pub async fn fresh_database(dir: &Path) -> String {
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     );
+    create_database(&cluster, &name).await
+}
+
+/// Creates database `name` on the cluster at `cluster` (a `postgres://` URL of any of its
+/// databases); its URL.
+pub async fn create_database(cluster: &url::Url, name: &str) -> String {
     let (client, connection) = tokio_postgres::connect(cluster.as_str(), tokio_postgres::NoTls)
         .await
-        .expect("connect to the test cluster");
+        .expect("connect to the cluster");
     let driver = tokio::spawn(connection);
     client
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .await
-        .expect("create a test database");
+        .expect("create a database");
     drop(client);
     let _ = driver.await;
-    let mut url = cluster;
+    let mut url = cluster.clone();
     url.set_path(&format!("/{name}"));
     url.to_string()
 }

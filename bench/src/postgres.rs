@@ -1,0 +1,153 @@
+//! PostgreSQL at scale, run by `scripts/bench` section 8:
+//!
+//! - `pgfill CLUSTER_URL CONVERSATIONS PER_CONVERSATION`: a new database `bench` on the cluster,
+//!   migrated and filled in the database itself (`db::postgres::bulk`); prints how long it took
+//!   and, last, the database's URL.
+//! - `crossover URL_ONE URL_TWO`: two servers on one database; for each of 200 state changes
+//!   made on the first, the time from its answer to its event on an event stream of the second,
+//!   beside the same on a stream of the first (the same event, the same run). Prints p50/p99.
+
+use crate::fanout::each_event;
+use serde_json::json;
+use std::time::{Duration, Instant};
+use switchboard_domain::api::ConversationPage;
+use switchboard_server::db::{self, Db, Location};
+use switchboard_testkit::DEMO_OWNER;
+use tokio::sync::mpsc;
+
+const CHANGES: usize = 200;
+
+pub async fn fill(args: &[String]) {
+    let [cluster, conversations, per] = args else {
+        panic!("usage: pgfill CLUSTER_URL CONVERSATIONS PER_CONVERSATION");
+    };
+    let cluster = url::Url::parse(cluster).expect("a postgres:// URL");
+    let conversations: i64 = conversations.parse().expect("a number of conversations");
+    let per: i64 = per
+        .parse()
+        .expect("a number of activities per conversation");
+    let url = switchboard_testkit::create_database(&cluster, "bench").await;
+    let started = Instant::now();
+    let Db::Postgres(postgres) = Db::open(Location::parse(&url)).await.expect("open") else {
+        unreachable!("a postgres:// URL opens PostgreSQL")
+    };
+    db::postgres::bulk::fill(&postgres, conversations, per, db::now_ms())
+        .await
+        .expect("fill");
+    println!(
+        "  filled: {conversations} conversations, {} activities, in {:.0} s",
+        conversations * per,
+        started.elapsed().as_secs_f64()
+    );
+    println!("{url}");
+}
+
+async fn signed_in(url: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let response = client
+        .post(format!("{url}/api/v1/session"))
+        .json(&json!({"email": DEMO_OWNER.0, "password": DEMO_OWNER.1}))
+        .send()
+        .await
+        .expect("sign in");
+    assert!(
+        response.status().is_success(),
+        "sign in: {}",
+        response.status()
+    );
+    client
+}
+
+/// Opens an event stream at `url`; each conversation event's id and arrival go to `arrivals`.
+async fn listen(url: String, tag: usize, arrivals: mpsc::UnboundedSender<(usize, i64, Instant)>) {
+    let client = signed_in(&url).await;
+    let response = client
+        .get(format!("{url}/api/v1/events"))
+        .send()
+        .await
+        .expect("open a stream");
+    assert!(response.status().is_success());
+    tokio::spawn(each_event(response, move |event, now| {
+        if let Some(id) = event["conversation"]["conversation"]["id"].as_i64() {
+            let _ = arrivals.send((tag, id, now));
+        }
+    }));
+}
+
+pub async fn crossover(args: &[String]) {
+    let [one, two] = args else {
+        panic!("usage: crossover URL_ONE URL_TWO");
+    };
+    let (arrivals, mut arrived) = mpsc::unbounded_channel();
+    listen(one.clone(), 1, arrivals.clone()).await;
+    listen(two.clone(), 2, arrivals).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let client = signed_in(one).await;
+    let page: ConversationPage = client
+        .get(format!(
+            "{one}/api/v1/conversations?view=open&limit={CHANGES}"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (mut same, mut other) = (Vec::new(), Vec::new());
+    for conversation in &page.conversations {
+        let change = if conversation.unread {
+            "read"
+        } else {
+            "unread"
+        };
+        let body = json!({"change": change, "seen_activity_id": conversation.latest_activity.id});
+        let response = client
+            .post(format!(
+                "{one}/api/v1/conversations/{}/state",
+                conversation.id
+            ))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let answered = Instant::now();
+        assert!(response.status().is_success());
+        let (mut on_one, mut on_two) = (None, None);
+        let deadline = answered + Duration::from_secs(10);
+        while on_one.is_none() || on_two.is_none() {
+            let wait = deadline.saturating_duration_since(Instant::now());
+            let (tag, id, at) = tokio::time::timeout(wait, arrived.recv())
+                .await
+                .expect("both streams get the event")
+                .expect("streams open");
+            if id == conversation.id.0 {
+                let ms = at.saturating_duration_since(answered).as_secs_f64() * 1000.0;
+                match tag {
+                    1 => on_one.get_or_insert(ms),
+                    _ => on_two.get_or_insert(ms),
+                };
+            }
+        }
+        same.extend(on_one);
+        other.extend(on_two);
+    }
+    let percentile = |values: &mut Vec<f64>, q: f64| {
+        values.sort_by(f64::total_cmp);
+        values[((values.len() - 1) as f64 * q) as usize]
+    };
+    let (other50, other99) = (percentile(&mut other, 0.5), percentile(&mut other, 0.99));
+    let (same50, same99) = (percentile(&mut same, 0.5), percentile(&mut same, 0.99));
+    println!(
+        "  a change on server 1 → an event stream on server 2 ({} changes, from the change's answer): \
+         p50 {other50:.1} ms, p99 {other99:.1} ms",
+        other.len()
+    );
+    println!(
+        "  baseline, the same events on a stream of server 1: p50 {same50:.1} ms, p99 {same99:.1} ms \
+         (other server / same server at p99: {:.2}×)",
+        if same99 > 0.0 { other99 / same99 } else { f64::NAN }
+    );
+}

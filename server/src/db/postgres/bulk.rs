@@ -1,0 +1,74 @@
+//! A large workspace made in the database itself, for benchmarks: `conversations` on the demo's
+//! three lines, each with `per_conversation` messages (in and out in turn), in a few statements.
+
+use super::Postgres;
+use crate::db::DbError;
+
+/// Fills an empty database; the demo team can join it afterwards (`--demo` adds it to a
+/// workspace without teammates).
+pub async fn fill(
+    db: &Postgres,
+    conversations: i64,
+    per_conversation: i64,
+    now: i64,
+) -> Result<(), DbError> {
+    let client = db.client().await?;
+    let lines = crate::demo::LINES;
+    for (index, line) in lines.iter().enumerate() {
+        client
+            .execute(
+                "INSERT INTO lines (id, name, number) VALUES ($1, $2, $3)",
+                &[&(index as i64 + 1), &line.name, &line.number],
+            )
+            .await?;
+    }
+    // Newest conversation last; a minute between conversations, ten seconds between messages.
+    // A third are Done, a third Open and unread (their newest inbound not yet answered:
+    // `per_conversation` is odd for them), a third Open and read.
+    client
+        .execute(
+            "INSERT INTO contacts (id, name, number)
+             SELECT g, 'Customer ' || g, '+1312' || lpad(g::TEXT, 7, '0')
+               FROM generate_series(1, $1::BIGINT) g",
+            &[&conversations],
+        )
+        .await?;
+    client
+        .execute(
+            "INSERT INTO activities (id, conversation_id, direction, kind, body, at)
+             SELECT (c - 1) * $2 + k, c,
+                    CASE WHEN k % 2 = 1 THEN 'inbound' ELSE 'outbound' END, 'message',
+                    'Message ' || k || ' of conversation ' || c,
+                    $3 - ($1 - c) * 60000 - ($2 - k) * 10000
+               FROM generate_series(1, $1::BIGINT) c, generate_series(1, $2::BIGINT) k",
+            &[&conversations, &per_conversation, &now],
+        )
+        .await?;
+    client
+        .execute(
+            "INSERT INTO conversations (id, line_id, contact_id, status, unread, latest_activity_id,
+                                        latest_activity_at, latest_inbound_activity_id)
+             SELECT c, 1 + c % 3, c,
+                    CASE WHEN c % 3 = 0 THEN 'done' ELSE 'open' END, c % 3 = 1,
+                    c * $2, $3 - ($1 - c) * 60000,
+                    (c - 1) * $2 + CASE WHEN $2 % 2 = 1 THEN $2 ELSE $2 - 1 END
+               FROM generate_series(1, $1::BIGINT) c",
+            &[&conversations, &per_conversation, &now],
+        )
+        .await?;
+    client
+        .batch_execute(
+            "UPDATE lines SET unread_count =
+                 (SELECT COUNT(*) FROM conversations c WHERE c.line_id = lines.id AND c.unread);
+             SELECT setval(pg_get_serial_sequence('lines', 'id'), 4, false);
+             SELECT setval(pg_get_serial_sequence('contacts', 'id'),
+                           (SELECT MAX(id) + 1 FROM contacts), false);
+             SELECT setval(pg_get_serial_sequence('conversations', 'id'),
+                           (SELECT MAX(id) + 1 FROM conversations), false);
+             SELECT setval(pg_get_serial_sequence('activities', 'id'),
+                           (SELECT MAX(id) + 1 FROM activities), false);
+             ANALYZE;",
+        )
+        .await?;
+    Ok(())
+}
