@@ -326,6 +326,18 @@ pub fn without_password(url: &str) -> String {
     }
 }
 
+/// Handlers run on a multi-threaded runtime: a write's future must be `Send`. This fails to
+/// compile, rather than a handler far away, if a write's closure stops being so.
+#[allow(dead_code)]
+fn writes_are_send(db: &Postgres) {
+    fn send<T: Send>(_: T) {}
+    send(lines::set_quo_number(
+        db,
+        switchboard_domain::LineId(1),
+        None,
+    ));
+}
+
 #[cfg(test)]
 mod tests {
     use super::without_password;
@@ -345,16 +357,4 @@ mod tests {
             "postgres:///switchboard"
         );
     }
-}
-
-/// Handlers run on a multi-threaded runtime: a write's future must be `Send`. This fails to
-/// compile, rather than a handler far away, if a write's closure stops being so.
-#[allow(dead_code)]
-fn writes_are_send(db: &Postgres) {
-    fn send<T: Send>(_: T) {}
-    send(lines::set_quo_number(
-        db,
-        switchboard_domain::LineId(1),
-        None,
-    ));
 }
