@@ -45,6 +45,25 @@ pub(super) struct Stored {
     pub line: LineId,
 }
 
+impl Stored {
+    /// From the columns `status, unread, latest_inbound_activity_id, line_id`.
+    pub(super) fn from_columns(
+        status: &str,
+        unread: bool,
+        latest_inbound: Option<i64>,
+        line: i64,
+    ) -> Result<Stored, DbError> {
+        Ok(Stored {
+            state: ConversationState {
+                status: status.parse::<Status>().map_err(corrupt)?,
+                unread,
+                latest_inbound: latest_inbound.map(ActivityId),
+            },
+            line: LineId(line),
+        })
+    }
+}
+
 fn load(connection: &Connection, id: ConversationId) -> Result<Option<Stored>, DbError> {
     let row: Option<(String, bool, Option<i64>, i64)> = connection
         .prepare_cached(
@@ -56,14 +75,7 @@ fn load(connection: &Connection, id: ConversationId) -> Result<Option<Stored>, D
         })
         .optional()?;
     row.map(|(status, unread, latest_inbound, line)| {
-        Ok(Stored {
-            state: ConversationState {
-                status: status.parse::<Status>().map_err(corrupt)?,
-                unread,
-                latest_inbound: latest_inbound.map(ActivityId),
-            },
-            line: LineId(line),
-        })
+        Stored::from_columns(&status, unread, latest_inbound, line)
     })
     .transpose()
 }
@@ -109,18 +121,18 @@ pub(super) fn store_state(
 }
 
 /// An activity as its columns.
-struct Columns<'a> {
-    direction: &'static str,
-    kind: &'static str,
+pub(super) struct Columns<'a> {
+    pub(super) direction: &'static str,
+    pub(super) kind: &'static str,
     /// The message's or note's text, or the voicemail's transcript.
-    body: Option<&'a str>,
-    call_outcome: Option<&'static str>,
-    duration: Option<i64>,
-    author: Option<i64>,
+    pub(super) body: Option<&'a str>,
+    pub(super) call_outcome: Option<&'static str>,
+    pub(super) duration: Option<i64>,
+    pub(super) author: Option<i64>,
 }
 
 impl<'a> Columns<'a> {
-    fn of(activity: &'a NewActivity) -> Columns<'a> {
+    pub(super) fn of(activity: &'a NewActivity) -> Columns<'a> {
         let direction = match activity.direction {
             Direction::Inbound => "inbound",
             Direction::Outbound => "outbound",

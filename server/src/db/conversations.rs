@@ -81,17 +81,17 @@ pub(super) const ACTIVITY_SELECT: &str = "
       LEFT JOIN members au ON au.id = a.author_id";
 
 pub(super) struct ActivityRow {
-    activity_id: i64,
-    conversation_id: i64,
-    direction: String,
-    kind: String,
-    body: Option<String>,
-    call_outcome: Option<String>,
-    duration_seconds: Option<i64>,
-    at: i64,
-    author: Option<(i64, String)>,
-    delivery: Option<String>,
-    delivery_error: Option<String>,
+    pub(super) activity_id: i64,
+    pub(super) conversation_id: i64,
+    pub(super) direction: String,
+    pub(super) kind: String,
+    pub(super) body: Option<String>,
+    pub(super) call_outcome: Option<String>,
+    pub(super) duration_seconds: Option<i64>,
+    pub(super) at: i64,
+    pub(super) author: Option<(i64, String)>,
+    pub(super) delivery: Option<String>,
+    pub(super) delivery_error: Option<String>,
 }
 
 impl ActivityRow {
@@ -116,18 +116,18 @@ impl ActivityRow {
 }
 
 pub(super) struct SummaryRow {
-    id: i64,
-    line_id: i64,
-    status: String,
-    unread: bool,
-    latest_inbound_activity_id: Option<i64>,
-    latest_activity_at: i64,
-    contact_id: i64,
-    contact_name: Option<String>,
-    contact_number: String,
-    pinned: bool,
-    assignee: Option<(i64, String)>,
-    activity: ActivityRow,
+    pub(super) id: i64,
+    pub(super) line_id: i64,
+    pub(super) status: String,
+    pub(super) unread: bool,
+    pub(super) latest_inbound_activity_id: Option<i64>,
+    pub(super) latest_activity_at: i64,
+    pub(super) contact_id: i64,
+    pub(super) contact_name: Option<String>,
+    pub(super) contact_number: String,
+    pub(super) pinned: bool,
+    pub(super) assignee: Option<(i64, String)>,
+    pub(super) activity: ActivityRow,
 }
 
 impl SummaryRow {
@@ -156,7 +156,7 @@ pub(super) fn corrupt(what: impl fmt::Display) -> DbError {
     DbError::Corrupt(what.to_string())
 }
 
-fn member((id, name): (i64, String)) -> MemberRef {
+pub(super) fn member((id, name): (i64, String)) -> MemberRef {
     MemberRef {
         id: MemberId(id),
         name,
@@ -241,6 +241,74 @@ impl TryFrom<SummaryRow> for ConversationSummary {
     }
 }
 
+/// The SQL of a page of `query`: [`SUMMARY_SELECT`] and the filters that apply, with the
+/// parameters `$1` line, `$2`..`$4` cursor, `$5` viewer, `$6` assignee, `$7` limit. `typed`:
+/// PostgreSQL must be told the type of a parameter that is only tested for NULL.
+pub(super) fn page_sql(query: &PageQuery, restricted: bool, typed: bool) -> String {
+    let null = |param: &str, sql_type: &str| match typed {
+        true => format!("{param}::{sql_type} IS NULL"),
+        false => format!("{param} IS NULL"),
+    };
+    // Only fixed fragments are pasted into the SQL; every value is bound.
+    let view_filter = match query.view {
+        View::Open => "c.status = 'open'",
+        View::Unread => "c.unread = TRUE",
+        View::Done => "c.status = 'done'",
+    };
+    let line_filter = match query.line {
+        Some(_) => "AND c.line_id = $1".to_owned(),
+        None => format!("AND {}", null("$1", "BIGINT")),
+    };
+    let cursor_filter = match query.after {
+        Some(_) => "AND (c.pinned < $2 OR (c.pinned = $2 AND (c.latest_activity_at < $3
+                  OR (c.latest_activity_at = $3 AND c.id < $4))))"
+            .to_owned(),
+        None => format!(
+            "AND {} AND {} AND {}",
+            null("$2", "BOOLEAN"),
+            null("$3", "BIGINT"),
+            null("$4", "BIGINT")
+        ),
+    };
+    let access_filter = match restricted {
+        true => {
+            "AND c.line_id IN (SELECT line_id FROM line_access WHERE member_id = $5)".to_owned()
+        }
+        false => format!("AND {}", null("$5", "BIGINT")),
+    };
+    let assignee_filter = match query.assignee {
+        Some(_) => "AND c.assignee_id = $6".to_owned(),
+        None => format!("AND {}", null("$6", "BIGINT")),
+    };
+    format!(
+        "{SUMMARY_SELECT}
+          WHERE {view_filter} {line_filter} {cursor_filter} {access_filter} {assignee_filter}
+          ORDER BY c.pinned DESC, c.latest_activity_at DESC, c.id DESC
+          LIMIT $7"
+    )
+}
+
+/// A page from the rows of [`page_sql`] (one more than `limit` if there are more).
+pub(super) fn page_of(rows: Vec<SummaryRow>, limit: u32) -> Result<ConversationPage, DbError> {
+    let has_more = rows.len() > limit as usize;
+    let mut conversations = Vec::with_capacity(rows.len().min(limit as usize));
+    let mut last_key = None;
+    for row in rows.into_iter().take(limit as usize) {
+        last_key = Some(Cursor {
+            pinned: row.pinned,
+            at: row.latest_activity_at,
+            id: ConversationId(row.id),
+        });
+        conversations.push(row.try_into()?);
+    }
+    Ok(ConversationPage {
+        conversations,
+        next_cursor: last_key
+            .filter(|_| has_more)
+            .map(|cursor| cursor.to_string()),
+    })
+}
+
 /// One page of a view, pinned conversations first, then newest activity first, after
 /// `query.after`; only the lines `viewer` can see.
 #[tracing::instrument(skip(db, viewer))]
@@ -251,38 +319,8 @@ pub async fn page(
 ) -> Result<ConversationPage, DbError> {
     match db {
         Db::Sqlite(db) => {
-            // Only fixed fragments are pasted into the SQL; every value is bound.
-            let view_filter = match query.view {
-                View::Open => "c.status = 'open'",
-                View::Unread => "c.unread = TRUE",
-                View::Done => "c.status = 'done'",
-            };
-            let line_filter = match query.line {
-                Some(_) => "AND c.line_id = $1",
-                None => "AND $1 IS NULL",
-            };
-            let cursor_filter = match query.after {
-                Some(_) => {
-                    "AND (c.pinned < $2 OR (c.pinned = $2 AND (c.latest_activity_at < $3
-                  OR (c.latest_activity_at = $3 AND c.id < $4))))"
-                }
-                None => "AND $2 IS NULL AND $3 IS NULL AND $4 IS NULL",
-            };
             let restricted = viewer.lines.is_some();
-            let access_filter = match restricted {
-                true => "AND c.line_id IN (SELECT line_id FROM line_access WHERE member_id = $5)",
-                false => "AND $5 IS NULL",
-            };
-            let assignee_filter = match query.assignee {
-                Some(_) => "AND c.assignee_id = $6",
-                None => "AND $6 IS NULL",
-            };
-            let sql = format!(
-                "{SUMMARY_SELECT}
-          WHERE {view_filter} {line_filter} {cursor_filter} {access_filter} {assignee_filter}
-          ORDER BY c.pinned DESC, c.latest_activity_at DESC, c.id DESC
-          LIMIT $7"
-            );
+            let sql = page_sql(&query, restricted, false);
             let viewer_id = restricted.then_some(viewer.id.0);
             let rows = db
                 .read(|connection| {
@@ -304,23 +342,7 @@ pub async fn page(
                     Ok(rows)
                 })
                 .await?;
-            let has_more = rows.len() > query.limit as usize;
-            let mut conversations = Vec::with_capacity(rows.len().min(query.limit as usize));
-            let mut last_key = None;
-            for row in rows.into_iter().take(query.limit as usize) {
-                last_key = Some(Cursor {
-                    pinned: row.pinned,
-                    at: row.latest_activity_at,
-                    id: ConversationId(row.id),
-                });
-                conversations.push(row.try_into()?);
-            }
-            Ok(ConversationPage {
-                conversations,
-                next_cursor: last_key
-                    .filter(|_| has_more)
-                    .map(|cursor| cursor.to_string()),
-            })
+            page_of(rows, query.limit)
         }
         Db::Postgres(db) => postgres::conversations::page(db, query, viewer).await,
     }

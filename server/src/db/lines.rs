@@ -6,6 +6,21 @@ use rusqlite::OptionalExtension;
 use switchboard_domain::api::Line;
 use switchboard_domain::LineId;
 
+/// Every line, each with the number of its unread conversations.
+pub(super) const LIST: &str = "SELECT id, name, number, unread_count, COALESCE(quo_number, number)
+                                 FROM lines ORDER BY id";
+
+/// Every line's settings, as the command line lists them.
+pub(super) const SETTINGS: &str = "SELECT id, name, number, quo_number FROM lines ORDER BY id";
+
+/// Of every line, those `viewer` sees.
+pub(super) fn seen_by(viewer: &SessionMember, lines: Vec<Line>) -> Vec<Line> {
+    lines
+        .into_iter()
+        .filter(|line| viewer.can_see(line.id))
+        .collect()
+}
+
 /// The lines `viewer` sees, each with the number of its unread conversations.
 #[tracing::instrument(skip(db, viewer))]
 pub async fn list_with_unread_counts(
@@ -16,10 +31,7 @@ pub async fn list_with_unread_counts(
         Db::Sqlite(db) => {
             let lines: Vec<Line> = db
                 .read(|connection| {
-                    let mut statement = connection.prepare_cached(
-                        "SELECT id, name, number, unread_count, COALESCE(quo_number, number)
-                       FROM lines ORDER BY id",
-                    )?;
+                    let mut statement = connection.prepare_cached(LIST)?;
                     let lines = statement
                         .query_map([], |row| {
                             Ok(Line {
@@ -34,10 +46,7 @@ pub async fn list_with_unread_counts(
                     Ok(lines)
                 })
                 .await?;
-            Ok(lines
-                .into_iter()
-                .filter(|line| viewer.can_see(line.id))
-                .collect())
+            Ok(seen_by(viewer, lines))
         }
         Db::Postgres(db) => postgres::lines::list_with_unread_counts(db, viewer).await,
     }
@@ -101,7 +110,7 @@ pub async fn settings(db: &Db) -> Result<Vec<LineSetting>, DbError> {
         Db::Sqlite(db) => {
             db.read(|connection| {
                 Ok(connection
-                    .prepare_cached("SELECT id, name, number, quo_number FROM lines ORDER BY id")?
+                    .prepare_cached(SETTINGS)?
                     .query_map([], |row| {
                         Ok(LineSetting {
                             id: LineId(row.get(0)?),

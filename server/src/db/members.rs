@@ -48,6 +48,16 @@ pub(super) fn corrupt(what: impl std::fmt::Display) -> DbError {
     DbError::Corrupt(what.to_string())
 }
 
+/// A stored role, as the domain reads it.
+pub(super) fn role(stored: &str) -> Result<Role, DbError> {
+    stored.parse().map_err(corrupt)
+}
+
+/// A stored count (an `i64` on both engines), as the domain's `u32`.
+pub(super) fn count(stored: i64) -> Result<u32, DbError> {
+    u32::try_from(stored).map_err(corrupt)
+}
+
 /// Creates a teammate; an email already taken is `Ok(None)`.
 #[tracing::instrument(skip(db, member), fields(email = %member.email))]
 pub async fn create(db: &Db, member: &NewMember, now: i64) -> Result<Option<MemberId>, DbError> {
@@ -166,22 +176,33 @@ pub async fn me(db: &Db, member: &SessionMember) -> Result<Me, DbError> {
                     Ok((email, language, lines))
                 })
                 .await?;
-            Ok(Me {
-                id,
-                name: member.name.clone(),
-                email,
-                role: member.role,
-                line_ids: member.lines.clone().unwrap_or(all_lines),
-                language: spoken(language).map(|lang| lang.code().to_owned()),
-            })
+            Ok(me_from(member, email, language, all_lines))
         }
         Db::Postgres(db) => postgres::members::me(db, member).await,
     }
 }
 
+/// The teammate's own record, from their session, their stored email and language, and every
+/// line (what an owner or admin sees).
+pub(super) fn me_from(
+    member: &SessionMember,
+    email: String,
+    language: Option<String>,
+    all_lines: Vec<LineId>,
+) -> Me {
+    Me {
+        id: member.id,
+        name: member.name.clone(),
+        email,
+        role: member.role,
+        line_ids: member.lines.clone().unwrap_or(all_lines),
+        language: spoken(language).map(|lang| lang.code().to_owned()),
+    }
+}
+
 /// A stored code, if the catalogue still speaks it: a language taken out of a later build
 /// reads as no choice (the browser's languages decide), not as a page in no language.
-fn spoken(stored: Option<String>) -> Option<Lang> {
+pub(super) fn spoken(stored: Option<String>) -> Option<Lang> {
     stored.as_deref().and_then(crate::language::by_code)
 }
 

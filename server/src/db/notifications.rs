@@ -11,7 +11,7 @@ use switchboard_domain::{ActivityId, ConversationId, LineId, MemberId, Notificat
 /// How much of a note a notification quotes.
 const EXCERPT_CHARS: usize = 140;
 
-const SELECT: &str = "
+pub(super) const SELECT: &str = "
     SELECT n.id, n.conversation_id, c.line_id, n.activity_id, n.author_id, m.name, n.excerpt,
            n.read, n.at
       FROM notifications n
@@ -40,6 +40,11 @@ fn unread(connection: &Connection, member: MemberId) -> Result<u32, DbError> {
         .query_row([member.0], |row| row.get(0))?)
 }
 
+/// What a notification quotes of a note.
+pub(super) fn excerpt(text: &ReplyText) -> String {
+    text.as_str().chars().take(EXCERPT_CHARS).collect()
+}
+
 /// Notifies `member` of a mention, if they can see the line (a mention of someone who cannot
 /// read the conversation tells them nothing).
 #[allow(clippy::too_many_arguments)]
@@ -66,7 +71,7 @@ pub(super) fn mention(
     if sees_line.is_none() {
         return Ok(());
     }
-    let excerpt: String = text.as_str().chars().take(EXCERPT_CHARS).collect();
+    let excerpt = excerpt(text);
     let id: i64 = tx
         .prepare_cached(
             "INSERT INTO notifications (member_id, conversation_id, activity_id, author_id, excerpt, at)

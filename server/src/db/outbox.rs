@@ -139,7 +139,7 @@ pub async fn take_due(db: &Db, now: i64, limit: u32) -> Result<Vec<Pending>, DbE
 }
 
 /// A try that got no answer counts as lost after this long, and is tried again.
-const IN_FLIGHT_FOR_MS: i64 = 60_000;
+pub(super) const IN_FLIGHT_FOR_MS: i64 = 60_000;
 
 /// At start: a try that was on its way when the server stopped is due again now (under the
 /// same key, so that Quo takes the message once).

@@ -30,7 +30,7 @@ pub struct Pruned {
     pub known_clients: usize,
 }
 
-const EVENTS_PRUNED_THROUGH: &str = "events_pruned_through";
+pub(super) const EVENTS_PRUNED_THROUGH: &str = "events_pruned_through";
 
 pub async fn prune(db: &Db, cutoffs: Cutoffs) -> Result<Pruned, DbError> {
     match db {

@@ -1,7 +1,7 @@
 //! Sessions (each a signed-in browser or program), failed sign-ins, and the clients a teammate
 //! signed in from before.
 
-use super::members::{corrupt, SessionMember};
+use super::members::{self, SessionMember};
 use super::{postgres, Db, DbError};
 use rusqlite::{params, Connection, OptionalExtension};
 use switchboard_domain::team::Role;
@@ -51,6 +51,11 @@ macro_rules! session_where {
         )
     };
 }
+pub(super) use session_where;
+
+/// The lines a session's teammate sees, when their role does not see every line.
+pub(super) const LINES_OF: &str =
+    "SELECT line_id FROM line_access WHERE member_id = $1 ORDER BY line_id";
 
 /// The teammate whose session has this token hash, if it exists (and they are active).
 pub async fn by_token(db: &Db, token_hash: &str) -> Result<Option<SessionMember>, DbError> {
@@ -98,14 +103,12 @@ fn find(
     let Some((session_id, id, name, role, created_at, last_seen_at)) = found else {
         return Ok(None);
     };
-    let role: Role = role.parse().map_err(corrupt)?;
+    let role: Role = members::role(&role)?;
     let lines = match role.sees_every_line() {
         true => None,
         false => Some(
             connection
-                .prepare_cached(
-                    "SELECT line_id FROM line_access WHERE member_id = $1 ORDER BY line_id",
-                )?
+                .prepare_cached(LINES_OF)?
                 .query_map([id.0], |row| Ok(LineId(row.get(0)?)))?
                 .collect::<Result<_, _>>()?,
         ),
@@ -224,7 +227,17 @@ pub async fn of_member(db: &Db, member: MemberId) -> Result<Vec<SessionRow>, DbE
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {
     pub failures: Vec<u32>,
-    rows: Vec<i64>,
+    pub(super) rows: Recorded,
+}
+
+/// The failure rows an attempt recorded, as each engine finds them again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Recorded {
+    /// SQLite: their rowids.
+    Rowids(Vec<i64>),
+    /// PostgreSQL has no rowid: a row is its subject and time, nothing else, so taking back any
+    /// one row with this subject and time takes back this attempt's, to the count.
+    Rows { subjects: Vec<String>, at: i64 },
 }
 
 pub async fn begin_attempt(
@@ -253,7 +266,10 @@ pub async fn begin_attempt(
                 .query_row(params![subject, now], |row| row.get(0))?,
             );
                 }
-                Ok(Attempt { failures, rows })
+                Ok(Attempt {
+                    failures,
+                    rows: Recorded::Rowids(rows),
+                })
             })
             .await
         }
@@ -265,10 +281,13 @@ pub async fn begin_attempt(
 pub async fn forgive(db: &Db, attempt: Attempt) -> Result<(), DbError> {
     match db {
         Db::Sqlite(db) => {
+            let Recorded::Rowids(rows) = attempt.rows else {
+                return Err(members::corrupt("an attempt counted on another engine"));
+            };
             db.write(move |tx, _| {
                 let mut delete =
                     tx.prepare_cached("DELETE FROM sign_in_failures WHERE rowid = $1")?;
-                for row in attempt.rows {
+                for row in rows {
                     delete.execute([row])?;
                 }
                 Ok(())

@@ -4,7 +4,7 @@
 //! taken away is sent after it.
 
 use super::events::Audience;
-use super::members::corrupt;
+use super::members::{self, corrupt};
 use super::{postgres, Db, DbError};
 use rusqlite::{params, Connection, OptionalExtension};
 use switchboard_domain::team::{LiveEvent, Role, TeamMember, TeamMemberUpdate};
@@ -39,14 +39,20 @@ pub async fn get(db: &Db, id: MemberId) -> Result<Option<TeamMember>, DbError> {
     }
 }
 
+/// A teammate as the team page shows them, but their lines.
+pub(super) const READ: &str =
+    "SELECT m.name, m.email, m.role, m.deactivated_at IS NOT NULL, m.created_at,
+            (SELECT COUNT(*) FROM sessions s WHERE s.member_id = m.id),
+            (SELECT MAX(s.last_seen_at) FROM sessions s WHERE s.member_id = m.id)
+       FROM members m WHERE m.id = $1";
+
+/// How many active owners the team has.
+pub(super) const ACTIVE_OWNERS: &str =
+    "SELECT COUNT(*) FROM members WHERE role = 'owner' AND deactivated_at IS NULL";
+
 fn read(connection: &Connection, id: MemberId) -> Result<Option<TeamMember>, DbError> {
     let found = connection
-        .prepare_cached(
-            "SELECT m.name, m.email, m.role, m.deactivated_at IS NOT NULL, m.created_at,
-                    (SELECT COUNT(*) FROM sessions s WHERE s.member_id = m.id),
-                    (SELECT MAX(s.last_seen_at) FROM sessions s WHERE s.member_id = m.id)
-               FROM members m WHERE m.id = $1",
-        )?
+        .prepare_cached(READ)?
         .query_row([id.0], |row| {
             Ok((
                 row.get::<_, String>(0)?,
@@ -63,10 +69,10 @@ fn read(connection: &Connection, id: MemberId) -> Result<Option<TeamMember>, DbE
     else {
         return Ok(None);
     };
-    let role: Role = role.parse().map_err(corrupt)?;
+    let role: Role = members::role(&role)?;
     let query = match role.sees_every_line() {
         true => "SELECT id FROM lines WHERE $1 = $1 ORDER BY id",
-        false => "SELECT line_id FROM line_access WHERE member_id = $1 ORDER BY line_id",
+        false => super::sessions::LINES_OF,
     };
     let line_ids = connection
         .prepare_cached(query)?
@@ -89,14 +95,8 @@ fn read(connection: &Connection, id: MemberId) -> Result<Option<TeamMember>, DbE
 pub async fn active_owners(db: &Db) -> Result<u32, DbError> {
     match db {
         Db::Sqlite(db) => {
-            db.read(|connection| {
-                Ok(connection.query_row(
-                    "SELECT COUNT(*) FROM members WHERE role = 'owner' AND deactivated_at IS NULL",
-                    [],
-                    |row| row.get(0),
-                )?)
-            })
-            .await
+            db.read(|connection| Ok(connection.query_row(ACTIVE_OWNERS, [], |row| row.get(0))?))
+                .await
         }
         Db::Postgres(db) => postgres::team::active_owners(db).await,
     }

@@ -1,9 +1,8 @@
 //! lines on PostgreSQL.
 
-#![allow(unused_imports)]
 use super::{Postgres, Sql};
-use crate::db::lines::*;
-use crate::db::members::SessionMember;
+use crate::db::lines::{seen_by, LineSetting, LIST, SETTINGS};
+use crate::db::members::{self, SessionMember};
 use crate::db::DbError;
 use switchboard_domain::api::Line;
 use switchboard_domain::LineId;
@@ -12,23 +11,58 @@ pub(crate) async fn list_with_unread_counts(
     db: &Postgres,
     viewer: &SessionMember,
 ) -> Result<Vec<Line>, DbError> {
-    let _ = (db, viewer);
-    Err(DbError::Corrupt("not yet on PostgreSQL".into()))
+    let lines = db
+        .client()
+        .await?
+        .all(LIST, &[])
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Line {
+                id: LineId(row.try_get(0)?),
+                name: row.try_get(1)?,
+                number: row.try_get(2)?,
+                unread_count: members::count(row.try_get(3)?)?,
+                sends_from: row.try_get(4)?,
+            })
+        })
+        .collect::<Result<_, DbError>>()?;
+    Ok(seen_by(viewer, lines))
 }
 
 pub(crate) async fn exists(db: &Postgres, id: LineId) -> Result<bool, DbError> {
-    let _ = (db, id);
-    Err(DbError::Corrupt("not yet on PostgreSQL".into()))
+    Ok(db
+        .client()
+        .await?
+        .opt("SELECT id FROM lines WHERE id = $1", &[&id.0])
+        .await?
+        .is_some())
 }
 
 pub(crate) async fn by_number(db: &Postgres, number: &str) -> Result<Option<LineId>, DbError> {
-    let _ = (db, number);
-    Err(DbError::Corrupt("not yet on PostgreSQL".into()))
+    db.client()
+        .await?
+        .opt("SELECT id FROM lines WHERE number = $1", &[&number])
+        .await?
+        .map(|row| Ok(LineId(row.try_get(0)?)))
+        .transpose()
 }
 
 pub(crate) async fn settings(db: &Postgres) -> Result<Vec<LineSetting>, DbError> {
-    let _ = db;
-    Err(DbError::Corrupt("not yet on PostgreSQL".into()))
+    db.client()
+        .await?
+        .all(SETTINGS, &[])
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(LineSetting {
+                id: LineId(row.try_get(0)?),
+                name: row.try_get(1)?,
+                number: row.try_get(2)?,
+                quo_number: row.try_get(3)?,
+            })
+        })
+        .collect()
 }
 
 pub(crate) async fn set_quo_number(

@@ -327,27 +327,6 @@ pub fn without_password(url: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::without_password;
-
-    #[test]
-    fn a_shown_url_hides_its_password() {
-        assert_eq!(
-            without_password("postgres://team:s3cret@db.example:5432/switchboard"),
-            "postgres://team:***@db.example:5432/switchboard"
-        );
-        assert_eq!(
-            without_password("postgres://team@db/switchboard"),
-            "postgres://team@db/switchboard"
-        );
-        assert_eq!(
-            without_password("postgres:///switchboard"),
-            "postgres:///switchboard"
-        );
-    }
-}
-
 /// Handlers run on a multi-threaded runtime: a write's future must be `Send`. This fails to
 /// compile, rather than a handler far away, if a write's closure stops being so.
 #[allow(dead_code)]
@@ -381,5 +360,26 @@ pub mod testing {
             )
             .await?;
         Ok(row.try_get::<_, i64>(0)? as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn a_shown_url_hides_its_password() {
+        assert_eq!(
+            without_password("postgres://team:s3cret@db.example:5432/switchboard"),
+            "postgres://team:***@db.example:5432/switchboard"
+        );
+        assert_eq!(
+            without_password("postgres://team@db/switchboard"),
+            "postgres://team@db/switchboard"
+        );
+        assert_eq!(
+            without_password("postgres:///switchboard"),
+            "postgres:///switchboard"
+        );
     }
 }

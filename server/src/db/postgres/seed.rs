@@ -1,28 +1,137 @@
-//! seed on PostgreSQL.
+//! Writing the demo dataset on PostgreSQL.
 
-#![allow(unused_imports)]
-use super::Postgres;
-use crate::db::changes::{insert_activity, store_state, NewActivity, Stored};
-use crate::db::seed::*;
+use super::changes::{insert_activity, store_state};
+use super::{Postgres, Sql};
+use crate::db::changes::{NewActivity, Stored};
 use crate::db::DbError;
 use crate::demo::Dataset;
 use switchboard_domain::api::Direction;
 use switchboard_domain::{ConversationId, ConversationState, LineId};
 
 pub(crate) async fn is_empty(db: &Postgres) -> Result<bool, DbError> {
-    let _ = db;
-    Err(DbError::Corrupt("not yet on PostgreSQL".into()))
+    db.write(async move |tx, _| {
+        let lines: i64 = tx
+            .one("SELECT COUNT(*) FROM lines", &[])
+            .await?
+            .try_get(0)?;
+        Ok(lines == 0)
+    })
+    .await
 }
 
 pub(crate) async fn insert(db: &Postgres, data: Dataset) -> Result<(), DbError> {
-    let _ = (db, data);
-    Err(DbError::Corrupt("not yet on PostgreSQL".into()))
+    db.write(async move |tx, _| {
+        for (index, line) in data.lines.iter().enumerate() {
+            tx.run(
+                "INSERT INTO lines (id, name, number) VALUES ($1, $2, $3)",
+                &[&(index as i64 + 1), &line.name, &line.number],
+            )
+            .await?;
+        }
+        for (index, contact) in data.contacts.iter().enumerate() {
+            tx.run(
+                "INSERT INTO contacts (id, name, number) VALUES ($1, $2, $3)",
+                &[&(index as i64 + 1), &contact.name, &contact.number],
+            )
+            .await?;
+        }
+        for (index, conversation) in data.conversations.iter().enumerate() {
+            let first_at = conversation.activities.first().map_or(0, |a| a.at);
+            tx.run(
+                "INSERT INTO conversations (id, line_id, contact_id, status, unread,
+                                            latest_activity_at)
+                 VALUES ($1, $2, $3, 'open', FALSE, $4)",
+                &[
+                    &(index as i64 + 1),
+                    &(conversation.line as i64 + 1),
+                    &(conversation.contact as i64 + 1),
+                    &first_at,
+                ],
+            )
+            .await?;
+        }
+        // The ids above were given, not drawn: the identities go on after them, or the next
+        // contact or conversation created would take an id that is already there.
+        for table in ["lines", "contacts", "conversations"] {
+            tx.run(
+                &format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}"
+                ),
+                &[],
+            )
+            .await?;
+        }
+
+        let mut timeline: Vec<(usize, &NewActivity)> = data
+            .conversations
+            .iter()
+            .enumerate()
+            .flat_map(|(c, conversation)| conversation.activities.iter().map(move |a| (c, a)))
+            .collect();
+        timeline.sort_by_key(|(c, activity)| (activity.at, *c));
+        let mut latest_inbound = vec![None; data.conversations.len()];
+        for (c, activity) in timeline {
+            let id = insert_activity(tx, ConversationId(c as i64 + 1), activity).await?;
+            if activity.direction == Direction::Inbound {
+                latest_inbound[c] = Some(id);
+            }
+        }
+        for (index, conversation) in data.conversations.iter().enumerate() {
+            // As inserted above: open, read.
+            let inserted = Stored {
+                state: ConversationState::started_by_outbound(),
+                line: LineId(conversation.line as i64 + 1),
+            };
+            let state = ConversationState {
+                status: conversation.status,
+                unread: conversation.unread,
+                latest_inbound: latest_inbound[index],
+            };
+            store_state(tx, ConversationId(index as i64 + 1), inserted, state).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 pub(crate) async fn share_out(
     db: &Postgres,
     team: &[crate::demo::TeamMember],
 ) -> Result<(), DbError> {
-    let _ = (db, team);
-    Err(DbError::Corrupt("not yet on PostgreSQL".into()))
+    db.write(async move |tx, _| {
+        let open = tx
+            .all(
+                "SELECT id, line_id FROM conversations WHERE status = 'open' ORDER BY id",
+                &[],
+            )
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get::<_, i64>(0)?, row.try_get::<_, i64>(1)?)))
+            .collect::<Result<Vec<_>, DbError>>()?;
+        for (id, line) in &open {
+            if id % 3 != 0 {
+                continue;
+            }
+            let able: Vec<&crate::demo::TeamMember> = team
+                .iter()
+                .filter(|(_, lines)| lines.as_ref().is_none_or(|l| l.contains(&LineId(*line))))
+                .collect();
+            if let Some((member, _)) = able.get((*id as usize / 3) % able.len().max(1)) {
+                tx.run(
+                    "UPDATE conversations SET assignee_id = $1 WHERE id = $2",
+                    &[&member.0, id],
+                )
+                .await?;
+            }
+        }
+        tx.run(
+            "UPDATE conversations SET pinned = TRUE WHERE id IN
+                (SELECT id FROM conversations WHERE status = 'open' AND id % 11 = 0
+                  ORDER BY latest_activity_at DESC LIMIT 2)",
+            &[],
+        )
+        .await?;
+        Ok(())
+    })
+    .await
 }
