@@ -34,8 +34,17 @@ async fn snapshot(app: &TestApp, jordan: &reqwest::Client) -> Snapshot {
         response.json::<Value>().await.unwrap()
     };
     let history_of = views[2].first().expect("a conversation done").id;
+    // The last use of each session moves as this test reads; the owner's sessions count the
+    // one each server's test client opened.
+    let mut team = json("/api/v1/team/members", app.client.clone()).await;
+    for member in team["members"].as_array_mut().expect("members") {
+        member["last_seen_at"] = Value::Null;
+        if member["email"] == OWNER.0 {
+            member["active_sessions"] = Value::Null;
+        }
+    }
     Snapshot {
-        team: json("/api/v1/team", app.client.clone()).await,
+        team,
         lines: json("/api/v1/lines", app.client.clone()).await,
         notifications: json("/api/v1/notifications", jordan.clone()).await,
         events: db::events::since(&app.db, 0, 100_000).await.unwrap(),
