@@ -1,6 +1,7 @@
 //! Notifications on PostgreSQL: a teammate mentioned in a note.
 
 use super::{events, Postgres, Sql, Transaction};
+use crate::db::conversations::corrupt;
 use crate::db::events::{Audience, EventLog};
 use crate::db::members::SessionMember;
 use crate::db::notifications::{excerpt, SELECT};
@@ -35,8 +36,7 @@ async fn unread(client: &impl Sql, member: MemberId) -> Result<u32, DbError> {
         )
         .await?
         .try_get(0)?;
-    // A count is never negative; one past u32 is past any screen.
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    u32::try_from(count).map_err(|_| corrupt(format_args!("{count} unread notifications")))
 }
 
 /// Notifies `member` of a mention, if they can see the line (a mention of someone who cannot
