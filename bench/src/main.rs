@@ -8,7 +8,7 @@
 //! - `webhooks`: signed webhook deliveries at 1,000 per second.
 //! - `load`: 200 connections for 60 s of mixed reads, changes and sign-ins.
 //! - `replies`: 1,000 replies queued at once, out through a local Quo at its rate limit.
-//! - `pgfill` and `crossover` ([`postgres`]): PostgreSQL at scale, with two servers.
+//! - `fill` and `crossover` ([`postgres`]): a large workspace on either engine; two servers.
 //!
 //! With no argument, all of them but the PostgreSQL ones (`scripts/bench` runs those with the
 //! cluster it starts).
@@ -26,7 +26,7 @@ async fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
     let rest: Vec<String> = std::env::args().skip(2).collect();
     match which.as_str() {
-        "pgfill" => return postgres::fill(&rest).await,
+        "fill" => return postgres::fill(&rest).await,
         "crossover" => return postgres::crossover(&rest).await,
         _ => {}
     }

@@ -1,8 +1,8 @@
 //! PostgreSQL at scale, run by `scripts/bench` section 8:
 //!
-//! - `pgfill CLUSTER_URL CONVERSATIONS PER_CONVERSATION`: a new database `bench` on the cluster,
-//!   migrated and filled in the database itself (`db::postgres::bulk`); prints how long it took
-//!   and, last, the database's URL.
+//! - `fill CLUSTER_URL|FILE CONVERSATIONS PER_CONVERSATION`: a new database `bench` on the
+//!   PostgreSQL cluster, or a new SQLite file, migrated and filled in the database itself
+//!   (`db::bulk`); prints how long it took and, last, the database as `--database` takes it.
 //! - `crossover URL_ONE URL_TWO`: two servers on one database; for each of 200 state changes
 //!   made on the first, the time from its answer to its event on an event stream of the second,
 //!   beside the same on a stream of the first (the same event, the same run). Prints p50/p99.
@@ -18,20 +18,23 @@ use tokio::sync::mpsc;
 const CHANGES: usize = 200;
 
 pub async fn fill(args: &[String]) {
-    let [cluster, conversations, per] = args else {
-        panic!("usage: pgfill CLUSTER_URL CONVERSATIONS PER_CONVERSATION");
+    let [database, conversations, per] = args else {
+        panic!("usage: fill CLUSTER_URL|FILE CONVERSATIONS PER_CONVERSATION");
     };
-    let cluster = url::Url::parse(cluster).expect("a postgres:// URL");
     let conversations: i64 = conversations.parse().expect("a number of conversations");
     let per: i64 = per
         .parse()
         .expect("a number of activities per conversation");
-    let url = switchboard_testkit::create_database(&cluster, "bench").await;
-    let started = Instant::now();
-    let Db::Postgres(postgres) = Db::open(Location::parse(&url)).await.expect("open") else {
-        unreachable!("a postgres:// URL opens PostgreSQL")
+    let url = match Location::parse(database) {
+        Location::Postgres(cluster) => {
+            let cluster = url::Url::parse(&cluster).expect("a postgres:// URL");
+            switchboard_testkit::create_database(&cluster, "bench").await
+        }
+        Location::Sqlite(_) => database.clone(),
     };
-    db::postgres::bulk::fill(&postgres, conversations, per, db::now_ms())
+    let started = Instant::now();
+    let db = Db::open(Location::parse(&url)).await.expect("open");
+    db::bulk::fill(&db, conversations, per, db::now_ms())
         .await
         .expect("fill");
     println!(

@@ -6,6 +6,7 @@
 //! SQLite ([`sqlite`]) is the embedded default: one file, nothing to install. PostgreSQL serves
 //! a team that runs several servers on one database.
 
+pub mod bulk;
 pub mod changes;
 pub mod conversations;
 pub mod copy;

@@ -1,12 +1,9 @@
-//! A large workspace made in the database itself, for benchmarks: `conversations` on the demo's
-//! three lines, each with `per_conversation` messages (in and out in turn), in a few statements.
+//! [`crate::db::bulk`] on PostgreSQL.
 
 use super::Postgres;
 use crate::db::DbError;
 
-/// Fills an empty database; the demo team can join it afterwards (`--demo` adds it to a
-/// workspace without teammates).
-pub async fn fill(
+pub(crate) async fn fill(
     db: &Postgres,
     conversations: i64,
     per_conversation: i64,
@@ -22,9 +19,6 @@ pub async fn fill(
             )
             .await?;
     }
-    // Newest conversation last; a minute between conversations, ten seconds between messages.
-    // A third are Done, a third Open and unread (their newest inbound not yet answered:
-    // `per_conversation` is odd for them), a third Open and read.
     client
         .execute(
             "INSERT INTO contacts (id, name, number)

@@ -11,7 +11,7 @@
 //! reads the new events from the `events` table, which stays the source of truth: a server
 //! whose listening connection drops, or that misses a notification, catches up from the table.
 
-pub mod bulk;
+pub(crate) mod bulk;
 pub mod changes;
 pub mod conversations;
 pub mod events;
