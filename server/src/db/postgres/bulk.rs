@@ -29,24 +29,24 @@ pub(crate) async fn fill(
         .await?;
     client
         .execute(
+            "INSERT INTO conversations (id, line_id, contact_id, status, unread, latest_activity_id,
+                                        latest_activity_at, latest_inbound_activity_id)
+             SELECT c, 1 + c % 3, c,
+                    CASE WHEN c % 4 = 0 THEN 'done' ELSE 'open' END, c % 4 = 1,
+                    c * $2, $3 - ($1 - c) * 60000,
+                    (c - 1) * $2 + CASE WHEN $2 % 2 = 1 THEN $2 ELSE $2 - 1 END
+               FROM generate_series(1, $1::BIGINT) c",
+            &[&conversations, &per_conversation, &now],
+        )
+        .await?;
+    client
+        .execute(
             "INSERT INTO activities (id, conversation_id, direction, kind, body, at)
              SELECT (c - 1) * $2 + k, c,
                     CASE WHEN k % 2 = 1 THEN 'inbound' ELSE 'outbound' END, 'message',
                     'Message ' || k || ' of conversation ' || c,
                     $3 - ($1 - c) * 60000 - ($2 - k) * 10000
                FROM generate_series(1, $1::BIGINT) c, generate_series(1, $2::BIGINT) k",
-            &[&conversations, &per_conversation, &now],
-        )
-        .await?;
-    client
-        .execute(
-            "INSERT INTO conversations (id, line_id, contact_id, status, unread, latest_activity_id,
-                                        latest_activity_at, latest_inbound_activity_id)
-             SELECT c, 1 + c % 3, c,
-                    CASE WHEN c % 3 = 0 THEN 'done' ELSE 'open' END, c % 3 = 1,
-                    c * $2, $3 - ($1 - c) * 60000,
-                    (c - 1) * $2 + CASE WHEN $2 % 2 = 1 THEN $2 ELSE $2 - 1 END
-               FROM generate_series(1, $1::BIGINT) c",
             &[&conversations, &per_conversation, &now],
         )
         .await?;
