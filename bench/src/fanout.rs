@@ -16,13 +16,18 @@ const CHANGES: usize = 20;
 const BUDGET_P99_MS: f64 = 100.0;
 
 pub async fn signed_in_client(server: &Server) -> reqwest::Client {
+    signed_in_at(&server.url).await
+}
+
+/// A client signed in as the demo's owner on the server at `url`.
+pub async fn signed_in_at(url: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .pool_max_idle_per_host(1000)
         .build()
         .expect("client");
     let response = client
-        .post(format!("{}/api/v1/session", server.url))
+        .post(format!("{url}/api/v1/session"))
         .json(&json!({"email": DEMO_OWNER.0, "password": DEMO_OWNER.1}))
         .send()
         .await

@@ -7,12 +7,11 @@
 //!   made on the first, the time from its answer to its event on an event stream of the second,
 //!   beside the same on a stream of the first (the same event, the same run). Prints p50/p99.
 
-use crate::fanout::each_event;
+use crate::fanout::{each_event, signed_in_at};
 use serde_json::json;
 use std::time::{Duration, Instant};
 use switchboard_domain::api::ConversationPage;
 use switchboard_server::db::{self, Db, Location};
-use switchboard_testkit::DEMO_OWNER;
 use tokio::sync::mpsc;
 
 const CHANGES: usize = 200;
@@ -45,28 +44,9 @@ pub async fn fill(args: &[String]) {
     println!("{url}");
 }
 
-async fn signed_in(url: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let response = client
-        .post(format!("{url}/api/v1/session"))
-        .json(&json!({"email": DEMO_OWNER.0, "password": DEMO_OWNER.1}))
-        .send()
-        .await
-        .expect("sign in");
-    assert!(
-        response.status().is_success(),
-        "sign in: {}",
-        response.status()
-    );
-    client
-}
-
 /// Opens an event stream at `url`; each conversation event's id and arrival go to `arrivals`.
 async fn listen(url: String, tag: usize, arrivals: mpsc::UnboundedSender<(usize, i64, Instant)>) {
-    let client = signed_in(&url).await;
+    let client = signed_in_at(&url).await;
     let response = client
         .get(format!("{url}/api/v1/events"))
         .send()
@@ -88,7 +68,7 @@ pub async fn crossover(args: &[String]) {
     listen(one.clone(), 1, arrivals.clone()).await;
     listen(two.clone(), 2, arrivals).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let client = signed_in(one).await;
+    let client = signed_in_at(one).await;
     let page: ConversationPage = client
         .get(format!(
             "{one}/api/v1/conversations?view=open&limit={CHANGES}"

@@ -10,7 +10,6 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use switchboard_domain::api::ErrorCode;
 use switchboard_domain::team::LiveEvent;
-use switchboard_domain::Status;
 
 /// Two servers on one new PostgreSQL database, or `None` without a cluster.
 async fn two_servers(setup: impl Fn() -> Setup) -> Option<(TestApp, TestApp)> {
@@ -154,50 +153,6 @@ async fn mark_done_on_one_server_racing_an_inbound_message_on_the_other_never_hi
     let Some((one, two)) = two_servers(Setup::default).await else {
         return;
     };
-    let candidates = one.all_of_view("view=open").await;
-    let mut refused = 0;
-    for (round, target) in candidates.iter().take(40).enumerate() {
-        let seen = target.latest_activity.id;
-        let (body, signature) = two
-            .signed_text(target, &format!("EV-race-two-{round}"), "Wait!")
-            .await;
-        let delay = Duration::from_micros((round as u64 % 7) * 300);
-        let done = async {
-            if round % 2 == 0 {
-                tokio::time::sleep(delay).await;
-            }
-            one.change(target.id, "done", Some(seen)).await
-        };
-        let inbound = async {
-            if round % 2 == 1 {
-                tokio::time::sleep(delay).await;
-            }
-            two.deliver(&body, &signature).await
-        };
-        let (done, inbound) = tokio::join!(done, inbound);
-        assert_eq!(inbound.status(), 200);
-        if done.status() == 409 {
-            refused += 1;
-        } else {
-            assert_eq!(done.status(), 200);
-        }
-        let after = one.conversation(target.id).await.conversation;
-        assert_eq!(
-            (after.status, after.unread),
-            (Status::Open, true),
-            "round {round}: {after:?}"
-        );
-    }
-    for line in two.lines().await.lines {
-        let unread = one
-            .all_of_view(&format!("view=unread&line={}", line.id))
-            .await;
-        assert_eq!(
-            line.unread_count as usize,
-            unread.len(),
-            "line {}",
-            line.name
-        );
-    }
+    let refused = crate::race::race_done_against_inbound(&one, &two, 40).await;
     eprintln!("{refused} of 40 done requests came second and were refused");
 }
