@@ -44,6 +44,8 @@ pub enum CopyError {
     NotEmpty { table: &'static str },
     #[error("the SQLite database has a table that copy does not know: {0}")]
     UnknownTable(String),
+    #[error("the SQLite database has a column that PostgreSQL's schema lacks: {table}.{column}")]
+    UnknownColumn { table: &'static str, column: String },
     #[error("{table}.{column}: {problem}")]
     Value {
         table: &'static str,
@@ -117,7 +119,23 @@ pub async fn sqlite_to_postgres(from: &Sqlite, to: &Postgres) -> Result<Copied, 
     }
     let mut copied = Vec::new();
     for &table in TABLES {
-        let columns = postgres_columns(&tx, table).await?;
+        // PostgreSQL's columns that SQLite has too: one only PostgreSQL needs (a server's
+        // claim on a reply in flight) starts empty.
+        let in_sqlite = sqlite_columns(from, table).await?;
+        let in_postgres = postgres_columns(&tx, table).await?;
+        if let Some(lost) = in_sqlite
+            .iter()
+            .find(|name| !in_postgres.iter().any(|(column, _)| column == *name))
+        {
+            return Err(CopyError::UnknownColumn {
+                table,
+                column: lost.clone(),
+            });
+        }
+        let columns: Vec<(String, Type)> = in_postgres
+            .into_iter()
+            .filter(|(name, _)| in_sqlite.contains(name))
+            .collect();
         let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_str()).collect();
         let types: Vec<Type> = columns.iter().map(|(_, t)| t.clone()).collect();
         let select = format!(
@@ -167,6 +185,21 @@ pub async fn sqlite_to_postgres(from: &Sqlite, to: &Postgres) -> Result<Copied, 
     }
     tx.commit().await?;
     Ok(Copied { tables: copied })
+}
+
+/// SQLite's columns of `table`.
+async fn sqlite_columns(from: &Sqlite, table: &str) -> Result<Vec<String>, CopyError> {
+    let sql = format!("SELECT * FROM {table} LIMIT 0");
+    Ok(from
+        .read(move |connection| {
+            let statement = connection.prepare(&sql)?;
+            Ok(statement
+                .column_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect())
+        })
+        .await?)
 }
 
 /// PostgreSQL's columns of `table`, in order, with their types.

@@ -156,3 +156,54 @@ async fn mark_done_on_one_server_racing_an_inbound_message_on_the_other_never_hi
     let refused = crate::race::race_done_against_inbound(&one, &two, 40).await;
     eprintln!("{refused} of 40 done requests came second and were refused");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_starts_leaves_alone_a_reply_another_is_sending() {
+    use switchboard_testkit::fake_quo::{Answer, FakeQuo};
+    let quo = FakeQuo::start().await;
+    // Quo takes the message only after three seconds: until then, a look at what Quo has sent
+    // does not find it, and a second try would be a second message.
+    quo.plan([Answer::SlowToTake(Duration::from_secs(3))]);
+    let with_quo = || Setup {
+        carrier: Some(fake_quo_carrier(&quo.url)),
+        ..Setup::default()
+    };
+    if switchboard_testkit::test_postgres().is_none() {
+        eprintln!("no PostgreSQL cluster (SWITCHBOARD_TEST_POSTGRES): one server only");
+        return;
+    }
+    let one = spawn(with_quo()).await;
+    let conversation = one.first_of("open").await;
+    let path = format!("/api/v1/conversations/{}/replies", conversation.id);
+    let response = one.post_json(&path, &json!({"text": "Sent once"})).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while quo.requests() == 0 {
+        assert!(std::time::Instant::now() < deadline, "the send reaches Quo");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // A second server starts while the first waits for Quo's answer: its outbox worker takes
+    // back the tries of servers that are gone, and the first is not.
+    let _two = spawn(Setup {
+        database: Database::At(one.database.clone()),
+        ..with_quo()
+    })
+    .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(6);
+    loop {
+        let thread = one.conversation(conversation.id).await;
+        let sent = thread.activities.iter().any(|a| {
+            a.delivery
+                .as_ref()
+                .is_some_and(|d| d.status == switchboard_domain::api::DeliveryStatus::Sent)
+        });
+        if sent {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the reply is sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(quo.requests(), 1, "Quo was asked once");
+    assert_eq!(quo.lookups(), 0, "nobody took the try back");
+    assert_eq!(quo.messages().len(), 1);
+}

@@ -30,6 +30,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use futures_util::future::poll_fn;
 use std::future::Future;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
@@ -48,15 +49,24 @@ const POLL: Duration = Duration::from_secs(2);
 const LIVE_BACKLOG: usize = 8192;
 
 /// The migrations, in order; each runs once, in a transaction of its own.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../../../migrations/postgres/0001_schema.sql"),
-)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../../../migrations/postgres/0001_schema.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../migrations/postgres/0002_outbox_claims.sql"),
+    ),
+];
 
 #[derive(Clone, Debug)]
 pub struct Postgres {
     pool: Pool,
     live: broadcast::Sender<Arc<StoredEvent>>,
+    /// The backend pid of this server's live-events connection (0 until it connects): what
+    /// names this server to the others while it runs (see `outbox.claimed_by`).
+    listener: Arc<AtomicI64>,
 }
 
 /// A connection from the pool, or the transaction on one: what the queries run on.
@@ -88,8 +98,19 @@ impl Postgres {
                 .try_get(0)?
         };
         let (live, _) = broadcast::channel(LIVE_BACKLOG);
-        tokio::spawn(listen(config, pool.clone(), live.clone(), start));
-        Ok(Postgres { pool, live })
+        let listener = Arc::new(AtomicI64::new(0));
+        tokio::spawn(listen(
+            config,
+            pool.clone(),
+            live.clone(),
+            start,
+            listener.clone(),
+        ));
+        Ok(Postgres {
+            pool,
+            live,
+            listener,
+        })
     }
 
     /// A connection for reading.
@@ -115,6 +136,12 @@ impl Postgres {
         }
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    /// This server, as the others see it while it runs: its live-events connection's backend
+    /// pid (0 before that connection is made).
+    pub(crate) fn server_id(&self) -> i64 {
+        self.listener.load(Ordering::Relaxed)
     }
 
     /// Live events from now on, from every server.
@@ -182,6 +209,7 @@ async fn listen(
     pool: Pool,
     live: broadcast::Sender<Arc<StoredEvent>>,
     mut seen: i64,
+    server_id: Arc<AtomicI64>,
 ) {
     loop {
         let (listener, mut connection) = match config.connect(NoTls).await {
@@ -209,11 +237,15 @@ async fn listen(
                 }
             }
         });
-        if listener
-            .batch_execute(&format!("LISTEN {CHANNEL}"))
-            .await
-            .is_ok()
-        {
+        let listening = async {
+            let pid: i32 = listener
+                .query_one("SELECT pg_backend_pid()", &[])
+                .await?
+                .try_get(0)?;
+            server_id.store(i64::from(pid), Ordering::Relaxed);
+            listener.batch_execute(&format!("LISTEN {CHANNEL}")).await
+        };
+        if listening.await.is_ok() {
             loop {
                 // Whatever was committed before LISTEN took effect is read here too.
                 if let Err(error) = catch_up(&pool, &live, &mut seen).await {

@@ -67,6 +67,7 @@ pub(crate) async fn retry(db: &Postgres, id: ActivityId, now: i64) -> Result<boo
 }
 
 pub(crate) async fn take_due(db: &Postgres, now: i64, limit: u32) -> Result<Vec<Pending>, DbError> {
+    let server = db.server_id();
     db.write(async move |tx, _| {
         let due = tx
             .all(
@@ -104,9 +105,14 @@ pub(crate) async fn take_due(db: &Postgres, now: i64, limit: u32) -> Result<Vec<
         for pending in &due {
             tx.run(
                 "UPDATE outbox SET in_flight_since = COALESCE(in_flight_since, $1),
-                                   next_attempt_at = $2
+                                   next_attempt_at = $2, claimed_by = $4
                   WHERE activity_id = $3",
-                &[&now, &(now + IN_FLIGHT_FOR_MS), &pending.activity_id.0],
+                &[
+                    &now,
+                    &(now + IN_FLIGHT_FOR_MS),
+                    &pending.activity_id.0,
+                    &server,
+                ],
             )
             .await?;
         }
@@ -115,11 +121,16 @@ pub(crate) async fn take_due(db: &Postgres, now: i64, limit: u32) -> Result<Vec<
     .await
 }
 
+/// Only the tries of servers that are gone: several servers share the outbox, and one that
+/// starts must not try again what another is still waiting on.
 pub(crate) async fn recover(db: &Postgres, now: i64) -> Result<usize, DbError> {
     db.write(async move |tx, _| {
         let changed = tx
             .run(
-                "UPDATE outbox SET next_attempt_at = $1 WHERE in_flight_since IS NOT NULL",
+                "UPDATE outbox SET next_attempt_at = $1
+                  WHERE in_flight_since IS NOT NULL
+                    AND (claimed_by IS NULL
+                         OR claimed_by NOT IN (SELECT pid FROM pg_stat_activity))",
                 &[&now],
             )
             .await?;
