@@ -208,6 +208,51 @@ fn bad_flags_are_refused_with_a_message() {
 }
 
 #[tokio::test]
+async fn migrate_makes_the_schema_and_exits_and_a_second_run_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = switchboard_testkit::fresh_database(dir.path()).await;
+    let switchboard = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+            .args(args)
+            .args(["--database", &database])
+            .output()
+            .unwrap();
+        let printed = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        (output.status.success(), printed)
+    };
+    for _ in 0..2 {
+        let (ok, printed) = switchboard(&["migrate"]);
+        assert!(ok && printed.contains("is up to date"), "{printed}");
+    }
+    // The schema is there, and empty: no line yet.
+    let (ok, printed) = switchboard(&["line", "list"]);
+    assert!(ok && printed.trim().is_empty(), "{printed}");
+}
+
+#[test]
+fn copy_refuses_what_it_cannot_copy_with_a_message() {
+    let copy = |from: &str, to: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+            .args(["copy", "--from", from, "--to", to])
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let message = copy(
+        "/nonexistent/switchboard.db",
+        "postgres://nobody@127.0.0.1:1/x",
+    );
+    assert!(message.contains("no SQLite database at"), "{message}");
+    let message = copy("/nonexistent/switchboard.db", "other.db");
+    assert!(
+        message.contains("--to takes a postgres:// URL"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
 async fn demo_prints_each_teammates_email_and_password_and_they_can_sign_in() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(
