@@ -2,7 +2,8 @@
 //!
 //! - `fill CLUSTER_URL|FILE CONVERSATIONS PER_CONVERSATION`: a new database `bench` on the
 //!   PostgreSQL cluster, or a new SQLite file, migrated and filled in the database itself
-//!   (`db::bulk`); prints how long it took and, last, the database as `--database` takes it.
+//!   (`db::bulk`); prints how long it took (stderr) and the database as `--database` takes it
+//!   (stdout).
 //! - `crossover URL_ONE URL_TWO`: two servers on one database; for each of 200 state changes
 //!   made on the first, the time from its answer to its event on an event stream of the second,
 //!   beside the same on a stream of the first (the same event, the same run). Prints p50/p99.
@@ -36,7 +37,8 @@ pub async fn fill(args: &[String]) {
     db::bulk::fill(&db, conversations, per, db::now_ms())
         .await
         .expect("fill");
-    println!(
+    // The figure for people on stderr; stdout is the database alone, for the script to take.
+    eprintln!(
         "  filled: {conversations} conversations, {} activities, in {:.0} s",
         conversations * per,
         started.elapsed().as_secs_f64()
