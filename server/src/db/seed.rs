@@ -22,13 +22,21 @@ pub async fn is_empty(db: &Db) -> Result<bool, DbError> {
     }
 }
 
-/// Inserts the dataset in one transaction. Activities are numbered in time order across all
-/// conversations, as if they had arrived one by one.
+/// Inserts the dataset in one transaction, if the database is still empty then (whether it
+/// was). Activities are numbered in time order across all conversations, as if they had arrived
+/// one by one.
 #[tracing::instrument(skip_all, fields(conversations = data.conversations.len()))]
-pub async fn insert(db: &Db, data: Dataset) -> Result<(), DbError> {
+pub async fn insert(db: &Db, data: Dataset) -> Result<bool, DbError> {
     match db {
         Db::Sqlite(db) => {
             db.write(move |tx, _| {
+                // Checked again in the transaction: another server on the database may have
+                // filled it since the caller looked.
+                let lines: i64 =
+                    tx.query_row("SELECT COUNT(*) FROM lines", [], |row| row.get(0))?;
+                if lines > 0 {
+                    return Ok(false);
+                }
                 let mut insert_line =
                     tx.prepare("INSERT INTO lines (id, name, number) VALUES ($1, $2, $3)")?;
                 for (index, line) in data.lines.iter().enumerate() {
@@ -86,7 +94,7 @@ pub async fn insert(db: &Db, data: Dataset) -> Result<(), DbError> {
                     };
                     store_state(tx, ConversationId(index as i64 + 1), inserted, state)?;
                 }
-                Ok(())
+                Ok(true)
             })
             .await
         }

@@ -207,3 +207,31 @@ async fn a_server_that_starts_leaves_alone_a_reply_another_is_sending() {
     assert_eq!(quo.lookups(), 0, "nobody took the try back");
     assert_eq!(quo.messages().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_that_start_at_once_on_an_empty_database_migrate_and_fill_it_once() {
+    if switchboard_testkit::test_postgres().is_none() {
+        eprintln!("no PostgreSQL cluster (SWITCHBOARD_TEST_POSTGRES): one server only");
+        return;
+    }
+    // A few rounds, each two servers started on their own threads at once on a new database.
+    for _ in 0..4 {
+        let dir = tempfile::tempdir().unwrap();
+        let database = switchboard_testkit::fresh_database(dir.path()).await;
+        let start = |database: String| {
+            tokio::spawn(spawn(Setup {
+                demo_conversations: 60,
+                database: Database::At(database),
+                ..Setup::default()
+            }))
+        };
+        let (one, two) = (start(database.clone()), start(database));
+        let (one, two) = (one.await.unwrap(), two.await.unwrap());
+        for server in [&one, &two] {
+            let total = server.all_of_view("view=open").await.len()
+                + server.all_of_view("view=done").await.len();
+            assert_eq!(total, 60, "the demo once, not twice");
+            assert_eq!(server.lines().await.lines.len(), 3);
+        }
+    }
+}

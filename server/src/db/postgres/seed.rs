@@ -19,8 +19,17 @@ pub(crate) async fn is_empty(db: &Postgres) -> Result<bool, DbError> {
     .await
 }
 
-pub(crate) async fn insert(db: &Postgres, data: Dataset) -> Result<(), DbError> {
+pub(crate) async fn insert(db: &Postgres, data: Dataset) -> Result<bool, DbError> {
     db.write(async move |tx, _| {
+        // Checked again under the write lock: two servers that start at once on an empty
+        // database both find it empty first, and only one may fill it.
+        let lines: i64 = tx
+            .one("SELECT COUNT(*) FROM lines", &[])
+            .await?
+            .try_get(0)?;
+        if lines > 0 {
+            return Ok(false);
+        }
         for (index, line) in data.lines.iter().enumerate() {
             tx.run(
                 "INSERT INTO lines (id, name, number) VALUES ($1, $2, $3)",
@@ -89,7 +98,7 @@ pub(crate) async fn insert(db: &Postgres, data: Dataset) -> Result<(), DbError> 
             };
             store_state(tx, ConversationId(index as i64 + 1), inserted, state).await?;
         }
-        Ok(())
+        Ok(true)
     })
     .await
 }
