@@ -25,7 +25,7 @@ mod writer;
 
 use events::StoredEvent;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::broadcast;
 
@@ -77,27 +77,9 @@ impl std::str::FromStr for Location {
     }
 }
 
-impl From<&Path> for Location {
-    fn from(path: &Path) -> Location {
-        Location::Sqlite(path.to_owned())
-    }
-}
-
-impl From<PathBuf> for Location {
-    fn from(path: PathBuf) -> Location {
-        Location::Sqlite(path)
-    }
-}
-
 impl From<&Location> for Location {
     fn from(location: &Location) -> Location {
         location.clone()
-    }
-}
-
-impl From<&PathBuf> for Location {
-    fn from(path: &PathBuf) -> Location {
-        Location::Sqlite(path.clone())
     }
 }
 
