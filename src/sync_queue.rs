@@ -184,9 +184,10 @@ mod tests {
             id: ConversationId(conversation),
             line_id: LineId(1),
             contact: Contact {
-                id: ContactId(1),
+                id: Some(ContactId(1)),
                 name: None,
                 number: "+12125550100".into(),
+                tags: Vec::new(),
             },
             status: Status::Open,
             unread: true,

@@ -4,7 +4,7 @@
 //! library.
 
 use crate::conversation::{ConversationState, StateChange, Status};
-use crate::ids::{ActivityId, ContactId, ConversationId, LineId};
+use crate::ids::{ActivityId, ContactId, ConversationId, LineId, TagId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -130,11 +130,15 @@ pub enum ReplySending {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
-    pub id: ContactId,
-    /// Absent for a number the team has not named.
+    /// The contact the conversation's number belongs to; absent for an unknown number.
+    pub id: Option<ContactId>,
+    /// The contact's name; absent for an unknown number.
     pub name: Option<String>,
-    /// E.164.
+    /// E.164: the number this conversation is with.
     pub number: String,
+    /// The contact's tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<TagId>,
 }
 
 impl Contact {

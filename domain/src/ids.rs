@@ -31,8 +31,16 @@ id_type!(
     LineId
 );
 id_type!(
-    /// A customer (or any outside party) known by phone number.
+    /// A customer: a person or company with names, numbers, emails, tags, properties and notes.
     ContactId
+);
+id_type!(
+    /// A workspace tag that contacts carry.
+    TagId
+);
+id_type!(
+    /// A note on a contact.
+    ContactNoteId
 );
 id_type!(
     /// The thread between one line and one contact.

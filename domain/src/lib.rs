@@ -6,9 +6,12 @@
 //!   conversations a list shows and their order, the one rule for server and web app.
 //! - [`api`]: the REST API's request and response bodies; [`team`]: teammates, sign-in,
 //!   notifications and live events.
+//! - [`contacts`]: contacts, their tags, properties and notes, with the validation of numbers
+//!   and property values.
 //! - [`routes`]: the web app's addresses, read by its router and by the server.
 
 pub mod api;
+pub mod contacts;
 pub mod conversation;
 pub mod ids;
 pub mod list;
@@ -18,6 +21,9 @@ pub mod team;
 pub mod view;
 
 pub use conversation::{ConversationState, StateChange, Status, UnseenActivity};
-pub use ids::{ActivityId, ContactId, ConversationId, LineId, MemberId, NotificationId, SessionId};
+pub use ids::{
+    ActivityId, ContactId, ContactNoteId, ConversationId, LineId, MemberId, NotificationId,
+    SessionId, TagId,
+};
 pub use list::{list_position, ListPosition, ListRule};
 pub use view::View;

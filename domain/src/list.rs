@@ -56,9 +56,10 @@ mod tests {
             id: ConversationId(id),
             line_id: LineId(line),
             contact: Contact {
-                id: ContactId(id),
+                id: Some(ContactId(id)),
                 name: None,
                 number: "+15550100000".into(),
+                tags: Vec::new(),
             },
             status: Status::Open,
             unread: false,

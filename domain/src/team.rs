@@ -170,6 +170,27 @@ pub enum LiveEvent {
         conversation: ConversationSummary,
         line_unread_count: u32,
     },
+    /// A contact was created or changed (also its tags, numbers or properties): rows with one
+    /// of its numbers show its name and tags.
+    Contact {
+        contact: crate::contacts::ContactCard,
+    },
+    /// A contact was deleted, or merged into `merged_into`.
+    ContactRemoved {
+        id: crate::ContactId,
+        merged_into: Option<crate::ContactId>,
+    },
+    /// A note on a contact was written, edited (`note`) or deleted (`deleted`).
+    ContactNote {
+        contact_id: crate::ContactId,
+        note: Option<crate::contacts::ContactNote>,
+        deleted: Option<crate::ContactNoteId>,
+    },
+    /// The workspace's tags or contact properties changed: reload them.
+    ContactSettings {
+        tags: Vec<crate::contacts::Tag>,
+        properties: Vec<crate::contacts::PropertyDefinition>,
+    },
     /// A new activity in a conversation's thread (a message, a call, a note).
     Activity { activity: Activity },
     /// A notification for the teammate who receives the stream.

@@ -271,9 +271,10 @@ mod tests {
             id: ConversationId(1),
             line_id: LineId(1),
             contact: Contact {
-                id: ContactId(1),
+                id: Some(ContactId(1)),
                 name: Some("Maya Smith".into()),
                 number: "+12125550100".into(),
+                tags: Vec::new(),
             },
             status: Status::Open,
             unread,

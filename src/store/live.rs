@@ -33,6 +33,11 @@ impl Store {
                 }
             }
             LiveEvent::Connected {} => {}
+            // Contacts are shown by the contact panel and the Contacts page (to come).
+            LiveEvent::Contact { .. }
+            | LiveEvent::ContactRemoved { .. }
+            | LiveEvent::ContactNote { .. }
+            | LiveEvent::ContactSettings { .. } => {}
             LiveEvent::SessionEnded {} => self.session_ended(),
             LiveEvent::AccessChanged {} | LiveEvent::Reload {} => self.reload(),
             // The server is restarting: the stream closes and reopens by itself, from here.

@@ -227,9 +227,10 @@ impl TryFrom<SummaryRow> for ConversationSummary {
             id: ConversationId(row.id),
             line_id: LineId(row.line_id),
             contact: Contact {
-                id: ContactId(row.contact_id),
+                id: Some(ContactId(row.contact_id)),
                 name: row.contact_name,
                 number: row.contact_number,
+                tags: Vec::new(),
             },
             status: row.status.parse().map_err(corrupt)?,
             unread: row.unread,
