@@ -33,6 +33,8 @@ pub struct ConversationsQuery<'a> {
     pub view: crate::View,
     pub line: Option<LineId>,
     pub mine: bool,
+    /// Only conversations whose contact has this tag.
+    pub tag: Option<TagId>,
     pub cursor: Option<&'a str>,
     pub limit: u32,
 }
@@ -43,9 +45,15 @@ impl<'a> ConversationsQuery<'a> {
             view,
             line,
             mine,
+            tag: None,
             cursor: None,
             limit: CLIENT_PAGE_SIZE,
         }
+    }
+
+    /// The same query, of the conversations whose contact has `tag`.
+    pub fn tagged(self, tag: Option<TagId>) -> Self {
+        ConversationsQuery { tag, ..self }
     }
 
     /// The query's names and values, in order.
@@ -59,6 +67,9 @@ impl<'a> ConversationsQuery<'a> {
         }
         if self.mine {
             pairs.push(("assignee", "me".to_owned()));
+        }
+        if let Some(tag) = self.tag {
+            pairs.push(("tag", tag.to_string()));
         }
         if let Some(cursor) = self.cursor {
             pairs.push(("cursor", cursor.to_owned()));
