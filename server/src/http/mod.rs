@@ -50,7 +50,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "live", description = "Live updates (server-sent events)"),
         (name = "webhooks", description = "Quo's events"),
     ),
-    components(schemas(switchboard_domain::View))
+    components(schemas(switchboard_domain::View, switchboard_domain::contacts::ContactSort))
 )]
 struct ApiDoc;
 
