@@ -13,6 +13,7 @@ pub mod http;
 pub mod language;
 pub mod outbox;
 pub mod password_checks;
+pub mod phone_numbers;
 pub mod quo_api;
 pub mod retention;
 pub mod streams;
