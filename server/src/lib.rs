@@ -6,6 +6,7 @@ pub mod cli;
 pub mod client_address;
 pub mod clock;
 pub mod config;
+pub mod contact_csv;
 pub mod db;
 pub mod demo;
 pub mod error;
