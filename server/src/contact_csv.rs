@@ -13,10 +13,11 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use switchboard_domain::contacts::{
-    is_email, name_field, tag_name, validate_property_value, ContactEmail, ContactInput,
-    ContactPhone, ImportColumn, ImportField, PropertyDefinition, RejectedRow, MAX_FIELD_CHARS,
-    MAX_PER_CONTACT,
+    is_email, name_field, tag_name, validate_property_value, ContactCard, ContactEmail,
+    ContactInput, ContactPhone, ImportColumn, ImportField, PropertyDefinition, RejectedRow, Tag,
+    MAX_FIELD_CHARS, MAX_PER_CONTACT,
 };
+use switchboard_domain::ids::TagId;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -969,6 +970,117 @@ pub fn rejected_csv(header: &[String], rejected: &[RejectedRow]) -> String {
     String::from_utf8(finish(writer)).expect("CSV written from strings is UTF-8")
 }
 
+/// Contacts as a CSV file that spreadsheets open, and that [`read`] imports back unchanged.
+pub fn write(
+    contacts: &[ContactCard],
+    tags: &[Tag],
+    properties: &[PropertyDefinition],
+    separator: u8,
+) -> Vec<u8> {
+    const HEADER: [&str; 7] = [
+        "First name",
+        "Last name",
+        "Company",
+        "Role",
+        "Phones",
+        "Emails",
+        "Tags",
+    ];
+    let tag_names: HashMap<TagId, &str> = tags.iter().map(|t| (t.id, t.name.as_str())).collect();
+    let mut writer = writer(separator);
+    let header: Vec<&str> = HEADER
+        .into_iter()
+        .chain(properties.iter().map(|p| p.name.as_str()))
+        .collect();
+    record(&mut writer, &header);
+    // One set of cells for every row: cleared, not reallocated.
+    let mut cells: Vec<String> = vec![String::new(); header.len()];
+    for card in contacts {
+        for cell in &mut cells {
+            cell.clear();
+        }
+        for (cell, field) in
+            cells
+                .iter_mut()
+                .zip([&card.first_name, &card.last_name, &card.company, &card.role])
+        {
+            cell.push_str(field.as_deref().unwrap_or(""));
+        }
+        // Always labelled, so that no cell starts with "+" for spreadsheets to take as a sum.
+        labelled(
+            &mut cells[4],
+            card.phones
+                .iter()
+                .map(|p| (p.label.as_str(), p.number.as_str())),
+            "mobile",
+        );
+        labelled(
+            &mut cells[5],
+            card.emails
+                .iter()
+                .map(|e| (e.label.as_str(), e.address.as_str())),
+            "work",
+        );
+        let names = card.tags.iter().filter_map(|id| tag_names.get(id));
+        for (i, name) in names.enumerate() {
+            if i > 0 {
+                cells[6].push_str(", ");
+            }
+            cells[6].push_str(name);
+        }
+        for (property, cell) in properties.iter().zip(&mut cells[HEADER.len()..]) {
+            if let Some(value) = card.properties.get(&property.key) {
+                property_cell(cell, value);
+            }
+        }
+        for cell in &mut cells {
+            if needs_guard(cell) {
+                cell.insert(0, '\'');
+            }
+        }
+        record(&mut writer, &cells);
+    }
+    finish(writer)
+}
+
+fn labelled<'v>(cell: &mut String, items: impl Iterator<Item = (&'v str, &'v str)>, or: &str) {
+    for (i, (label, value)) in items.enumerate() {
+        if i > 0 {
+            cell.push_str(", ");
+        }
+        cell.push_str(if label.is_empty() { or } else { label });
+        cell.push_str(": ");
+        cell.push_str(value);
+    }
+}
+
+/// A property's value as [`validate_property_value`] reads it back.
+fn property_cell(cell: &mut String, value: &Value) {
+    match value {
+        Value::Null => {}
+        Value::String(text) => cell.push_str(text),
+        Value::Bool(true) => cell.push_str("yes"),
+        Value::Bool(false) => cell.push_str("no"),
+        Value::Number(number) => {
+            let json = number.to_string();
+            // Import refuses exponents ("1e21"), which JSON writes for large floats.
+            match number.as_f64() {
+                Some(n) if json.contains(['e', 'E']) => cell.push_str(&n.to_string()),
+                _ => cell.push_str(&json),
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    cell.push_str(", ");
+                }
+                property_cell(cell, item);
+            }
+        }
+        Value::Object(_) => cell.push_str(&value.to_string()),
+    }
+}
+
 fn writer(separator: u8) -> csv::Writer<Vec<u8>> {
     // The BOM tells Excel the file is UTF-8; without it accents come out garbled.
     csv::WriterBuilder::new()
@@ -995,6 +1107,7 @@ mod tests {
     use proptest::prelude::*;
     use serde_json::json;
     use switchboard_domain::contacts::PropertyType;
+    use switchboard_domain::ids::ContactId;
 
     fn property(key: &str, name: &str, kind: PropertyType, options: &[&str]) -> PropertyDefinition {
         PropertyDefinition {
@@ -1624,6 +1737,148 @@ mod tests {
         );
     }
 
+    fn card(id: i64) -> ContactCard {
+        ContactCard {
+            id: ContactId(id),
+            name: String::new(),
+            first_name: None,
+            last_name: None,
+            company: None,
+            role: None,
+            phones: vec![],
+            emails: vec![],
+            tags: vec![],
+            properties: BTreeMap::new(),
+            source: "switchboard".into(),
+            external_id: None,
+            created_by: None,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    fn tags() -> Vec<Tag> {
+        use switchboard_domain::contacts::TagColour;
+        ["VIP", "Client fidèle", "\"Quoted\" tag", "=sum", "it's"]
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Tag {
+                id: TagId(i as i64 + 1),
+                name: (*name).to_owned(),
+                colour: TagColour::for_name(name),
+            })
+            .collect()
+    }
+
+    /// What importing an exported card gives: every column is in the file, so every field is
+    /// set, and unlabelled items take the column's label.
+    fn expected(
+        card: &ContactCard,
+        tags: &[Tag],
+        properties: &[PropertyDefinition],
+    ) -> ContactInput {
+        let or =
+            |label: &str, default: &str| if label.is_empty() { default } else { label }.to_owned();
+        ContactInput {
+            first_name: Some(card.first_name.clone().unwrap_or_default()),
+            last_name: Some(card.last_name.clone().unwrap_or_default()),
+            company: Some(card.company.clone().unwrap_or_default()),
+            role: Some(card.role.clone().unwrap_or_default()),
+            phones: Some(
+                card.phones
+                    .iter()
+                    .map(|p| phone(&p.number, &or(&p.label, "mobile")))
+                    .collect(),
+            ),
+            emails: Some(
+                card.emails
+                    .iter()
+                    .map(|e| ContactEmail {
+                        address: e.address.clone(),
+                        label: or(&e.label, "work"),
+                    })
+                    .collect(),
+            ),
+            tags: Some(
+                card.tags
+                    .iter()
+                    .map(|id| tags.iter().find(|t| t.id == *id).unwrap().name.clone())
+                    .collect(),
+            ),
+            properties: (!properties.is_empty()).then(|| {
+                properties
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.key.clone(),
+                            card.properties.get(&p.key).cloned().unwrap_or(Value::Null),
+                        )
+                    })
+                    .collect()
+            }),
+            default_country: None,
+        }
+    }
+
+    #[test]
+    fn export_writes_what_spreadsheets_open() {
+        let mut ana = card(1);
+        ana.first_name = some("Ana");
+        ana.last_name = some("Bell, Jr");
+        ana.company = some("=HYPERLINK(\"http://x\")");
+        ana.role = some("-");
+        ana.phones = vec![phone("+15550100200", "work"), phone("+33612345678", "")];
+        ana.emails = vec![ContactEmail {
+            address: "ana@example.com".into(),
+            label: String::new(),
+        }];
+        ana.tags = vec![TagId(1), TagId(4), TagId(99)];
+        ana.properties = BTreeMap::from([
+            ("plan".to_owned(), json!("Pro")),
+            ("seats".to_owned(), json!(1e21)),
+            ("renewal".to_owned(), json!("2026-03-01")),
+            ("address".to_owned(), json!("1 rue de la Paix\n75002 Paris")),
+            ("newsletter".to_owned(), json!(false)),
+            ("channels".to_owned(), json!(["SMS", "E-mail"])),
+        ]);
+        let mut bob = card(2);
+        bob.company = some("'=x");
+        bob.phones = vec![phone("+15550100201", "mobile")];
+        bob.properties = BTreeMap::from([
+            ("seats".to_owned(), json!(-5)),
+            ("newsletter".to_owned(), json!(true)),
+        ]);
+        let bytes = write(&[ana.clone(), bob.clone()], &tags(), &properties(), b',');
+        let text = std::str::from_utf8(&bytes).unwrap();
+        assert_eq!(
+            text,
+            "\u{feff}First name,Last name,Company,Role,Phones,Emails,Tags,Plan,Seats,Renewal date,\
+             Website,Postal address,Newsletter,Channels,Nickname\r\n\
+             Ana,\"Bell, Jr\",\"'=HYPERLINK(\"\"http://x\"\")\",'-,\"work: +15550100200, mobile: \
+             +33612345678\",work: ana@example.com,\"VIP, =sum\",Pro,1000000000000000000000,\
+             2026-03-01,,\"1 rue de la Paix\n75002 Paris\",no,\"SMS, E-mail\",\r\n\
+             ,,''=x,,mobile: +15550100201,,,,-5,,,,yes,,\r\n"
+        );
+        let parsed = parse(&bytes);
+        assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+        let mut ana_tags = ana.clone();
+        ana_tags.tags.pop();
+        assert_eq!(
+            parsed.rows[0].contact,
+            expected(&ana_tags, &tags(), &properties())
+        );
+        assert_eq!(
+            parsed.rows[1].contact,
+            expected(&bob, &tags(), &properties())
+        );
+        // Without properties, the file has the fixed columns only, for any separator.
+        let bytes = write(&[bob.clone()], &tags(), &[], b';');
+        assert!(bytes
+            .starts_with(b"\xEF\xBB\xBFFirst name;Last name;Company;Role;Phones;Emails;Tags\r\n"));
+        let parsed = read(&bytes, &[], &ImportOptions::default()).unwrap();
+        assert_eq!(parsed.rows[0].contact, expected(&bob, &tags(), &[]));
+    }
+
     #[test]
     fn rejected_rows_come_back_as_a_file_with_reasons() {
         let parsed = parse("First name,Phone\r\nAna,12\r\n=Bob,+15550100200,extra\r\n");
@@ -1687,7 +1942,110 @@ mod tests {
         );
     }
 
+    fn card_strategy(index: usize) -> impl Strategy<Value = ContactCard> {
+        let name = "[A-Za-zÀ-ÿ0-9 ,;:\"'=+@-]{0,14}".prop_map(|s| name_field("name", &s).unwrap());
+        let label = prop_oneof![
+            Just(""),
+            Just("mobile"),
+            Just("work"),
+            Just("home"),
+            Just("Main line")
+        ];
+        let phones = proptest::collection::vec(label.clone(), 1..=3);
+        let emails = proptest::collection::vec(
+            (label, "[A-Za-z0-9._+-]{1,8}", "[a-z]{1,8}\\.(com|fr)"),
+            0..=2,
+        );
+        let tags = proptest::sample::subsequence((1..=5).map(TagId).collect::<Vec<_>>(), 0..=5);
+        let properties = properties();
+        let values = (
+            proptest::option::of(proptest::sample::select(vec!["Basic", "Pro", "Enterprise"])),
+            proptest::option::of("-?[0-9]{1,6}(\\.[0-9]{1,3})?"),
+            proptest::option::of("(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"),
+            proptest::option::of("https://[a-z]{1,8}\\.example/[a-z0-9?=&]{0,8}"),
+            proptest::option::of("[A-Za-z0-9 ,;\"'=é]{1,12}(\r?\n[A-Za-z0-9 ,;\"é]{1,12}){0,2}"),
+            proptest::option::of(any::<bool>()),
+            proptest::option::of(proptest::sample::subsequence(
+                vec!["SMS", "Voice", "E-mail"],
+                0..=3,
+            )),
+            proptest::option::of("[A-Za-zé ,;\"'=+-]{1,16}"),
+        );
+        (
+            name.clone(),
+            name.clone(),
+            name.clone(),
+            name,
+            phones,
+            emails,
+            tags,
+            values,
+        )
+            .prop_map(
+                move |(first, last, company, role, phones, emails, tags, values)| {
+                    let mut card = card(index as i64);
+                    card.first_name = first;
+                    card.last_name = last;
+                    card.company = company;
+                    card.role = role;
+                    card.phones = phones
+                        .into_iter()
+                        .enumerate()
+                        .map(|(j, label)| phone(&format!("+1555{index:03}{j:04}"), label))
+                        .collect();
+                    card.emails = emails
+                        .into_iter()
+                        .enumerate()
+                        .map(|(j, (label, local, domain))| ContactEmail {
+                            address: format!("{local}{j}@{domain}"),
+                            label: label.to_owned(),
+                        })
+                        .collect();
+                    card.tags = tags;
+                    let written = [
+                        values.0.map(|v| json!(v)),
+                        values.1.map(|v| json!(v)),
+                        values.2.map(|v| json!(v)),
+                        values.3.map(|v| json!(v)),
+                        values.4.map(|v| json!(v)),
+                        values.5.map(|v| json!(v)),
+                        values.6.map(|v| json!(v)),
+                        values.7.map(|v| json!(v)),
+                    ];
+                    // Stored as the server stores them: validated.
+                    for (property, value) in properties.iter().zip(written) {
+                        if let Some(Some(stored)) =
+                            value.map(|v| validate_property_value(property, &v).unwrap())
+                        {
+                            card.properties.insert(property.key.clone(), stored);
+                        }
+                    }
+                    card
+                },
+            )
+    }
+
+    fn cards_strategy() -> impl Strategy<Value = Vec<ContactCard>> {
+        (0usize..6).prop_flat_map(|n| (0..n).map(card_strategy).collect::<Vec<_>>())
+    }
+
     proptest! {
+        #[test]
+        fn an_export_imports_back_as_it_was(
+            cards in cards_strategy(),
+            separator in prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
+        ) {
+            let tags = tags();
+            let properties = properties();
+            let bytes = write(&cards, &tags, &properties, separator);
+            let parsed = read(&bytes, &properties, &ImportOptions::default()).unwrap();
+            prop_assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+            prop_assert_eq!(parsed.rows.len(), cards.len());
+            for (row, card) in parsed.rows.iter().zip(&cards) {
+                prop_assert_eq!(&row.contact, &expected(card, &tags, &properties));
+            }
+        }
+
         #[test]
         fn any_bytes_give_an_answer_not_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
             let _ = read(&bytes, &properties(), &ImportOptions::default());
