@@ -66,6 +66,8 @@ CREATE TABLE contact_emails (
     label TEXT NOT NULL,
     PRIMARY KEY (contact_id, position)
 );
+-- An import finds a contact by email, whatever its case.
+CREATE INDEX contact_emails_by_address ON contact_emails (lower(address));
 
 -- Names are unique whatever their case: `folded` is the lowercased name.
 CREATE TABLE tags (

@@ -654,10 +654,18 @@ async fn index(w: &mut impl Portable, card: &ContactCard) -> Result<(), DbError>
         &[id.into()],
     )
     .await?;
-    for term in terms(card) {
+    // One statement for all of them (an import writes many contacts).
+    let terms: Vec<String> = terms(card).into_iter().collect();
+    for chunk in terms.chunks(32) {
+        let rows = (0..chunk.len())
+            .map(|i| format!("(${}, $1)", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut params: Vec<V> = vec![id.into()];
+        params.extend(chunk.iter().map(|t| V::from(t.as_str())));
         w.run(
-            "INSERT INTO contact_terms (term, contact_id) VALUES ($1, $2)",
-            &[term.into(), id.into()],
+            &format!("INSERT INTO contact_terms (term, contact_id) VALUES {rows}"),
+            &params,
         )
         .await?;
     }
@@ -740,21 +748,28 @@ async fn create_on(
         created_at: at,
         updated_at: at,
     };
-    let definitions = properties_on(w).await?;
+    let definitions = match draft.properties.is_empty() {
+        true => Vec::new(),
+        false => properties_on(w).await?,
+    };
     let (next, _) = apply(&blank, draft, &definitions)?;
     if next.name.is_empty() {
         return refuse(Refused::Invalid(
             "a contact needs a name, a company, a number or an email".to_owned(),
         ));
     }
-    let (_, created_tag) = store(w, next, draft.tags.as_deref()).await?;
+    let (stored, created_tag) = store(w, next, draft.tags.as_deref()).await?;
     let detail = match origin.source.as_str() {
         "switchboard" => "created".to_owned(),
         source => format!("created from {source}"),
     };
     history(w, ContactId(id), "created", &detail, by, at).await?;
+    if !events {
+        // An import's: nobody is told of each, and the card as stored will do.
+        return Ok(stored);
+    }
     let card = existing(w, ContactId(id)).await?;
-    if events {
+    {
         if created_tag {
             settings_changed(w, at).await?;
         }
@@ -775,7 +790,10 @@ async fn update_on(
     if let Some(phones) = &draft.phones {
         check_numbers(w, Some(id), phones).await?;
     }
-    let definitions = properties_on(w).await?;
+    let definitions = match draft.properties.is_empty() {
+        true => Vec::new(),
+        false => properties_on(w).await?,
+    };
     let (mut next, mut changed) = apply(&current, draft, &definitions)?;
     let tag_names: Option<Vec<String>> = draft.tags.clone();
     if let Some(names) = &tag_names {
@@ -794,10 +812,13 @@ async fn update_on(
         return Ok((current, false));
     }
     next.updated_at = at;
-    let (_, created_tag) = store(w, next, tag_names.as_deref()).await?;
+    let (stored, created_tag) = store(w, next, tag_names.as_deref()).await?;
     history(w, id, "updated", &changed.join(", "), by, at).await?;
+    if !events {
+        return Ok((stored, true));
+    }
     let card = existing(w, id).await?;
-    if events {
+    {
         if created_tag {
             settings_changed(w, at).await?;
         }

@@ -5,6 +5,7 @@ mod access;
 mod auth;
 mod bad_input;
 mod contacts;
+mod contacts_csv;
 mod conversations;
 mod copy;
 mod durability;
