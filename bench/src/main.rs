@@ -9,10 +9,13 @@
 //! - `load`: 200 connections for 60 s of mixed reads, changes and sign-ins.
 //! - `replies`: 1,000 replies queued at once, out through a local Quo at its rate limit.
 //! - `fill` and `crossover` ([`postgres`]): a large workspace on either engine; two servers.
+//! - `contacts-csv` and `contacts-baseline` ([`contacts`]): a file of 100,000 contacts, and the
+//!   raw database's rate to stand an import beside.
 //!
 //! With no argument, all of them but the PostgreSQL ones (`scripts/bench` runs those with the
 //! cluster it starts).
 
+mod contacts;
 mod fanout;
 mod keypress;
 mod load;
@@ -28,6 +31,8 @@ async fn main() {
     match which.as_str() {
         "fill" => return postgres::fill(&rest).await,
         "crossover" => return postgres::crossover(&rest).await,
+        "contacts-csv" => return contacts::csv(&rest),
+        "contacts-baseline" => return contacts::baseline(&rest),
         _ => {}
     }
     if which.is_empty() || which == "keypress" {
