@@ -14,6 +14,9 @@ pub const SOURCE: &str = "openphone";
 
 /// Applies one event; what it did, for the webhook's receipt.
 pub async fn apply(db: &Db, quo: QuoContact, deleted: bool, now: i64) -> Result<String, DbError> {
+    if quo.id.is_empty() || quo.id.len() > 200 || quo.id.chars().any(char::is_control) {
+        return Ok(format!("not kept: {:?} is not a Quo contact id", quo.id));
+    }
     let known = contacts::by_external_id(db, SOURCE, &quo.id).await?;
     if deleted {
         return Ok(match known {

@@ -1216,7 +1216,11 @@ fn parse_cursor(sort: ContactSort, cursor: &str) -> Option<(V, i64)> {
                 .step_by(2)
                 .map(|i| u8::from_str_radix(key.get(i..i + 2)?, 16).ok())
                 .collect::<Option<Vec<u8>>>()?;
-            V::Text(String::from_utf8(bytes).ok()?)
+            V::Text(
+                String::from_utf8(bytes)
+                    .ok()
+                    .filter(|k| !k.contains('\0'))?,
+            )
         }
         _ => V::Int(key.parse().ok()?),
     };
@@ -1536,7 +1540,7 @@ pub async fn update_property(
             all[index].name = name;
         }
         if let Some(options) = options {
-            all[index].options = check_options(all[index].kind, &options).or_else(|r| refuse(r))?;
+            all[index].options = check_options(all[index].kind, &options).or_else(refuse)?;
         }
         if let Some(position) = position {
             let property = all.remove(index);

@@ -62,6 +62,14 @@ impl From<Refused> for AppError {
     }
 }
 
+/// A path's property key, which is never stored when it is not a key's shape.
+fn known_key(key: &str) -> Result<(), AppError> {
+    match switchboard_domain::contacts::is_property_key(key) {
+        true => Ok(()),
+        false => Err(AppError::NotFound(format!("there is no property {key:?}"))),
+    }
+}
+
 fn administrator(member: &SessionMember) -> Result<(), AppError> {
     match store::administers(member) {
         true => Ok(()),
@@ -208,6 +216,17 @@ impl ListParams {
             }
         };
         let property = match (self.property, self.value) {
+            (Some(key), Some(value)) if value.contains('\0') || value.chars().count() > 200 => {
+                let _ = key;
+                return Err(AppError::InvalidParameter(
+                    "value: at most 200 characters, without NUL".to_owned(),
+                ));
+            }
+            (Some(key), Some(_)) if !switchboard_domain::contacts::is_property_key(&key) => {
+                return Err(AppError::InvalidParameter(format!(
+                    "property {key:?} is not a property key"
+                )))
+            }
             (Some(key), Some(value)) => Some((key, value)),
             (None, None) => None,
             _ => {
@@ -361,6 +380,11 @@ async fn merge_contacts(
 
 fn note_text(text: &str) -> Result<String, AppError> {
     let text = text.trim();
+    if text.contains('\0') {
+        return Err(AppError::InvalidBody(
+            "a note cannot hold NUL characters".to_owned(),
+        ));
+    }
     match text.chars().count() {
         0 => Err(AppError::InvalidBody("a note needs text".to_owned())),
         n if n > MAX_NOTE_CHARS => Err(AppError::InvalidBody(format!(
@@ -610,6 +634,7 @@ async fn update_property(
     Json(input): Json<PropertyInput>,
 ) -> Result<axum::Json<PropertyDefinition>, AppError> {
     administrator(&member)?;
+    known_key(&key)?;
     if input.key.as_ref().is_some_and(|k| *k != key) || input.kind.is_some() {
         return Err(AppError::InvalidBody(
             "a property's key and type do not change: make a new property".to_owned(),
@@ -642,6 +667,7 @@ async fn delete_property(
     Path(key): Path<String>,
 ) -> Result<StatusCode, AppError> {
     administrator(&member)?;
+    known_key(&key)?;
     store::delete_property(&state.db, key, state.clock.now_ms()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
