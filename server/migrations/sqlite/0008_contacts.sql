@@ -51,7 +51,7 @@ CREATE TABLE contact_terms (
     term TEXT NOT NULL,
     contact_id INTEGER NOT NULL REFERENCES contacts (id),
     PRIMARY KEY (term, contact_id)
-) WITHOUT ROWID;
+);
 CREATE INDEX contact_terms_of_contact ON contact_terms (contact_id);
 
 CREATE TABLE contact_emails (
