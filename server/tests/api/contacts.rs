@@ -715,3 +715,62 @@ async fn teammates_see_contact_changes_live() {
         }
     }
 }
+
+fn quo_contact_event(kind: &str, event_id: &str, contact: Value) -> String {
+    json!({
+        "id": event_id, "object": "event", "apiVersion": "v3", "type": kind,
+        "createdAt": "2026-11-25T12:00:00.000Z",
+        "data": { "object": contact }
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn quos_contact_events_create_update_and_delete_its_contacts() {
+    let app = spawn_app().await;
+    let conversation = unknown_number(&app, None).await;
+    let quo = |first: &str| {
+        json!({"id": "CTquo1", "object": "contact", "source": "openphone",
+               "defaultFields": {"firstName": first, "lastName": "Quo", "company": "Acme",
+                   "phoneNumbers": [{"name": "work", "value": conversation.contact.number}],
+                   "emails": [{"name": "work", "value": "kim@acme.example"}]},
+               "customFields": [{"key": "plan", "name": "Plan", "type": "string", "value": "Pro"},
+                                {"key": "unknown", "name": "X", "type": "string", "value": "y"}]})
+    };
+    let deliver = |kind: &'static str, id: &'static str, object: Value| {
+        let body = quo_contact_event(kind, id, object);
+        let signature = crate::webhooks::legacy_signature(app.now_ms(), &body);
+        async move { app.deliver(&body, &signature).await }
+    };
+    let response = deliver("contact.updated", "EVc1", quo("Kim")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let thread = app.conversation(conversation.id).await;
+    let id = thread
+        .conversation
+        .contact
+        .id
+        .expect("the number is Kim's now");
+    let card = page(&app, id).await.contact;
+    assert_eq!(card.name, "Kim Quo");
+    assert_eq!(card.source, "openphone");
+    assert_eq!(card.external_id.as_deref(), Some("CTquo1"));
+    assert_eq!(card.properties["plan"], json!("Pro"));
+    assert_eq!(card.emails[0].address, "kim@acme.example");
+
+    // The same contact changed in Quo: the same contact here.
+    deliver("contact.updated", "EVc2", quo("Kimberly")).await;
+    let card = page(&app, id).await.contact;
+    assert_eq!(card.first_name.as_deref(), Some("Kimberly"));
+    assert_eq!(list(&app, "q=quo").await.contacts.len(), 1);
+
+    let response = deliver("contact.deleted", "EVc3", json!({"id": "CTquo1"})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        app.conversation(conversation.id)
+            .await
+            .conversation
+            .contact
+            .id,
+        None
+    );
+}
