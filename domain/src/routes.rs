@@ -99,11 +99,12 @@ impl InboxRoute {
     /// The API's addresses that this page asks for as it opens, once someone is signed in:
     /// the first page of its list and, if one is open, the conversation.
     pub fn first_requests(&self) -> Vec<String> {
-        let mut addresses = vec![
-            ConversationsQuery::first_page(self.view, self.line.line(), self.mine)
-                .tagged(self.tag)
-                .address(),
-        ];
+        let mut addresses =
+            vec![
+                ConversationsQuery::first_page(self.view, self.line.line(), self.mine)
+                    .tagged(self.tag)
+                    .address(),
+            ];
         if let Some(id) = self.conversation {
             addresses.push(crate::api::conversation_address(id));
         }
@@ -284,7 +285,9 @@ mod tests {
         }
         // "tags=" is another name, not "tag=".
         assert_eq!(
-            InboxRoute::from_address("/all/open", Some("tags=4")).unwrap().tag,
+            InboxRoute::from_address("/all/open", Some("tags=4"))
+                .unwrap()
+                .tag,
             None
         );
     }
