@@ -1,7 +1,12 @@
-//! What the user sees, one component per file, named for it.
+//! What the user sees, one component per file, named for it (the contact panel's parts in
+//! `contact_*`).
 
 pub mod account;
 pub mod connection_status;
+pub mod contact_notes;
+pub mod contact_panel;
+pub mod contact_properties;
+pub mod contact_tags;
 pub mod conversation_row;
 pub mod icons;
 pub mod inbox_list;
@@ -15,6 +20,7 @@ pub mod view_tabs;
 
 pub use account::AccountBar;
 pub use connection_status::ConnectionStatus;
+pub use contact_panel::ContactPanel;
 pub use conversation_row::ConversationRow;
 pub use inbox_list::InboxList;
 pub use line_sidebar::LineSidebar;

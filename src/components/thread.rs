@@ -3,8 +3,9 @@ use crate::components::conversation_row::with_key;
 use crate::components::icons::{
     CheckIcon, EnvelopeIcon, PhoneIcon, PinIcon, ReopenIcon, VoicemailIcon,
 };
-use crate::components::{Now, ReplyBox};
+use crate::components::{ContactPanel, Now, ReplyBox};
 use crate::i18n::{segments, t, tf, Text};
+use crate::layout::Layout;
 use crate::routes::LineFilter;
 use crate::store::{Inbox, Lines, OpenThread, Store, Team, Thread};
 use crate::text::duration as format_duration;
@@ -112,13 +113,46 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
         }
     });
     let reply_name = name.clone();
+    // The name follows the contact (created or renamed here, or by a teammate).
+    let shown_name = Memo::new({
+        let summary = inbox.summary(id);
+        move |_| {
+            summary
+                .as_ref()
+                .map_or_else(|| name.clone(), |s| s.with(|s| s.contact.display_name()))
+        }
+    });
+    // The contact panel: beside the thread where there is room, else a screen of its own
+    // that the "Contact" button opens in the thread's place (and its ← closes). Without a
+    // layout (a component test) there is room.
+    let beside = Signal::derive(move || use_context::<Layout>().is_none_or(|l| l.contact_beside()));
+    let contact_open = RwSignal::new(false);
+    let contact_button = NodeRef::<html::Button>::new();
+    let contact_top = NodeRef::<html::Div>::new();
+    let screen = Memo::new(move |_| contact_open.get() && !beside.get());
+    Effect::new(move |_| {
+        if screen.get() {
+            if let Some(top) = contact_top.get() {
+                let _ = top.focus();
+            }
+        }
+    });
+    let back_to_thread = Callback::new(move |()| {
+        contact_open.set(false);
+        request_animation_frame(move || {
+            if let Some(button) = contact_button.get_untracked() {
+                let _ = button.focus();
+            }
+        });
+    });
 
     view! {
+        <div class="thread-main" hidden=move || screen.get()>
         <header class="thread-header">
             <button type="button" class="icon-button back phone-only" aria-label=t(Text::ThreadBack)
                 on:click=move |_| store.back_to_list()>"←"</button>
             <div class="thread-title">
-                <h1>{name}</h1>
+                <h1>{move || shown_name.get()}</h1>
                 <p class="thread-meta">{number}" · "{line_name}</p>
             </div>
             <p class="state-chips">
@@ -129,6 +163,10 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
                 }}
             </p>
             <div class="thread-actions" role="toolbar" aria-label=t(Text::ThreadActions)>
+                {move || (!beside.get()).then(|| view! {
+                    <button type="button" class="action contact-button" node_ref=contact_button
+                        on:click=move |_| contact_open.set(true)>{t(Text::ContactLabel)}</button>
+                })}
                 <AssigneePicker id/>
                 <button type="button" class="action pin" aria-label=t(Text::ThreadPin)
                     aria-pressed=move || pinned.get().to_string()
@@ -158,6 +196,13 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
                 children=move |activity| view! { <ActivityItem activity now/> }/>
         </ol>
         <ReplyBox id name=reply_name/>
+        </div>
+        <Show when=move || beside.get() || screen.get()>
+            {move || match screen.get() {
+                true => view! { <ContactPanel id on_back=back_to_thread heading=contact_top/> }.into_any(),
+                false => view! { <ContactPanel id/> }.into_any(),
+            }}
+        </Show>
     }
     .into_any()
 }
