@@ -15,6 +15,7 @@ pub mod notices;
 pub mod reply_box;
 pub mod row_swipe;
 pub mod shortcut_sheet;
+pub mod tag_filter;
 pub mod thread;
 pub mod view_tabs;
 
@@ -27,6 +28,7 @@ pub use line_sidebar::LineSidebar;
 pub use notices::NoticeStack;
 pub use reply_box::ReplyBox;
 pub use shortcut_sheet::{ShortcutSheet, ShortcutSheetSlot};
+pub use tag_filter::TagFilter;
 pub use thread::ThreadPane;
 pub use view_tabs::ViewTabs;
 

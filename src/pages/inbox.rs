@@ -1,5 +1,6 @@
 use crate::components::{
-    ConnectionStatus, InboxList, LineSidebar, NoticeStack, ShortcutSheetSlot, ThreadPane, ViewTabs,
+    ConnectionStatus, InboxList, LineSidebar, NoticeStack, ShortcutSheetSlot, TagFilter,
+    ThreadPane, ViewTabs,
 };
 use crate::i18n::{t, Text};
 use crate::layout::Layout;
@@ -17,14 +18,18 @@ pub fn InboxPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let route = Memo::new(move |_| {
-        let assignee = query.with(|q| q.get("assignee"));
+        let (assignee, tag) = query.with(|q| (q.get("assignee"), q.get("tag")));
         params.with(|p| {
             InboxRoute::parse(
                 &p.get("line")?,
                 &p.get("view")?,
                 p.get("conversation").as_deref(),
             )
-            .map(|route| route.with_assignee(assignee.as_deref()))
+            .map(|route| {
+                route
+                    .with_assignee(assignee.as_deref())
+                    .with_tag(tag.as_deref())
+            })
         })
     });
     Effect::new(move |_| {
@@ -52,6 +57,7 @@ pub fn InboxPage() -> impl IntoView {
                         </header>
                         <ConnectionStatus/>
                         <ViewTabs/>
+                        <TagFilter/>
                         <InboxList/>
                     </div>
                     <ThreadPane/>
