@@ -558,6 +558,9 @@ pub struct ErrorResponse {
     pub error: ErrorBody,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationSummary>,
+    /// A 409 for a number that another contact has: that contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<ContactId>,
 }
 
 impl fmt::Display for ErrorResponse {

@@ -578,8 +578,8 @@ pub struct ContactList {
     pub contacts: Vec<ContactCard>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
-    /// How many contacts match, over all pages.
-    pub total: u64,
+    /// How many contacts match, over all pages: on the first page only.
+    pub total: Option<u64>,
 }
 
 /// The order of a contact list.

@@ -49,6 +49,12 @@ pub enum AppError {
         message: String,
         conversation: Box<ConversationSummary>,
     },
+    /// A number is on another contact: the body names it.
+    #[error("{message}")]
+    NumberTaken {
+        message: String,
+        contact: switchboard_domain::ContactId,
+    },
     #[error("internal error")]
     Database(DbError),
     #[error("internal error")]
@@ -72,7 +78,9 @@ impl AppError {
             AppError::UnseenActivity { .. } => (StatusCode::CONFLICT, ErrorCode::UnseenActivity),
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
-            AppError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            AppError::Conflict(_) | AppError::NumberTaken { .. } => {
+                (StatusCode::CONFLICT, ErrorCode::Conflict)
+            }
             AppError::Unavailable { .. } => {
                 (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable)
             }
@@ -105,6 +113,10 @@ impl IntoResponse for AppError {
             } => Some(*retry_after_seconds),
             _ => None,
         };
+        let contact_id = match &self {
+            AppError::NumberTaken { contact, .. } => Some(*contact),
+            _ => None,
+        };
         let conversation = match self {
             AppError::UnseenActivity { conversation, .. } => Some(*conversation),
             _ => None,
@@ -112,6 +124,7 @@ impl IntoResponse for AppError {
         let body = ErrorResponse {
             error: ErrorBody { code, message },
             conversation,
+            contact_id,
         };
         let mut response = (status, Json(body)).into_response();
         if let Some(seconds) = retry_after {

@@ -102,6 +102,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             ),
             false => tracing::info!("the database holds data: demo data left alone"),
         }
+    }
+    // Contacts that a migration or the demo made get their search terms once.
+    let indexed = db::contacts::index_missing(&db).await?;
+    if indexed > 0 {
+        tracing::info!(contacts = indexed, "contacts indexed for search");
+    }
+    if config.demo {
         for teammate in demo::ensure_team(&db).await? {
             println!("{teammate}");
         }

@@ -26,15 +26,25 @@ pub async fn fill(
                     "WITH RECURSIVE n(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM n WHERE g < $1)";
                 tx.execute(
                     &format!(
-                        "{numbers} INSERT INTO contacts (id, name, number)
-                         SELECT g, 'Customer ' || g, '+1312' || printf('%07d', g) FROM n"
+                        "{numbers} INSERT INTO contacts
+                             (id, first_name, last_name, name, sort_key, source, created_at,
+                              updated_at)
+                         SELECT g, 'Customer', g, 'Customer ' || g, 'customer ' || g,
+                                'switchboard', $2, $2 FROM n"
+                    ),
+                    [conversations, now],
+                )?;
+                tx.execute(
+                    &format!(
+                        "{numbers} INSERT INTO numbers (id, number, contact_id)
+                         SELECT g, '+1312' || printf('%07d', g), g FROM n"
                     ),
                     [conversations],
                 )?;
                 tx.execute(
                     &format!(
                         "{numbers} INSERT INTO conversations
-                             (id, line_id, contact_id, status, unread, latest_activity_id,
+                             (id, line_id, number_id, status, unread, latest_activity_id,
                               latest_activity_at, latest_inbound_activity_id)
                          SELECT g, 1 + g % 3, g, CASE WHEN g % 4 = 0 THEN 'done' ELSE 'open' END,
                                 g % 4 = 1, g * $2, $3 - ($1 - g) * 60000,

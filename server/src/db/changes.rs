@@ -565,7 +565,7 @@ pub async fn record_incoming(
                 }
                 let contact: i64 = tx
                     .prepare_cached(
-                        "INSERT INTO contacts (name, number) VALUES (NULL, $1)
+                        "INSERT INTO numbers (number) VALUES ($1)
                  ON CONFLICT (number) DO UPDATE SET number = excluded.number
                  RETURNING id",
                     )?
@@ -573,9 +573,9 @@ pub async fn record_incoming(
                 let inbound = incoming.activity.direction == Direction::Inbound;
                 let conversation: i64 = tx
             .prepare_cached(
-                "INSERT INTO conversations (line_id, contact_id, status, unread, latest_activity_at)
+                "INSERT INTO conversations (line_id, number_id, status, unread, latest_activity_at)
                  VALUES ($1, $2, 'open', FALSE, $3)
-                 ON CONFLICT (line_id, contact_id) DO UPDATE SET line_id = excluded.line_id
+                 ON CONFLICT (line_id, number_id) DO UPDATE SET line_id = excluded.line_id
                  RETURNING id",
             )?
             .query_row(params![incoming.line.0, contact, incoming.activity.at], |row| {

@@ -10,7 +10,7 @@ use switchboard_domain::api::{
     ConversationSummary, Delivery, DeliveryStatus, Direction,
 };
 use switchboard_domain::team::MemberRef;
-use switchboard_domain::{ActivityId, ContactId, ConversationId, LineId, MemberId, View};
+use switchboard_domain::{ActivityId, ContactId, ConversationId, LineId, MemberId, TagId, View};
 
 /// Why a teammate may not have a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,15 +61,20 @@ pub struct PageQuery {
     pub assignee: Option<MemberId>,
     pub limit: u32,
     pub after: Option<Cursor>,
+    /// Only the conversations whose contact has this tag.
+    pub tag: Option<TagId>,
 }
 
 pub(super) const SUMMARY_SELECT: &str = "
     SELECT c.id, c.line_id, c.status, c.unread, c.latest_inbound_activity_id,
-           c.latest_activity_at, ct.id, ct.name, ct.number, c.pinned, c.assignee_id, am.name,
+           c.latest_activity_at, k.id, k.name, ct.number, c.pinned, c.assignee_id, am.name,
            a.id, a.conversation_id, a.direction, a.kind, a.body, a.call_outcome,
-           a.duration_seconds, a.at, a.author_id, au.name, a.delivery, a.delivery_error
+           a.duration_seconds, a.at, a.author_id, au.name, a.delivery, a.delivery_error,
+           (SELECT string_agg(CAST(tag_id AS TEXT), ',') FROM contact_tags
+             WHERE contact_id = k.id)
       FROM conversations c
-      JOIN contacts ct ON ct.id = c.contact_id
+      JOIN numbers ct ON ct.id = c.number_id
+      LEFT JOIN contacts k ON k.id = ct.contact_id
       JOIN activities a ON a.id = c.latest_activity_id
       LEFT JOIN members am ON am.id = c.assignee_id
       LEFT JOIN members au ON au.id = a.author_id";
@@ -122,9 +127,11 @@ pub(super) struct SummaryRow {
     pub(super) unread: bool,
     pub(super) latest_inbound_activity_id: Option<i64>,
     pub(super) latest_activity_at: i64,
-    pub(super) contact_id: i64,
+    pub(super) contact_id: Option<i64>,
     pub(super) contact_name: Option<String>,
     pub(super) contact_number: String,
+    /// The contact's tag ids, comma-separated.
+    pub(super) contact_tags: Option<String>,
     pub(super) pinned: bool,
     pub(super) assignee: Option<(i64, String)>,
     pub(super) activity: ActivityRow,
@@ -148,8 +155,60 @@ impl SummaryRow {
             pinned: row.get(9)?,
             assignee: assignee_id.zip(assignee_name),
             activity: ActivityRow::read(row, 12)?,
+            contact_tags: row.get(24)?,
         })
     }
+}
+
+impl SummaryRow {
+    /// Reads the columns of [`SUMMARY_SELECT`] from a row of either engine.
+    pub(super) fn from_portable(row: &super::portable::PRow) -> Result<SummaryRow, DbError> {
+        let assignee = row.opt_int(10)?.zip(row.opt_text(11)?);
+        Ok(SummaryRow {
+            id: row.int(0)?,
+            line_id: row.int(1)?,
+            status: row.text(2)?,
+            unread: row.int(3)? != 0,
+            latest_inbound_activity_id: row.opt_int(4)?,
+            latest_activity_at: row.int(5)?,
+            contact_id: row.opt_int(6)?,
+            contact_name: row.opt_text(7)?,
+            contact_number: row.text(8)?,
+            pinned: row.int(9)? != 0,
+            assignee,
+            activity: ActivityRow {
+                activity_id: row.int(12)?,
+                conversation_id: row.int(13)?,
+                direction: row.text(14)?,
+                kind: row.text(15)?,
+                body: row.opt_text(16)?,
+                call_outcome: row.opt_text(17)?,
+                duration_seconds: row.opt_int(18)?,
+                at: row.int(19)?,
+                author: row.opt_int(20)?.zip(row.opt_text(21)?),
+                delivery: row.opt_text(22)?,
+                delivery_error: row.opt_text(23)?,
+            },
+            contact_tags: row.opt_text(24)?,
+        })
+    }
+}
+
+/// Tag ids as `string_agg` lists them, in order.
+pub(super) fn tag_ids(list: Option<&str>) -> Result<Vec<TagId>, DbError> {
+    let mut tags = match list {
+        None | Some("") => return Ok(Vec::new()),
+        Some(list) => list
+            .split(',')
+            .map(|id| {
+                id.parse()
+                    .map(TagId)
+                    .map_err(|_| corrupt(format_args!("tag id {id:?}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    tags.sort();
+    Ok(tags)
 }
 
 pub(super) fn corrupt(what: impl fmt::Display) -> DbError {
@@ -227,10 +286,10 @@ impl TryFrom<SummaryRow> for ConversationSummary {
             id: ConversationId(row.id),
             line_id: LineId(row.line_id),
             contact: Contact {
-                id: Some(ContactId(row.contact_id)),
+                id: row.contact_id.map(ContactId),
                 name: row.contact_name,
                 number: row.contact_number,
-                tags: Vec::new(),
+                tags: tag_ids(row.contact_tags.as_deref())?,
             },
             status: row.status.parse().map_err(corrupt)?,
             unread: row.unread,
@@ -243,7 +302,7 @@ impl TryFrom<SummaryRow> for ConversationSummary {
 }
 
 /// The SQL of a page of `query`: [`SUMMARY_SELECT`] and the filters that apply, with the
-/// parameters `$1` line, `$2`..`$4` cursor, `$5` viewer, `$6` assignee, `$7` limit. `typed`:
+/// parameters `$1` line, `$2`..`$4` cursor, `$5` viewer, `$6` assignee, `$7` limit, `$8` tag. `typed`:
 /// PostgreSQL must be told the type of a parameter that is only tested for NULL.
 pub(super) fn page_sql(query: &PageQuery, restricted: bool, typed: bool) -> String {
     let null = |param: &str, sql_type: &str| match typed {
@@ -281,9 +340,16 @@ pub(super) fn page_sql(query: &PageQuery, restricted: bool, typed: bool) -> Stri
         Some(_) => "AND c.assignee_id = $6".to_owned(),
         None => format!("AND {}", null("$6", "BIGINT")),
     };
+    let tag_filter = match query.tag {
+        Some(_) => "AND EXISTS (SELECT 1 FROM contact_tags t
+                                 WHERE t.contact_id = ct.contact_id AND t.tag_id = $8)"
+            .to_owned(),
+        None => format!("AND {}", null("$8", "BIGINT")),
+    };
     format!(
         "{SUMMARY_SELECT}
           WHERE {view_filter} {line_filter} {cursor_filter} {access_filter} {assignee_filter}
+                {tag_filter}
           ORDER BY c.pinned DESC, c.latest_activity_at DESC, c.id DESC
           LIMIT $7"
     )
@@ -336,6 +402,7 @@ pub async fn page(
                                 viewer_id,
                                 query.assignee.map(|member| member.0),
                                 i64::from(query.limit) + 1,
+                                query.tag.map(|tag| tag.0),
                             ],
                             SummaryRow::read,
                         )?
@@ -451,7 +518,7 @@ pub async fn random_contact(db: &Db, pick: u32) -> Result<Option<(String, String
                 Ok(connection
                     .prepare_cached(
                         "SELECT ct.number, l.number FROM conversations c
-                   JOIN contacts ct ON ct.id = c.contact_id JOIN lines l ON l.id = c.line_id
+                   JOIN numbers ct ON ct.id = c.number_id JOIN lines l ON l.id = c.line_id
                   ORDER BY c.id LIMIT 1 OFFSET $1",
                     )?
                     .query_row([i64::from(pick) % count], |row| {

@@ -12,8 +12,9 @@ use tokio_postgres::types::{ToSql, Type};
 /// Every table, parents before children (the foreign keys are checked as rows arrive).
 const TABLES: &[&str] = &[
     "lines",
-    "contacts",
     "members",
+    "contacts",
+    "numbers",
     "conversations",
     "activities",
     "state_changes",
@@ -26,6 +27,14 @@ const TABLES: &[&str] = &[
     "webhook_deliveries",
     "retention_marks",
     "outbox",
+    "contact_terms",
+    "contact_emails",
+    "tags",
+    "contact_tags",
+    "contact_properties",
+    "contact_values",
+    "contact_notes",
+    "contact_history",
 ];
 
 /// Rows read from SQLite at a time, then written to PostgreSQL.

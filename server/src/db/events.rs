@@ -41,6 +41,8 @@ pub struct EventLog {
 pub enum Audience {
     Line(LineId),
     Member(MemberId),
+    /// Every teammate (contacts are the workspace's).
+    Workspace,
 }
 
 impl EventLog {
@@ -55,6 +57,7 @@ impl EventLog {
         let (line_id, member_id) = match audience {
             Audience::Line(line) => (Some(line), None),
             Audience::Member(member) => (None, Some(member)),
+            Audience::Workspace => (None, None),
         };
         let seq: i64 = connection
             .prepare_cached(

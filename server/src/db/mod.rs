@@ -8,6 +8,7 @@
 
 pub mod bulk;
 pub mod changes;
+pub mod contacts;
 pub mod conversations;
 pub mod copy;
 pub mod events;
@@ -15,6 +16,7 @@ pub mod lines;
 pub mod members;
 pub mod notifications;
 pub mod outbox;
+pub mod portable;
 pub mod postgres;
 pub mod retention;
 pub mod seed;

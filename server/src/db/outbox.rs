@@ -104,7 +104,7 @@ pub async fn take_due(db: &Db, now: i64, limit: u32) -> Result<Vec<Pending>, DbE
                    JOIN activities a ON a.id = o.activity_id
                    JOIN conversations c ON c.id = a.conversation_id
                    JOIN lines l ON l.id = c.line_id
-                   JOIN contacts ct ON ct.id = c.contact_id
+                   JOIN numbers ct ON ct.id = c.number_id
                   WHERE o.next_attempt_at <= $1
                   ORDER BY o.next_attempt_at, o.activity_id
                   LIMIT $2",
@@ -324,7 +324,7 @@ pub async fn delivered_before_answer(
                                 JOIN activities a ON a.id = o.activity_id
                                 JOIN conversations c ON c.id = a.conversation_id
                                 JOIN lines l ON l.id = c.line_id
-                                JOIN contacts ct ON ct.id = c.contact_id
+                                JOIN numbers ct ON ct.id = c.number_id
                                WHERE o.in_flight_since IS NOT NULL AND a.quo_message_id IS NULL
                                  AND l.number = $2 AND ct.number = $3 AND a.body = $4
                                ORDER BY a.id LIMIT 1)

@@ -42,17 +42,28 @@ pub async fn insert(db: &Db, data: Dataset) -> Result<bool, DbError> {
                 for (index, line) in data.lines.iter().enumerate() {
                     insert_line.execute(params![index as i64 + 1, line.name, line.number])?;
                 }
-                let mut insert_contact =
-                    tx.prepare("INSERT INTO contacts (id, name, number) VALUES ($1, $2, $3)")?;
+                let mut insert_contact = tx.prepare(
+                    "INSERT INTO contacts (id, first_name, last_name, name, source, created_at,
+                                           updated_at)
+                     VALUES ($1, $2, $3, $4, 'switchboard', $5, $5)",
+                )?;
+                let mut insert_number =
+                    tx.prepare("INSERT INTO numbers (id, number, contact_id) VALUES ($1, $2, $3)")?;
+                let now = super::now_ms();
                 for (index, contact) in data.contacts.iter().enumerate() {
-                    insert_contact.execute(params![
-                        index as i64 + 1,
-                        contact.name,
-                        contact.number
+                    let id = index as i64 + 1;
+                    let named = demo_contact(contact);
+                    if let Some((first, last)) = &named {
+                        insert_contact.execute(params![id, first, last, contact.name, now])?;
+                    }
+                    insert_number.execute(params![
+                        id,
+                        contact.number,
+                        named.as_ref().map(|_| id)
                     ])?;
                 }
                 let mut insert_conversation = tx.prepare(
-            "INSERT INTO conversations (id, line_id, contact_id, status, unread, latest_activity_at)
+            "INSERT INTO conversations (id, line_id, number_id, status, unread, latest_activity_at)
              VALUES ($1, $2, $3, 'open', FALSE, $4)",
         )?;
                 for (index, conversation) in data.conversations.iter().enumerate() {
@@ -100,6 +111,17 @@ pub async fn insert(db: &Db, data: Dataset) -> Result<bool, DbError> {
         }
         Db::Postgres(db) => postgres::seed::insert(db, data).await,
     }
+}
+
+/// A named demo contact's first and last names (the first word, the rest); `None` for an
+/// unknown number. Its search terms are written when the server starts
+/// ([`super::contacts::index_missing`]).
+pub(crate) fn demo_contact(contact: &crate::demo::DemoContact) -> Option<(String, Option<String>)> {
+    let name = contact.name.as_deref()?;
+    Some(match name.split_once(' ') {
+        Some((first, last)) => (first.to_owned(), Some(last.to_owned())),
+        None => (name.to_owned(), None),
+    })
 }
 
 /// Shares the open demo conversations out: a third get an owner among the teammates who see

@@ -29,6 +29,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/sqlite/0005_hardening.sql")),
         M::up(include_str!("../../migrations/sqlite/0006_outbox.sql")),
         M::up(include_str!("../../migrations/sqlite/0007_language.sql")),
+        M::up(include_str!("../../migrations/sqlite/0008_contacts.sql")),
     ])
 }
 

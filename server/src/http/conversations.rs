@@ -14,7 +14,7 @@ use switchboard_domain::api::{
     ReplyRequest, ReplyResponse, ReplySending, ReplyText, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
 use switchboard_domain::team::{AssignRequest, NoteRequest, PinRequest};
-use switchboard_domain::{ActivityId, ConversationId, LineId, StateChange, View};
+use switchboard_domain::{ActivityId, ConversationId, LineId, StateChange, TagId, View};
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -45,6 +45,9 @@ struct ListParams {
     cursor: Option<String>,
     /// `me`: only the conversations assigned to the signed-in teammate.
     assignee: Option<String>,
+    /// Only the conversations whose contact has this tag.
+    #[param(value_type = Option<i64>)]
+    tag: Option<TagId>,
 }
 
 impl ListParams {
@@ -84,6 +87,7 @@ impl ListParams {
             assignee,
             limit,
             after,
+            tag: self.tag,
         })
     }
 }

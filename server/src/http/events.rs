@@ -110,7 +110,7 @@ fn visible_to(viewer: &SessionMember, event: &StoredEvent) -> bool {
     match (event.member_id, event.line_id) {
         (Some(member), _) => member == viewer.id,
         (None, Some(line)) => viewer.can_see(line),
-        (None, None) => false,
+        (None, None) => true,
     }
 }
 

@@ -2,6 +2,7 @@
 //! handlers themselves, and the built web app for every other path.
 
 mod catalogue;
+mod contacts;
 mod conversations;
 mod events;
 mod health;
@@ -45,6 +46,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "lines", description = "Phone lines and their unread counts"),
         (name = "conversations", description = "Conversations: states, replies, notes, assignment, pins"),
         (name = "notifications", description = "Mentions of the signed-in teammate"),
+        (name = "contacts", description = "Contacts, their notes, tags and properties; CSV import and export"),
         (name = "live", description = "Live updates (server-sent events)"),
         (name = "webhooks", description = "Quo's events"),
     ),
@@ -61,6 +63,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(notifications::router())
         .merge(events::router())
         .merge(team::router())
+        .merge(contacts::router())
         .split_for_parts();
     // Pages of other sites must not make the browser change anything here.
     let v1 = v1.route_layer(axum::middleware::from_fn(crate::auth::same_origin_only));

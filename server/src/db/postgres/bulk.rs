@@ -21,15 +21,24 @@ pub(crate) async fn fill(
     }
     client
         .execute(
-            "INSERT INTO contacts (id, name, number)
-             SELECT g, 'Customer ' || g, '+1312' || lpad(g::TEXT, 7, '0')
+            "INSERT INTO contacts (id, first_name, last_name, name, sort_key, source, created_at,
+                                   updated_at)
+             SELECT g, 'Customer', g::TEXT, 'Customer ' || g, 'customer ' || g, 'switchboard',
+                    $2, $2
                FROM generate_series(1, $1::BIGINT) g",
+            &[&conversations, &now],
+        )
+        .await?;
+    client
+        .execute(
+            "INSERT INTO numbers (id, number, contact_id)
+             SELECT g, '+1312' || lpad(g::TEXT, 7, '0'), g FROM generate_series(1, $1::BIGINT) g",
             &[&conversations],
         )
         .await?;
     client
         .execute(
-            "INSERT INTO conversations (id, line_id, contact_id, status, unread, latest_activity_id,
+            "INSERT INTO conversations (id, line_id, number_id, status, unread, latest_activity_id,
                                         latest_activity_at, latest_inbound_activity_id)
              SELECT c, 1 + c % 3, c,
                     CASE WHEN c % 4 = 0 THEN 'done' ELSE 'open' END, c % 4 = 1,
@@ -57,6 +66,8 @@ pub(crate) async fn fill(
              SELECT setval(pg_get_serial_sequence('lines', 'id'), 4, false);
              SELECT setval(pg_get_serial_sequence('contacts', 'id'),
                            (SELECT MAX(id) + 1 FROM contacts), false);
+             SELECT setval(pg_get_serial_sequence('numbers', 'id'),
+                           (SELECT MAX(id) + 1 FROM numbers), false);
              SELECT setval(pg_get_serial_sequence('conversations', 'id'),
                            (SELECT MAX(id) + 1 FROM conversations), false);
              SELECT setval(pg_get_serial_sequence('activities', 'id'),

@@ -395,7 +395,7 @@ pub(crate) async fn record_incoming(
         }
         let contact: i64 = tx
             .one(
-                "INSERT INTO contacts (name, number) VALUES (NULL, $1)
+                "INSERT INTO numbers (number) VALUES ($1)
                  ON CONFLICT (number) DO UPDATE SET number = excluded.number
                  RETURNING id",
                 &[&incoming.customer],
@@ -405,9 +405,9 @@ pub(crate) async fn record_incoming(
         let inbound = incoming.activity.direction == Direction::Inbound;
         let conversation: i64 = tx
             .one(
-                "INSERT INTO conversations (line_id, contact_id, status, unread, latest_activity_at)
+                "INSERT INTO conversations (line_id, number_id, status, unread, latest_activity_at)
                  VALUES ($1, $2, 'open', FALSE, $3)
-                 ON CONFLICT (line_id, contact_id) DO UPDATE SET line_id = excluded.line_id
+                 ON CONFLICT (line_id, number_id) DO UPDATE SET line_id = excluded.line_id
                  RETURNING id",
                 &[&incoming.line.0, &contact, &incoming.activity.at],
             )

@@ -50,6 +50,7 @@ pub(super) fn summary_row(row: &Row) -> Result<SummaryRow, DbError> {
         pinned: row.try_get(9)?,
         assignee: assignee_id.zip(assignee_name),
         activity: activity_row(row, 12)?,
+        contact_tags: row.try_get(24)?,
     })
 }
 
@@ -74,6 +75,7 @@ pub(crate) async fn page(
                 &viewer_id,
                 &query.assignee.map(|member| member.0),
                 &(i64::from(query.limit) + 1),
+                &query.tag.map(|tag| tag.0),
             ],
         )
         .await?
@@ -184,7 +186,7 @@ pub(crate) async fn random_contact(
     client
         .opt(
             "SELECT ct.number, l.number FROM conversations c
-               JOIN contacts ct ON ct.id = c.contact_id JOIN lines l ON l.id = c.line_id
+               JOIN numbers ct ON ct.id = c.number_id JOIN lines l ON l.id = c.line_id
               ORDER BY c.id LIMIT 1 OFFSET $1",
             &[&(i64::from(pick) % count)],
         )

@@ -18,6 +18,7 @@ pub(crate) async fn record(
     let (line_id, member_id) = match audience {
         Audience::Line(line) => (Some(line), None),
         Audience::Member(member) => (None, Some(member)),
+        Audience::Workspace => (None, None),
     };
     let seq: i64 = tx
         .one(

@@ -58,6 +58,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../../../migrations/postgres/0002_outbox_claims.sql"),
     ),
+    (
+        3,
+        include_str!("../../../migrations/postgres/0003_contacts.sql"),
+    ),
 ];
 
 #[derive(Clone, Debug)]

@@ -37,17 +37,29 @@ pub(crate) async fn insert(db: &Postgres, data: Dataset) -> Result<bool, DbError
             )
             .await?;
         }
+        let now = crate::db::now_ms();
         for (index, contact) in data.contacts.iter().enumerate() {
+            let id = index as i64 + 1;
+            let named = crate::db::seed::demo_contact(contact);
+            if let Some((first, last)) = &named {
+                tx.run(
+                    "INSERT INTO contacts (id, first_name, last_name, name, source, created_at,
+                                           updated_at)
+                     VALUES ($1, $2, $3, $4, 'switchboard', $5, $5)",
+                    &[&id, first, last, &contact.name, &now],
+                )
+                .await?;
+            }
             tx.run(
-                "INSERT INTO contacts (id, name, number) VALUES ($1, $2, $3)",
-                &[&(index as i64 + 1), &contact.name, &contact.number],
+                "INSERT INTO numbers (id, number, contact_id) VALUES ($1, $2, $3)",
+                &[&id, &contact.number, &named.as_ref().map(|_| id)],
             )
             .await?;
         }
         for (index, conversation) in data.conversations.iter().enumerate() {
             let first_at = conversation.activities.first().map_or(0, |a| a.at);
             tx.run(
-                "INSERT INTO conversations (id, line_id, contact_id, status, unread,
+                "INSERT INTO conversations (id, line_id, number_id, status, unread,
                                             latest_activity_at)
                  VALUES ($1, $2, $3, 'open', FALSE, $4)",
                 &[
@@ -61,7 +73,7 @@ pub(crate) async fn insert(db: &Postgres, data: Dataset) -> Result<bool, DbError
         }
         // The ids above were given, not drawn: the identities go on after them, or the next
         // contact or conversation created would take an id that is already there.
-        for table in ["lines", "contacts", "conversations"] {
+        for table in ["lines", "numbers", "contacts", "conversations"] {
             tx.run(
                 &format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}"
