@@ -371,12 +371,19 @@ async fn a_thread_shows_messages_calls_and_voicemails() {
         .open_thread
         .thread
         .set(Thread::Loaded(Box::new(detail)));
+    store.place.route.set(
+        InboxRoute::list(LineFilter::All, View::Open).with_conversation(Some(ConversationId(3))),
+    );
     let root = mount(store, || view! { <ThreadPane/> });
     tick().await;
     assert_eq!(
         find(&root, ".thread-header h1").text_content().unwrap(),
         "Maya Smith"
     );
+    // The contact is beside the thread's region, not inside it (a complementary landmark sits
+    // in no other region).
+    assert_eq!(count(&root, "aside[aria-label=Contact]"), 1);
+    assert_eq!(count(&root, "section[aria-label=Conversation] aside"), 0);
     let items = root
         .query_selector_all("ol[aria-label='Messages and calls'] > li")
         .unwrap();
@@ -535,7 +542,10 @@ async fn the_contact_panel_is_a_region_named_contact_with_every_field_labelled()
         ),
     ]);
     store.contacts.put_page(maya_page());
-    let root = mount(store, || view! { <ContactPanel id=ConversationId(3)/> });
+    let root = mount(
+        store,
+        || view! { <ContactPanel conversation=Some(ConversationId(3))/> },
+    );
     tick().await;
     let panel = find(&root, "aside[aria-label=Contact]");
     assert_eq!(find(&panel, "h2").text_content().unwrap(), "Maya Smith");
@@ -617,7 +627,10 @@ async fn an_unknown_number_offers_to_create_a_contact() {
         tags: Vec::new(),
     };
     let store = store_with(&[stranger], View::Open);
-    let root = mount(store, || view! { <ContactPanel id=ConversationId(4)/> });
+    let root = mount(
+        store,
+        || view! { <ContactPanel conversation=Some(ConversationId(4))/> },
+    );
     tick().await;
     let panel = find(&root, "aside[aria-label=Contact]");
     assert_eq!(find(&panel, "h2").text_content().unwrap(), "(212) 555-0144");

@@ -2,13 +2,17 @@
 //! customer is, edited in place, each field saved as it is left. An unknown number offers
 //! "Create contact".
 
+use crate::chunks::{chunk_view, in_chunk};
 use crate::components::contact_notes::ContactNotes;
 use crate::components::contact_properties::ContactProperties;
 use crate::components::contact_tags::ContactTags;
 use crate::components::Now;
 use crate::i18n::{t, tf, Text};
+use crate::layout::Layout;
 use crate::routes::LineFilter;
-use crate::store::{ContactEntry, Inbox, Lines, NoticeKind, Place, Store, NEW_NUMBER_LABEL};
+use crate::store::{
+    ContactEntry, Inbox, Lines, NoticeKind, OpenThread, Place, Store, NEW_NUMBER_LABEL,
+};
 use crate::time_format;
 use leptos::html;
 use leptos::prelude::*;
@@ -16,19 +20,63 @@ use leptos::task::spawn_local;
 use switchboard_domain::contacts::{ContactCard, ContactEmail, ContactInput, ContactPhone};
 use switchboard_domain::phone::display_number;
 use switchboard_domain::{ContactId, ConversationId};
+use wasm_bindgen::JsCast;
 
-/// The panel of conversation `id`'s contact. `on_back` (on a narrow screen, where the panel
-/// takes the thread's place) adds a button back to the conversation; `heading` is focused when
-/// the panel opens as such a screen.
+/// The region of the open conversation's contact (its content is in the thread's wasm chunk,
+/// and comes once `conversation` is loaded). Where it is not beside the thread, it is a screen
+/// of its own: it takes the focus as it opens, and its ← goes back to the thread.
 #[component]
-pub fn ContactPanel(
-    id: ConversationId,
-    #[prop(optional)] on_back: Option<Callback<()>>,
-    #[prop(optional)] heading: Option<NodeRef<html::Div>>,
-) -> impl IntoView {
+pub fn ContactPanel(#[prop(into)] conversation: Signal<Option<ConversationId>>) -> impl IntoView {
+    let open_thread = expect_context::<OpenThread>();
+    let beside = use_context::<Layout>().is_none_or(|l| l.contact_beside());
+    let top = NodeRef::<html::Div>::new();
+    if !beside {
+        Effect::new(move |_| {
+            if let Some(top) = top.get() {
+                let _ = top.focus();
+            }
+        });
+    }
+    let back = move |_| {
+        open_thread.contact_screen.set(false);
+        // The thread is shown again in the next frame: its Contact button takes the focus back.
+        request_animation_frame(|| {
+            if let Some(button) = document()
+                .query_selector(".thread-header .contact-button")
+                .ok()
+                .flatten()
+                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = button.focus();
+            }
+        });
+    };
+    view! {
+        <aside class="contact-panel" aria-label=t(Text::ContactLabel)>
+            <div class="contact-top" tabindex="-1" node_ref=top>
+                {(!beside).then(|| view! {
+                    <button type="button" class="icon-button back" aria-label=t(Text::ContactBack)
+                        on:click=back>"←"</button>
+                })}
+            </div>
+            {move || conversation.get().map(|id| chunk_view(move || contact_content(id)))}
+        </aside>
+    }
+}
+
+in_chunk!(
+    thread,
+    fn contact_content(id: ConversationId) {
+        view! { <ContactContent id/> }.into_any()
+    }
+);
+
+/// Who the conversation is with: an unknown number, or a contact (rebuilt only when the
+/// number becomes a contact's, another's, or nobody's).
+#[component]
+fn ContactContent(id: ConversationId) -> impl IntoView {
     let inbox = expect_context::<Inbox>();
     let summary = inbox.summary(id);
-    // Rebuilt only when the number becomes a contact's, or another's, or nobody's.
     let who = Memo::new(move |_| {
         summary
             .as_ref()
@@ -36,22 +84,12 @@ pub fn ContactPanel(
     });
     // Set by "Create contact": the new contact's first field takes the focus.
     let focus_first = StoredValue::new(false);
-    view! {
-        <aside class="contact-panel" aria-label=t(Text::ContactLabel)>
-            <div class="contact-top" tabindex="-1" node_ref=heading.unwrap_or_default()>
-                {on_back.map(|back| view! {
-                    <button type="button" class="icon-button back" aria-label=t(Text::ContactBack)
-                        on:click=move |_| back.run(())>"←"</button>
-                })}
-            </div>
-            {move || match who.get() {
-                None => ().into_any(),
-                Some((None, number)) => view! { <UnknownNumber number focus_first/> }.into_any(),
-                Some((Some(contact), _)) => {
-                    view! { <ContactDetails id=contact conversation=id focus_first/> }.into_any()
-                }
-            }}
-        </aside>
+    move || match who.get() {
+        None => ().into_any(),
+        Some((None, number)) => view! { <UnknownNumber number focus_first/> }.into_any(),
+        Some((Some(contact), _)) => {
+            view! { <ContactDetails id=contact conversation=id focus_first/> }.into_any()
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use crate::components::{ContactPanel, Now, ReplyBox};
 use crate::i18n::{segments, t, tf, Text};
 use crate::layout::Layout;
 use crate::routes::LineFilter;
-use crate::store::{Inbox, Lines, OpenThread, Store, Team, Thread};
+use crate::store::{Inbox, Lines, OpenThread, Place, Store, Team, Thread};
 use crate::text::duration as format_duration;
 use crate::time_format;
 use leptos::html;
@@ -40,8 +40,21 @@ pub fn ThreadPane() -> impl IntoView {
             Thread::Loaded(detail) => Showing::Conversation(detail.conversation.id),
         })
     });
+    // The contact panel: beside the thread where there is room (from the moment a
+    // conversation is in the address, so that nothing moves when it loads), else a screen of
+    // its own in the thread's place. A sibling of the thread's region, not inside it: a
+    // complementary landmark goes in no other but main.
+    let place = expect_context::<Place>();
+    let layout = use_context::<Layout>();
+    let beside = move || layout.is_none_or(|l| l.contact_beside());
+    let screen = Memo::new(move |_| open_thread.contact_screen.get() && !beside());
+    let addressed = Memo::new(move |_| place.route.with(|route| route.conversation.is_some()));
+    let loaded = Signal::derive(move || match showing.get() {
+        Showing::Conversation(id) => Some(id),
+        _ => None,
+    });
     view! {
-        <section class="thread-pane" aria-label=t(Text::ThreadLabel)>
+        <section class="thread-pane" aria-label=t(Text::ThreadLabel) hidden=move || screen.get()>
             {move || match showing.get() {
                 Showing::Nothing => view! {
                     <div class="thread-empty">
@@ -58,6 +71,9 @@ pub fn ThreadPane() -> impl IntoView {
                 Showing::Conversation(id) => chunk_view(move || conversation(id)).into_any(),
             }}
         </section>
+        <Show when=move || addressed.get() && (beside() || screen.get())>
+            <ContactPanel conversation=loaded/>
+        </Show>
     }
 }
 
@@ -122,32 +138,12 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
                 .map_or_else(|| name.clone(), |s| s.with(|s| s.contact.display_name()))
         }
     });
-    // The contact panel: beside the thread where there is room, else a screen of its own
-    // that the "Contact" button opens in the thread's place (and its ← closes). Without a
-    // layout (a component test) there is room.
-    let beside = Signal::derive(move || use_context::<Layout>().is_none_or(|l| l.contact_beside()));
-    let contact_open = RwSignal::new(false);
-    let contact_button = NodeRef::<html::Button>::new();
-    let contact_top = NodeRef::<html::Div>::new();
-    let screen = Memo::new(move |_| contact_open.get() && !beside.get());
-    Effect::new(move |_| {
-        if screen.get() {
-            if let Some(top) = contact_top.get() {
-                let _ = top.focus();
-            }
-        }
-    });
-    let back_to_thread = Callback::new(move |()| {
-        contact_open.set(false);
-        request_animation_frame(move || {
-            if let Some(button) = contact_button.get_untracked() {
-                let _ = button.focus();
-            }
-        });
-    });
+    // Where the contact panel is not beside the thread, this button opens it in the thread's
+    // place (src/components/contact_panel.rs).
+    let layout = use_context::<Layout>();
+    let beside = Signal::derive(move || layout.is_none_or(|l| l.contact_beside()));
 
     view! {
-        <div class="thread-main" hidden=move || screen.get()>
         <header class="thread-header">
             <button type="button" class="icon-button back phone-only" aria-label=t(Text::ThreadBack)
                 on:click=move |_| store.back_to_list()>"←"</button>
@@ -164,8 +160,8 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
             </p>
             <div class="thread-actions" role="toolbar" aria-label=t(Text::ThreadActions)>
                 {move || (!beside.get()).then(|| view! {
-                    <button type="button" class="action contact-button" node_ref=contact_button
-                        on:click=move |_| contact_open.set(true)>{t(Text::ContactLabel)}</button>
+                    <button type="button" class="action contact-button"
+                        on:click=move |_| open_thread.contact_screen.set(true)>{t(Text::ContactLabel)}</button>
                 })}
                 <AssigneePicker id/>
                 <button type="button" class="action pin" aria-label=t(Text::ThreadPin)
@@ -196,13 +192,6 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
                 children=move |activity| view! { <ActivityItem activity now/> }/>
         </ol>
         <ReplyBox id name=reply_name/>
-        </div>
-        <Show when=move || beside.get() || screen.get()>
-            {move || match screen.get() {
-                true => view! { <ContactPanel id on_back=back_to_thread heading=contact_top/> }.into_any(),
-                false => view! { <ContactPanel id/> }.into_any(),
-            }}
-        </Show>
     }
     .into_any()
 }

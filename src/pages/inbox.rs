@@ -41,7 +41,8 @@ pub fn InboxPage() -> impl IntoView {
 
     view! {
         <Show when=move || route.with(Option::is_some) fallback=NotFound>
-            <div class="inbox" class:thread-open=thread_open>
+            <div class="inbox" class:thread-open=thread_open
+                class:contact-beside=move || thread_open() && layout.contact_beside()>
                 // A phone shows the lines on a screen of their own (/lines), never beside the
                 // list: building them here would only slow its first paint.
                 <Show when=move || layout.wide()>

@@ -166,6 +166,8 @@ pub struct Place {
 #[derive(Clone, Copy)]
 pub struct OpenThread {
     pub thread: RwSignal<Thread>,
+    /// Where the contact panel is not beside the thread: whether it shows in its place.
+    pub contact_screen: RwSignal<bool>,
     drafts: StoredValue<HashMap<ConversationId, Draft>>,
 }
 
@@ -237,6 +239,7 @@ impl Store {
             open_thread: OpenThread {
                 thread: RwSignal::new(Thread::Closed),
                 drafts: StoredValue::new(HashMap::new()),
+                contact_screen: RwSignal::new(false),
             },
             contacts: Contacts::new(),
             language: Language::start(),
@@ -382,6 +385,8 @@ impl Store {
                 Thread::Loaded(detail) => Some(detail.conversation.id),
             });
         if route.conversation != showing {
+            // Another conversation opens on its thread, not on the last one's contact.
+            self.open_thread.contact_screen.set(false);
             match route.conversation {
                 Some(id) => self.open_thread(id),
                 None => self.open_thread.thread.set(Thread::Closed),
