@@ -145,6 +145,10 @@ pub struct Notification {
     pub read: bool,
     /// Milliseconds since the Unix epoch.
     pub at: i64,
+    /// For a note on a contact: the contact (the conversation is the note's, or the contact's
+    /// latest on the teammate's lines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<crate::ContactId>,
 }
 
 /// `GET /api/v1/notifications`: newest first.

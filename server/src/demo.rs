@@ -6,9 +6,10 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use switchboard_domain::api::{ActivityContent, CallOutcome, Direction};
+use switchboard_domain::contacts::{PropertyDefinition, PropertyType};
 use switchboard_domain::team::Role;
 use switchboard_domain::Status;
-use switchboard_domain::{LineId, MemberId};
+use switchboard_domain::{ContactId, LineId, MemberId};
 
 const SEED: u64 = 0x5717_c4b0_a4d5;
 const MINUTE: i64 = 60_000;
@@ -49,7 +50,146 @@ pub async fn seed_if_empty(db: &Db, conversations: u32, now: i64) -> Result<bool
     if !db::seed::is_empty(db).await? {
         return Ok(false);
     }
-    db::seed::insert(db, generate(conversations as usize, now)).await
+    let inserted = db::seed::insert(db, generate(conversations as usize, now)).await?;
+    // The demo's contacts are searchable and sorted from the start.
+    db::contacts::index_missing(db).await?;
+    Ok(inserted)
+}
+
+/// The demo's contact properties.
+fn demo_properties() -> Vec<PropertyDefinition> {
+    let property = |key: &str, name: &str, kind, options: &[&str]| PropertyDefinition {
+        key: key.to_owned(),
+        name: name.to_owned(),
+        kind,
+        options: options.iter().map(|o| o.to_string()).collect(),
+        position: 0,
+    };
+    vec![
+        property(
+            "plan",
+            "Plan",
+            PropertyType::SingleChoice,
+            &["Basic", "Pro", "Enterprise"],
+        ),
+        property("customer_since", "Customer since", PropertyType::Date, &[]),
+        property("account", "Account number", PropertyType::Text, &[]),
+        property("website", "Website", PropertyType::Url, &[]),
+        property("newsletter", "Newsletter", PropertyType::Boolean, &[]),
+        property(
+            "lifetime_value",
+            "Lifetime value",
+            PropertyType::Number,
+            &[],
+        ),
+        property(
+            "interests",
+            "Interests",
+            PropertyType::MultipleChoice,
+            &["Delivery", "Installation", "Warranty", "Wholesale"],
+        ),
+        property("address", "Address", PropertyType::Address, &[]),
+    ]
+}
+
+const COMPANIES: &[&str] = &[
+    "Northwind Traders",
+    "Blue Harbor Dental",
+    "Maple & Oak Realty",
+    "Café Lumière",
+    "Brightside Plumbing",
+    "Summit Outfitters",
+    "Juniper Yoga",
+    "Harbor Freight Co-op",
+];
+const NOTES: &[&str] = &[
+    "Prefers texts after 5 pm; never call before 9.",
+    "Paid by card last time; asked for an itemised invoice.",
+    "Referred by a neighbour. Interested in the annual plan.",
+    "Had a billing mix-up in March: be extra clear about totals.",
+    "Speaks French with her parents: « Bonjour » goes a long way.",
+];
+
+/// Companies, tags, property values and notes on some demo contacts, so that the contact panel
+/// and the tag filters show something real; the same every time.
+async fn contact_details(db: &Db, team: &[TeamMember]) -> Result<(), DbError> {
+    let authors: Vec<MemberId> = team.iter().map(|(id, _)| *id).collect();
+    let mut details = Vec::new();
+    for contact in 1..=150_i64 {
+        if db::contacts::get_card(db, ContactId(contact))
+            .await?
+            .is_none()
+        {
+            continue; // an unknown number
+        }
+        let mut tags = Vec::new();
+        for (every, tag) in [
+            (5, "VIP"),
+            (7, "Wholesale"),
+            (4, "Prospect"),
+            (11, "Late payer"),
+        ] {
+            if contact % every == 1 {
+                tags.push(tag.to_owned());
+            }
+        }
+        let mut properties = std::collections::BTreeMap::new();
+        if contact % 2 == 0 {
+            let plan = ["Basic", "Pro", "Enterprise"][(contact / 2 % 3) as usize];
+            properties.insert("plan".to_owned(), serde_json::json!(plan));
+            properties.insert(
+                "customer_since".to_owned(),
+                serde_json::json!(format!(
+                    "20{:02}-{:02}-15",
+                    18 + contact % 7,
+                    1 + contact % 12
+                )),
+            );
+            properties.insert("newsletter".to_owned(), serde_json::json!(contact % 3 != 0));
+            properties.insert(
+                "lifetime_value".to_owned(),
+                serde_json::json!(contact * 37 % 5000),
+            );
+            properties.insert(
+                "account".to_owned(),
+                serde_json::json!(format!("AC-{:05}", contact * 97)),
+            );
+        }
+        if contact % 6 == 0 {
+            properties.insert(
+                "interests".to_owned(),
+                serde_json::json!(["Delivery", "Warranty"]),
+            );
+        }
+        let company =
+            (contact % 3 == 0).then(|| COMPANIES[(contact / 3) as usize % COMPANIES.len()]);
+        if let Some(company) = company {
+            let slug: String = company
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_lowercase();
+            properties.insert(
+                "website".to_owned(),
+                serde_json::json!(format!("https://{slug}.example")),
+            );
+        }
+        let notes = match (contact % 8 == 0, authors.is_empty()) {
+            (true, false) => vec![(
+                authors[(contact as usize / 8) % authors.len()],
+                NOTES[(contact as usize / 8) % NOTES.len()].to_owned(),
+            )],
+            _ => Vec::new(),
+        };
+        let draft = db::contacts::Draft {
+            company: company.map(|c| Some(c.to_owned())),
+            tags: (!tags.is_empty()).then_some(tags),
+            properties,
+            ..Default::default()
+        };
+        details.push((ContactId(contact), draft, notes));
+    }
+    db::contacts::demo_details(db, demo_properties(), details, db::now_ms()).await
 }
 
 /// A demo teammate, with a password anyone trying the demo can type.
@@ -116,6 +256,7 @@ pub async fn ensure_team(db: &Db) -> Result<Vec<String>, DbError> {
             }
         }
         db::seed::share_out(db, &team).await?;
+        contact_details(db, &team).await?;
     }
     let mut lines = Vec::new();
     for teammate in &TEAM {

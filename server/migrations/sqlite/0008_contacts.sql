@@ -117,3 +117,6 @@ CREATE TABLE contact_history (
     at BIGINT NOT NULL
 );
 CREATE INDEX contact_history_of_contact ON contact_history (contact_id, id);
+
+-- A mention in a contact's note notifies like one in a conversation's note.
+ALTER TABLE notifications ADD COLUMN contact_id INTEGER REFERENCES contacts (id);

@@ -835,6 +835,7 @@ pub async fn update(
 async fn remove_on(w: &mut impl Portable, id: i64) -> Result<(), DbError> {
     for sql in [
         "UPDATE numbers SET contact_id = NULL WHERE contact_id = $1",
+        "UPDATE notifications SET contact_id = NULL WHERE contact_id = $1",
         "DELETE FROM contact_emails WHERE contact_id = $1",
         "DELETE FROM contact_tags WHERE contact_id = $1",
         "DELETE FROM contact_values WHERE contact_id = $1",
@@ -925,6 +926,11 @@ pub async fn merge(
         .await?;
         w.run(
             "UPDATE contact_history SET contact_id = $1 WHERE contact_id = $2",
+            &[keep.0.into(), other.0.into()],
+        )
+        .await?;
+        w.run(
+            "UPDATE notifications SET contact_id = $1 WHERE contact_id = $2",
             &[keep.0.into(), other.0.into()],
         )
         .await?;
@@ -1685,6 +1691,32 @@ pub async fn add_note(
 ) -> Result<ContactNote, Failure> {
     let (author_id, lines) = (author.id, author.lines.clone());
     split(portable_write!(db, |w| async move {
+        note_in(
+            w,
+            contact,
+            text,
+            mentions,
+            conversation,
+            author_id,
+            lines,
+            at,
+        )
+        .await
+    }))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn note_in(
+    w: &mut impl Portable,
+    contact: ContactId,
+    text: String,
+    mentions: Vec<MemberId>,
+    conversation: Option<ConversationId>,
+    author_id: MemberId,
+    lines: Option<Vec<LineId>>,
+    at: i64,
+) -> Result<ContactNote, DbError> {
+    {
         existing(w, contact).await?;
         let line = check_note(w, contact, &mentions, conversation, &lines).await?;
         let id = w
@@ -1706,8 +1738,100 @@ pub async fn add_note(
             .await?
             .ok_or_else(|| DbError::Corrupt("a note vanished".to_owned()))?;
         announce_note(w, contact, Some(note.clone()), None, line, at).await?;
+        notify(w, &note, &mentions, at).await?;
         Ok(note)
-    }))
+    }
+}
+
+/// Notifies the teammates `mentioned` in `note` (not its author), as a mention in a
+/// conversation's note does: in the note's conversation, else the contact's latest one they
+/// see. A teammate who sees none of the contact's conversations is not notified (there is
+/// nothing of it they could open).
+async fn notify(
+    w: &mut impl Portable,
+    note: &ContactNote,
+    mentioned: &[MemberId],
+    at: i64,
+) -> Result<(), DbError> {
+    let mut done = BTreeSet::new();
+    for &member in mentioned {
+        if member == note.author.id || !done.insert(member) {
+            continue;
+        }
+        let Some(target) = w
+            .opt(
+                "SELECT c.id, c.latest_activity_id FROM conversations c
+                   JOIN numbers n ON n.id = c.number_id
+                  WHERE (c.id = CAST($1 AS BIGINT)
+                         OR (CAST($1 AS BIGINT) IS NULL AND n.contact_id = $2))
+                    AND EXISTS (SELECT 1 FROM members m
+                                 WHERE m.id = $3 AND (m.role IN ('owner', 'admin')
+                                       OR EXISTS (SELECT 1 FROM line_access la
+                                                   WHERE la.member_id = m.id
+                                                     AND la.line_id = c.line_id)))
+                  ORDER BY c.latest_activity_at DESC, c.id DESC LIMIT 1",
+                &[
+                    note.conversation_id.map(|c| c.0).into(),
+                    note.contact_id.0.into(),
+                    member.0.into(),
+                ],
+            )
+            .await?
+        else {
+            continue;
+        };
+        let excerpt: String = note.text.chars().take(140).collect();
+        let id = w
+            .one(
+                "INSERT INTO notifications
+                     (member_id, conversation_id, activity_id, author_id, excerpt, at, contact_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    member.0.into(),
+                    target.int(0)?.into(),
+                    target.int(1)?.into(),
+                    note.author.id.0.into(),
+                    excerpt.into(),
+                    at.into(),
+                    note.contact_id.0.into(),
+                ],
+            )
+            .await?
+            .int(0)?;
+        let row = w
+            .one(
+                &format!("{} WHERE n.id = $1", super::notifications::SELECT),
+                &[id.into()],
+            )
+            .await?;
+        let notification = switchboard_domain::team::Notification {
+            id: switchboard_domain::NotificationId(row.int(0)?),
+            conversation_id: ConversationId(row.int(1)?),
+            line_id: LineId(row.int(2)?),
+            activity_id: switchboard_domain::ActivityId(row.int(3)?),
+            author: MemberRef {
+                id: MemberId(row.int(4)?),
+                name: row.text(5)?,
+            },
+            excerpt: row.text(6)?,
+            read: row.int(7)? != 0,
+            at: row.int(8)?,
+            contact_id: row.opt_int(9)?.map(ContactId),
+        };
+        let unread_count = w
+            .one(
+                "SELECT COUNT(*) FROM notifications WHERE member_id = $1 AND read = FALSE",
+                &[member.0.into()],
+            )
+            .await?
+            .int(0)? as u32;
+        let event = LiveEvent::Notification {
+            notification,
+            unread_count,
+        };
+        w.event(Audience::Member(member), &event, at).await?;
+    }
+    Ok(())
 }
 
 /// The author changes a note's text and mentions.
@@ -1747,11 +1871,18 @@ pub async fn edit_note(
             ],
         )
         .await?;
-        let (note, _) = note_on(w, id)
+        let (edited, _) = note_on(w, id)
             .await?
             .ok_or_else(|| DbError::Corrupt("a note vanished".to_owned()))?;
-        announce_note(w, contact, Some(note.clone()), None, line, at).await?;
-        Ok(note)
+        announce_note(w, contact, Some(edited.clone()), None, line, at).await?;
+        let added: Vec<MemberId> = edited
+            .mentions
+            .iter()
+            .filter(|m| !note.mentions.contains(m))
+            .copied()
+            .collect();
+        notify(w, &edited, &added, at).await?;
+        Ok(edited)
     }))
 }
 
@@ -1786,6 +1917,45 @@ pub async fn delete_note(
 /// Whether this teammate may change the workspace's tags and properties.
 pub fn administers(member: &SessionMember) -> bool {
     matches!(member.role, Role::Owner | Role::Admin)
+}
+
+// Demo data.
+
+/// A demo contact's details: (contact id, what to set, notes as (author, text)).
+pub type DemoDetails = (ContactId, Draft, Vec<(MemberId, String)>);
+
+/// The demo's properties, and details of its contacts, in one transaction.
+pub async fn demo_details(
+    db: &Db,
+    properties: Vec<PropertyDefinition>,
+    contacts: Vec<DemoDetails>,
+    at: i64,
+) -> Result<(), DbError> {
+    portable_write!(db, |w| async move {
+        for (position, property) in properties.iter().enumerate() {
+            w.run(
+                "INSERT INTO contact_properties (key, name, kind, options, position)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    property.key.clone().into(),
+                    property.name.clone().into(),
+                    property.kind.as_str().into(),
+                    serde_json::to_string(&property.options)
+                        .expect("strings serialise")
+                        .into(),
+                    (position as i64).into(),
+                ],
+            )
+            .await?;
+        }
+        for (id, draft, notes) in contacts {
+            update_on(w, id, &draft, None, at, false).await?;
+            for (author, text) in notes {
+                note_in(w, id, text, Vec::new(), None, author, None, at).await?;
+            }
+        }
+        Ok(())
+    })
 }
 
 // Import.

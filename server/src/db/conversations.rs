@@ -302,7 +302,8 @@ impl TryFrom<SummaryRow> for ConversationSummary {
 }
 
 /// The SQL of a page of `query`: [`SUMMARY_SELECT`] and the filters that apply, with the
-/// parameters `$1` line, `$2`..`$4` cursor, `$5` viewer, `$6` assignee, `$7` limit, `$8` tag. `typed`:
+/// parameters `$1` line, `$2`..`$4` cursor, `$5` viewer, `$6` assignee, `$7` tag, `$8` limit
+/// (SQLite numbers parameters in the order the SQL first names them: keep them in order). `typed`:
 /// PostgreSQL must be told the type of a parameter that is only tested for NULL.
 pub(super) fn page_sql(query: &PageQuery, restricted: bool, typed: bool) -> String {
     let null = |param: &str, sql_type: &str| match typed {
@@ -342,16 +343,16 @@ pub(super) fn page_sql(query: &PageQuery, restricted: bool, typed: bool) -> Stri
     };
     let tag_filter = match query.tag {
         Some(_) => "AND EXISTS (SELECT 1 FROM contact_tags t
-                                 WHERE t.contact_id = ct.contact_id AND t.tag_id = $8)"
+                                 WHERE t.contact_id = ct.contact_id AND t.tag_id = $7)"
             .to_owned(),
-        None => format!("AND {}", null("$8", "BIGINT")),
+        None => format!("AND {}", null("$7", "BIGINT")),
     };
     format!(
         "{SUMMARY_SELECT}
           WHERE {view_filter} {line_filter} {cursor_filter} {access_filter} {assignee_filter}
                 {tag_filter}
           ORDER BY c.pinned DESC, c.latest_activity_at DESC, c.id DESC
-          LIMIT $7"
+          LIMIT $8"
     )
 }
 
@@ -401,8 +402,8 @@ pub async fn page(
                                 query.after.map(|cursor| cursor.id.0),
                                 viewer_id,
                                 query.assignee.map(|member| member.0),
-                                i64::from(query.limit) + 1,
                                 query.tag.map(|tag| tag.0),
+                                i64::from(query.limit) + 1,
                             ],
                             SummaryRow::read,
                         )?

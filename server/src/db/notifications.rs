@@ -6,14 +6,14 @@ use super::{postgres, Db, DbError};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use switchboard_domain::api::ReplyText;
 use switchboard_domain::team::{LiveEvent, MemberRef, Notification, NotificationList};
-use switchboard_domain::{ActivityId, ConversationId, LineId, MemberId, NotificationId};
+use switchboard_domain::{ActivityId, ContactId, ConversationId, LineId, MemberId, NotificationId};
 
 /// How much of a note a notification quotes.
 const EXCERPT_CHARS: usize = 140;
 
 pub(super) const SELECT: &str = "
     SELECT n.id, n.conversation_id, c.line_id, n.activity_id, n.author_id, m.name, n.excerpt,
-           n.read, n.at
+           n.read, n.at, n.contact_id
       FROM notifications n
       JOIN conversations c ON c.id = n.conversation_id
       JOIN members m ON m.id = n.author_id";
@@ -31,6 +31,7 @@ fn read(row: &Row) -> rusqlite::Result<Notification> {
         excerpt: row.get(6)?,
         read: row.get(7)?,
         at: row.get(8)?,
+        contact_id: row.get::<_, Option<i64>>(9)?.map(ContactId),
     })
 }
 

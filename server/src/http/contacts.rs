@@ -73,9 +73,8 @@ fn administrator(member: &SessionMember) -> Result<(), AppError> {
 
 /// A number as sent, in E.164 (national numbers read with `country`).
 pub fn phone_number(written: &str, country: Option<&str>) -> Result<String, String> {
-    // TODO(csv branch): national numbers through the phone-number library.
-    let _ = country;
-    switchboard_domain::contacts::normalise_number(written).map_err(|e| format!("{written:?}: {e}"))
+    let country = country.map(crate::phone_numbers::country).transpose()?;
+    crate::phone_numbers::normalise(written, country)
 }
 
 fn label(field: &str, written: &str, default: &str) -> Result<String, AppError> {

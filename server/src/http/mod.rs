@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod contacts;
+mod contacts_csv;
 mod conversations;
 mod events;
 mod health;
@@ -50,7 +51,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "live", description = "Live updates (server-sent events)"),
         (name = "webhooks", description = "Quo's events"),
     ),
-    components(schemas(switchboard_domain::View))
+    components(schemas(switchboard_domain::View, switchboard_domain::contacts::ContactSort))
 )]
 struct ApiDoc;
 
@@ -64,6 +65,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(events::router())
         .merge(team::router())
         .merge(contacts::router())
+        .merge(contacts_csv::router())
         .split_for_parts();
     // Pages of other sites must not make the browser change anything here.
     let v1 = v1.route_layer(axum::middleware::from_fn(crate::auth::same_origin_only));

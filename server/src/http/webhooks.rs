@@ -66,6 +66,12 @@ async fn quo(
         quo::Meaning::Ignored { kind, .. } => {
             receipt(Outcome::Ignored, format!("{kind} events are not kept"))
         }
+        quo::Meaning::Contact {
+            deleted, contact, ..
+        } => {
+            let detail = crate::contact_sync::apply(&state.db, contact, deleted, now).await?;
+            receipt(Outcome::Stored, detail)
+        }
         quo::Meaning::Activity {
             event_id,
             message_id,

@@ -19,8 +19,87 @@ pub enum Meaning {
         customer: String,
         activity: ActivityParts,
     },
-    /// An event we do not store (`call.ringing`, `contact.updated`…).
+    /// A Quo contact, changed (`contact.updated`) or deleted (`contact.deleted`).
+    Contact {
+        event_id: String,
+        deleted: bool,
+        contact: QuoContact,
+    },
+    /// An event we do not store (`call.ringing`, `call.summary.completed`…).
     Ignored { event_id: String, kind: String },
+}
+
+/// A contact as Quo sends it; what we keep of it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct QuoContact {
+    pub id: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company: Option<String>,
+    pub role: Option<String>,
+    /// (label, number as written).
+    pub phones: Vec<(String, String)>,
+    /// (label, address).
+    pub emails: Vec<(String, String)>,
+    /// Custom fields by key: their values as Quo sends them.
+    pub custom: Vec<(String, Value)>,
+}
+
+/// `defaultFields` and `customFields` of a Quo contact (top-level fields in some payloads).
+fn contact(object: &Value) -> Result<QuoContact, String> {
+    let id = object
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or("data.object.id is missing")?
+        .to_owned();
+    let fields = object.get("defaultFields").unwrap_or(object);
+    let text = |name: &str| {
+        fields
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
+    let list = |name: &str| -> Vec<(String, String)> {
+        fields
+            .get(name)
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| {
+                        let value = item.get("value")?.as_str()?.trim().to_owned();
+                        let label = item.get("name").and_then(Value::as_str).unwrap_or("");
+                        (!value.is_empty()).then(|| (label.to_owned(), value))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let custom = object
+        .get("customFields")
+        .and_then(Value::as_array)
+        .map(|fields| {
+            fields
+                .iter()
+                .filter_map(|field| {
+                    let key = field.get("key")?.as_str()?.to_owned();
+                    Some((key, field.get("value").cloned().unwrap_or(Value::Null)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(QuoContact {
+        id,
+        first_name: text("firstName"),
+        last_name: text("lastName"),
+        company: text("company"),
+        role: text("role"),
+        phones: list("phoneNumbers"),
+        emails: list("emails"),
+        custom,
+    })
 }
 
 /// The activity, before it has a time of its own in our store.
@@ -88,6 +167,13 @@ pub fn read(body: &[u8]) -> Result<Meaning, String> {
     let envelope: Envelope =
         serde_json::from_slice(body).map_err(|e| format!("not a Quo event: {e}"))?;
     let object = &envelope.data.object;
+    if let kind @ ("contact.updated" | "contact.deleted") = envelope.kind.as_str() {
+        return Ok(Meaning::Contact {
+            deleted: kind == "contact.deleted",
+            event_id: envelope.id,
+            contact: contact(object)?,
+        });
+    }
     let incoming = match object.get("direction").and_then(Value::as_str) {
         Some("incoming") => true,
         Some("outgoing") => false,
@@ -196,6 +282,41 @@ fn call(object: &Value) -> ActivityContent {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_contact_update_reads_its_fields_numbers_and_custom_fields() {
+        let body = event(
+            "contact.updated",
+            json!({"id": "CT1", "object": "contact", "source": "openphone",
+                   "defaultFields": {"firstName": "Ana", "lastName": " ", "company": "Acme",
+                       "phoneNumbers": [{"name": "work", "value": "+15550100123", "id": "x"}],
+                       "emails": [{"name": "home", "value": "ana@acme.example"}]},
+                   "customFields": [{"key": "plan", "name": "Plan", "type": "string",
+                                     "value": "Pro"}]}),
+        );
+        let Meaning::Contact {
+            deleted, contact, ..
+        } = read(&body).unwrap()
+        else {
+            panic!("a contact event");
+        };
+        assert!(!deleted);
+        assert_eq!(contact.id, "CT1");
+        assert_eq!(contact.first_name.as_deref(), Some("Ana"));
+        assert_eq!(contact.last_name, None);
+        assert_eq!(contact.phones, vec![("work".into(), "+15550100123".into())]);
+        assert_eq!(
+            contact.emails,
+            vec![("home".into(), "ana@acme.example".into())]
+        );
+        assert_eq!(contact.custom, vec![("plan".into(), json!("Pro"))]);
+        let gone = event("contact.deleted", json!({"id": "CT1"}));
+        assert!(matches!(
+            read(&gone),
+            Ok(Meaning::Contact { deleted: true, .. })
+        ));
+        assert!(read(&event("contact.updated", json!({"firstName": "x"}))).is_err());
+    }
 
     fn event(kind: &str, object: Value) -> Vec<u8> {
         json!({
@@ -349,9 +470,9 @@ mod tests {
 
     #[test]
     fn other_events_are_acknowledged_and_ignored() {
-        let body = event("contact.updated", json!({ "id": "CT1" }));
+        let body = event("call.summary.completed", json!({ "id": "CT1" }));
         assert!(
-            matches!(read(&body).unwrap(), Meaning::Ignored { kind, .. } if kind == "contact.updated")
+            matches!(read(&body).unwrap(), Meaning::Ignored { kind, .. } if kind == "call.summary.completed")
         );
     }
 

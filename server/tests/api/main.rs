@@ -4,6 +4,7 @@
 mod access;
 mod auth;
 mod bad_input;
+mod contacts;
 mod conversations;
 mod copy;
 mod durability;

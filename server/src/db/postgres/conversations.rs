@@ -74,8 +74,8 @@ pub(crate) async fn page(
                 &query.after.map(|cursor| cursor.id.0),
                 &viewer_id,
                 &query.assignee.map(|member| member.0),
-                &(i64::from(query.limit) + 1),
                 &query.tag.map(|tag| tag.0),
+                &(i64::from(query.limit) + 1),
             ],
         )
         .await?

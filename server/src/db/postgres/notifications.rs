@@ -8,7 +8,7 @@ use crate::db::notifications::{excerpt, SELECT};
 use crate::db::DbError;
 use switchboard_domain::api::ReplyText;
 use switchboard_domain::team::{LiveEvent, MemberRef, Notification, NotificationList};
-use switchboard_domain::{ActivityId, ConversationId, LineId, MemberId, NotificationId};
+use switchboard_domain::{ActivityId, ContactId, ConversationId, LineId, MemberId, NotificationId};
 use tokio_postgres::Row;
 
 /// Reads the columns of [`SELECT`].
@@ -25,6 +25,7 @@ fn read(row: &Row) -> Result<Notification, DbError> {
         excerpt: row.try_get(6)?,
         read: row.try_get(7)?,
         at: row.try_get(8)?,
+        contact_id: row.try_get::<_, Option<i64>>(9)?.map(ContactId),
     })
 }
 
