@@ -2,6 +2,7 @@
 //! teammates named are notified), linked to the conversation on screen, and edited or deleted
 //! by their author.
 
+use crate::components::contact_panel::SectionTitle;
 use crate::components::Now;
 use crate::i18n::{t, tf, Text};
 use crate::mentions;
@@ -49,7 +50,7 @@ pub fn ContactNotes(id: ContactId, conversation: ConversationId) -> impl IntoVie
     });
     view! {
         <section class="contact-section">
-            <h3>{t(Text::ContactNotes)}</h3>
+            <SectionTitle>{t(Text::ContactNotes)}</SectionTitle>
             <form class="note-writer" on:submit=move |ev| { ev.prevent_default(); send.run(()); }>
                 <MentionField text label=t(Text::ContactWriteNote).to_owned()
                     list_id=format!("contact-mentions-{id}") on_submit=send/>

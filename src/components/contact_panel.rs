@@ -59,22 +59,22 @@ pub fn ContactPanel(#[prop(into)] conversation: Signal<Option<ConversationId>>) 
                         on:click=back>"←"</button>
                 })}
             </div>
-            {move || conversation.get().map(|id| chunk_view(move || contact_content(id)))}
+            {move || conversation.get().map(|id| chunk_view(move || contact_content(id, !beside)))}
         </aside>
     }
 }
 
 in_chunk!(
     thread,
-    fn contact_content(id: ConversationId) {
-        view! { <ContactContent id/> }.into_any()
+    fn contact_content(id: ConversationId, screen: bool) {
+        view! { <ContactContent id screen/> }.into_any()
     }
 );
 
 /// Who the conversation is with: an unknown number, or a contact (rebuilt only when the
 /// number becomes a contact's, another's, or nobody's).
 #[component]
-fn ContactContent(id: ConversationId) -> impl IntoView {
+fn ContactContent(id: ConversationId, screen: bool) -> impl IntoView {
     let inbox = expect_context::<Inbox>();
     let summary = inbox.summary(id);
     let who = Memo::new(move |_| {
@@ -84,17 +84,18 @@ fn ContactContent(id: ConversationId) -> impl IntoView {
     });
     // Set by "Create contact": the new contact's first field takes the focus.
     let focus_first = StoredValue::new(false);
+    provide_context(OwnScreen(screen));
     move || match who.get() {
         None => ().into_any(),
-        Some((None, number)) => view! { <UnknownNumber number focus_first/> }.into_any(),
+        Some((None, number)) => view! { <UnknownNumber number focus_first screen/> }.into_any(),
         Some((Some(contact), _)) => {
-            view! { <ContactDetails id=contact conversation=id focus_first/> }.into_any()
+            view! { <ContactDetails id=contact conversation=id focus_first screen/> }.into_any()
         }
     }
 }
 
 #[component]
-fn UnknownNumber(number: String, focus_first: StoredValue<bool>) -> impl IntoView {
+fn UnknownNumber(number: String, focus_first: StoredValue<bool>, screen: bool) -> impl IntoView {
     let store = expect_context::<Store>();
     let creating = RwSignal::new(false);
     let shown = display_number(&number);
@@ -122,7 +123,7 @@ fn UnknownNumber(number: String, focus_first: StoredValue<bool>) -> impl IntoVie
     };
     view! {
         <div class="contact-unknown">
-            <h2>{shown}</h2>
+            <Heading screen>{shown}</Heading>
             <p class="hint">{t(Text::ContactUnknown)}</p>
             <button type="button" class="primary create-contact" on:click=create
                 disabled=move || creating.get()>
@@ -132,6 +133,29 @@ fn UnknownNumber(number: String, focus_first: StoredValue<bool>) -> impl IntoVie
                 }}
             </button>
         </div>
+    }
+}
+
+/// The headings' levels: one deeper where the panel is a screen of its own.
+#[derive(Clone, Copy)]
+struct OwnScreen(bool);
+
+/// A section's heading: under the contact's name, whichever level that has.
+#[component]
+pub(crate) fn SectionTitle(children: Children) -> impl IntoView {
+    match use_context::<OwnScreen>().is_some_and(|s| s.0) {
+        true => view! { <h2 class="section-title">{children()}</h2> }.into_any(),
+        false => view! { <h3 class="section-title">{children()}</h3> }.into_any(),
+    }
+}
+
+/// Who the panel is about: the screen's heading where the panel is a screen of its own (the
+/// thread's is hidden then), else the panel's.
+#[component]
+fn Heading(screen: bool, children: Children) -> impl IntoView {
+    match screen {
+        true => view! { <h1 class="contact-name">{children()}</h1> }.into_any(),
+        false => view! { <h2 class="contact-name">{children()}</h2> }.into_any(),
     }
 }
 
@@ -150,6 +174,7 @@ fn ContactDetails(
     id: ContactId,
     conversation: ConversationId,
     focus_first: StoredValue<bool>,
+    screen: bool,
 ) -> impl IntoView {
     let store = expect_context::<Store>();
     let entry = store.show_contact(id);
@@ -180,7 +205,7 @@ fn ContactDetails(
         }
         .into_any(),
         Status::Loaded => view! {
-            <h2 class="contact-name">{move || card.with(|c| c.as_ref().map(|c| c.name.clone()))}</h2>
+            <Heading screen>{move || card.with(|c| c.as_ref().map(|c| c.name.clone()))}</Heading>
             <NameFields id card focus_first/>
             <ListField id card kind=&PHONES/>
             <ListField id card kind=&EMAILS/>
@@ -400,7 +425,7 @@ fn ListField(
     };
     view! {
         <section class="contact-section">
-            <h3>{t(kind.heading)}</h3>
+            <SectionTitle>{t(kind.heading)}</SectionTitle>
             <ul class="list-field">
                 <For each=move || 0..items.with(Vec::len) key=|index| *index children=row/>
             </ul>
@@ -434,7 +459,7 @@ fn OtherConversations(id: ContactId, conversation: ConversationId) -> impl IntoV
     });
     view! {
         <section class="contact-section">
-            <h3>{t(Text::ContactConversations)}</h3>
+            <SectionTitle>{t(Text::ContactConversations)}</SectionTitle>
             {move || others.with(Vec::is_empty).then(|| view! {
                 <p class="hint">{t(Text::ContactNoConversations)}</p>
             })}

@@ -2,7 +2,7 @@
 //! wants: text, number, date, web address, postal address, yes or no, one choice, several. Each
 //! value is saved as it is left or chosen; the server checks it and names the field it refuses.
 
-use crate::components::contact_panel::is_enter;
+use crate::components::contact_panel::{is_enter, SectionTitle};
 use crate::contact_edits::{chosen, toggle_choice, value_text};
 use crate::i18n::{t, Text};
 use crate::store::{Contacts, Store};
@@ -20,7 +20,7 @@ pub fn ContactProperties(id: ContactId, card: Memo<Option<ContactCard>>) -> impl
         has_any.get().then(|| {
             view! {
                 <section class="contact-section">
-                    <h3>{t(Text::ContactProperties)}</h3>
+                    <SectionTitle>{t(Text::ContactProperties)}</SectionTitle>
                     <div class="contact-properties">
                         // A definition changed by an owner (its name, its options) is built anew.
                         <For each=move || contacts.properties.get() key=|p| (p.key.clone(), p.name.clone(), p.kind, p.options.clone())

@@ -2,7 +2,7 @@
 //! one off, and the field adds one, suggesting the workspace's tags as it is typed in and
 //! creating a new tag from a new name on Enter.
 
-use crate::components::contact_panel::is_enter;
+use crate::components::contact_panel::{is_enter, SectionTitle};
 use crate::contact_edits::tag_suggestions;
 use crate::i18n::{t, tf, Text};
 use crate::store::{Contacts, Store};
@@ -55,7 +55,7 @@ pub fn ContactTags(id: ContactId, card: Memo<Option<ContactCard>>) -> impl IntoV
     let list_id = format!("tag-suggestions-{id}");
     view! {
         <section class="contact-section">
-            <h3>{t(Text::ContactTags)}</h3>
+            <SectionTitle>{t(Text::ContactTags)}</SectionTitle>
             <ul class="tag-list">
                 <For each=move || shown.get() key=|tag| (tag.id, tag.name.clone(), tag.colour) children=move |tag| {
                     let tag_id = tag.id;
