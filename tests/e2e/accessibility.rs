@@ -176,7 +176,7 @@ async fn every_phone_screen_passes_axe() {
         .expect("open the contact");
     wait_for(
         &app.browser.client,
-        "aside[aria-label=Contact] .contact-top button",
+        "aside[aria-label=Contact] h1.contact-name",
     )
     .await;
     assert_accessible(&app.browser.client, "the phone's contact screen").await;

@@ -12,8 +12,8 @@ use switchboard_testkit::interface_language;
 const DATA: &str = ".preview-text, .name, .bubble, .transcript, .note-text, .line-name, \
     .line-number, .thread-title, .signed-in strong, .notification-text, .owner, .avatar, \
     select.assignee option, .mention-suggestions li, time, .tag-chip, .contact-name, \
-    .contact-unknown h2, .note-author, .conversation-line, .conversation-last, .property-name, \
-    .choices .check span, .tag-filter option:not([value='']), datalist option";
+    .note-author, .conversation-line, .conversation-last, .property-name, \
+    .choices .check span, .tag-filter option:not([value=\"\"]), datalist option";
 
 /// The fixed words of every text of `lang` (around its placeholders), five characters or more.
 fn pieces(lang: Lang) -> HashSet<String> {
