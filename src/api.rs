@@ -10,11 +10,18 @@ use switchboard_domain::api::{
     ConversationSummary, ConversationsQuery, ErrorCode, ErrorResponse, LineList, ReplyRequest,
     ReplyResponse, API_BASE,
 };
+use switchboard_domain::contacts::{
+    ContactCard, ContactInput, ContactList, ContactNote, ContactNoteInput, ContactPage,
+    ContactSort, MergeRequest, PropertyList, Tag, TagInput, TagList,
+};
 use switchboard_domain::team::{
     AssignRequest, LanguageChoice, Me, MemberList, NoteRequest, NotificationList, PinRequest,
     SessionStatus, SignInRequest,
 };
-use switchboard_domain::{ActivityId, ConversationId, MemberId, NotificationId, StateChange};
+use switchboard_domain::{
+    ActivityId, ContactId, ContactNoteId, ConversationId, MemberId, NotificationId, StateChange,
+    TagId,
+};
 
 const BASE: &str = API_BASE;
 
@@ -42,6 +49,19 @@ impl ClientError {
                 body.conversation.as_ref()
             }
             _ => None,
+        }
+    }
+}
+
+impl ClientError {
+    /// What the server said, in its own words (it names the field it refused), or the
+    /// interface's words when it could not be reached.
+    pub fn server_message(&self) -> String {
+        match self {
+            ClientError::Api { body, .. } if !body.error.message.is_empty() => {
+                body.error.message.clone()
+            }
+            other => other.to_string(),
         }
     }
 }
@@ -174,6 +194,100 @@ pub async fn retry_reply(id: ConversationId, reply: ActivityId) -> Result<(), Cl
     empty(response).await
 }
 
+// ----- Contacts -----
+
+/// The workspace's tags, by name.
+pub async fn tags() -> Result<TagList, ClientError> {
+    send(Request::get(&format!("{BASE}/tags"))).await
+}
+
+/// A tag by that name: the workspace's if it has one (whatever its case), else a new one.
+pub async fn create_tag(name: &str) -> Result<Tag, ClientError> {
+    let body = TagInput {
+        name: Some(name.to_owned()),
+        colour: None,
+    };
+    post(&format!("{BASE}/tags"), &body).await
+}
+
+/// The workspace's custom contact properties, in order.
+pub async fn contact_properties() -> Result<PropertyList, ClientError> {
+    send(Request::get(&format!("{BASE}/contact-properties"))).await
+}
+
+/// A page of contacts: matching `q` (name, number, company, email), with `tag`, in `sort`.
+pub async fn contacts(
+    q: &str,
+    tag: Option<TagId>,
+    sort: ContactSort,
+    cursor: Option<&str>,
+) -> Result<ContactList, ClientError> {
+    let mut pairs = vec![("sort", sort.as_str().to_owned())];
+    if !q.is_empty() {
+        pairs.push(("q", q.to_owned()));
+    }
+    if let Some(tag) = tag {
+        pairs.push(("tag", tag.to_string()));
+    }
+    if let Some(cursor) = cursor {
+        pairs.push(("cursor", cursor.to_owned()));
+    }
+    send(Request::get(&format!("{BASE}/contacts")).query(pairs)).await
+}
+
+pub async fn create_contact(input: &ContactInput) -> Result<ContactCard, ClientError> {
+    post(&format!("{BASE}/contacts"), input).await
+}
+
+/// A contact with its notes, its conversations on the reader's lines, and its history.
+pub async fn contact(id: ContactId) -> Result<ContactPage, ClientError> {
+    send(Request::get(&format!("{BASE}/contacts/{id}"))).await
+}
+
+/// Changes what `input` gives (lists replace the contact's whole list).
+pub async fn update_contact(
+    id: ContactId,
+    input: &ContactInput,
+) -> Result<ContactCard, ClientError> {
+    patch(&format!("{BASE}/contacts/{id}"), input).await
+}
+
+pub async fn delete_contact(id: ContactId) -> Result<(), ClientError> {
+    let response = Request::delete(&format!("{BASE}/contacts/{id}"))
+        .send()
+        .await;
+    empty(response).await
+}
+
+/// Merges `other` into `id`; the answer is the contact that stays.
+pub async fn merge_contacts(id: ContactId, other: ContactId) -> Result<ContactCard, ClientError> {
+    let body = MergeRequest { other_id: other };
+    post(&format!("{BASE}/contacts/{id}/merge"), &body).await
+}
+
+pub async fn add_contact_note(
+    id: ContactId,
+    note: &ContactNoteInput,
+) -> Result<ContactNote, ClientError> {
+    post(&format!("{BASE}/contacts/{id}/notes"), note).await
+}
+
+/// Edits a note (its author only).
+pub async fn edit_contact_note(
+    id: ContactId,
+    note_id: ContactNoteId,
+    note: &ContactNoteInput,
+) -> Result<ContactNote, ClientError> {
+    patch(&format!("{BASE}/contacts/{id}/notes/{note_id}"), note).await
+}
+
+pub async fn delete_contact_note(id: ContactId, note_id: ContactNoteId) -> Result<(), ClientError> {
+    let response = Request::delete(&format!("{BASE}/contacts/{id}/notes/{note_id}"))
+        .send()
+        .await;
+    empty(response).await
+}
+
 /// A language's texts (`switchboard_catalogue::Lang::file`), which the server serves and
 /// announces with a page in that language.
 pub async fn catalogue(lang: switchboard_catalogue::Lang) -> Result<String, ClientError> {
@@ -203,6 +317,13 @@ pub async fn choose_language(language: Option<&str>) -> Result<Me, ClientError> 
 
 async fn post<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T, ClientError> {
     let request = Request::post(url)
+        .json(body)
+        .map_err(|e| ClientError::Network(e.to_string()))?;
+    read(request.send().await).await
+}
+
+async fn patch<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T, ClientError> {
+    let request = Request::patch(url)
         .json(body)
         .map_err(|e| ClientError::Network(e.to_string()))?;
     read(request.send().await).await

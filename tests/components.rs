@@ -7,9 +7,16 @@ use switchboard_domain::api::{
     Activity, ActivityContent, CallOutcome, Contact, ConversationDetail, ConversationSummary,
     Direction, Line,
 };
+use switchboard_domain::contacts::{
+    ContactCard, ContactNote, ContactPage, ContactPhone, PropertyDefinition, PropertyType, Tag,
+    TagColour,
+};
+use switchboard_domain::team::MemberRef;
 use switchboard_domain::{ActivityId, ContactId, ConversationId, LineId, Status, View};
+use switchboard_domain::{ContactNoteId, MemberId, TagId};
 use switchboard_web::components::{
-    ConversationRow, InboxList, LineSidebar, Now, ShortcutSheet, ThreadPane, ViewTabs,
+    ContactPanel, ConversationRow, InboxList, LineSidebar, Now, ShortcutSheet, TagFilter,
+    ThreadPane, ViewTabs,
 };
 use switchboard_web::routes::{InboxRoute, LineFilter};
 use switchboard_web::store::{ConversationList, ListKey, ListStatus, Store, Thread};
@@ -26,9 +33,10 @@ fn summary(id: i64, name: &str, unread: bool, status: Status) -> ConversationSum
         id: ConversationId(id),
         line_id: LineId(2),
         contact: Contact {
-            id: ContactId(id),
+            id: Some(ContactId(id)),
             name: Some(name.to_owned()),
             number: "+12125550100".to_owned(),
+            tags: Vec::new(),
         },
         status,
         unread,
@@ -112,6 +120,7 @@ fn store_with(summaries: &[ConversationSummary], view: View) -> Store {
             line: LineFilter::All,
             view,
             mine: false,
+            tag: None,
         }),
         ids: summaries.iter().map(|s| s.id).collect(),
         next_cursor: None,
@@ -362,12 +371,19 @@ async fn a_thread_shows_messages_calls_and_voicemails() {
         .open_thread
         .thread
         .set(Thread::Loaded(Box::new(detail)));
+    store.place.route.set(
+        InboxRoute::list(LineFilter::All, View::Open).with_conversation(Some(ConversationId(3))),
+    );
     let root = mount(store, || view! { <ThreadPane/> });
     tick().await;
     assert_eq!(
         find(&root, ".thread-header h1").text_content().unwrap(),
         "Maya Smith"
     );
+    // The contact is beside the thread's region, not inside it (a complementary landmark sits
+    // in no other region).
+    assert_eq!(count(&root, "aside[aria-label=Contact]"), 1);
+    assert_eq!(count(&root, "section[aria-label=Conversation] aside"), 0);
     let items = root
         .query_selector_all("ol[aria-label='Messages and calls'] > li")
         .unwrap();
@@ -412,4 +428,265 @@ fn after_sign_in_the_page_goes_on_only_to_a_place_on_this_site() {
     ] {
         assert_eq!(same_origin_path(away, origin), None, "{away:?}");
     }
+}
+
+fn tags() -> Vec<Tag> {
+    vec![
+        Tag {
+            id: TagId(1),
+            name: "VIP".into(),
+            colour: TagColour::Purple,
+        },
+        Tag {
+            id: TagId(2),
+            name: "Wholesale".into(),
+            colour: TagColour::Teal,
+        },
+    ]
+}
+
+fn property(key: &str, name: &str, kind: PropertyType, options: &[&str]) -> PropertyDefinition {
+    PropertyDefinition {
+        key: key.into(),
+        name: name.into(),
+        kind,
+        options: options.iter().map(|o| o.to_string()).collect(),
+        position: 0,
+    }
+}
+
+fn maya_page() -> ContactPage {
+    ContactPage {
+        contact: ContactCard {
+            id: ContactId(3),
+            name: "Maya Smith".into(),
+            first_name: Some("Maya".into()),
+            last_name: Some("Smith".into()),
+            company: Some("Smith Bakery".into()),
+            role: None,
+            phones: vec![ContactPhone {
+                number: "+12125550100".into(),
+                label: "mobile".into(),
+            }],
+            emails: Vec::new(),
+            tags: vec![TagId(1)],
+            properties: [
+                ("plan".to_owned(), serde_json::json!("Pro")),
+                ("vip_since".to_owned(), serde_json::json!("2024-03-01")),
+                ("newsletter".to_owned(), serde_json::json!(true)),
+                ("lines".to_owned(), serde_json::json!(["SMS"])),
+            ]
+            .into_iter()
+            .collect(),
+            source: "switchboard".into(),
+            external_id: None,
+            created_by: None,
+            created_at: NOW - 86_400_000,
+            updated_at: NOW - 3_600_000,
+        },
+        notes: vec![ContactNote {
+            id: ContactNoteId(5),
+            contact_id: ContactId(3),
+            author: MemberRef {
+                id: MemberId(2),
+                name: "Jordan Lee".into(),
+            },
+            text: "Prefers texts to calls".into(),
+            mentions: Vec::new(),
+            conversation_id: Some(ConversationId(3)),
+            at: NOW - 7_200_000,
+            edited_at: None,
+        }],
+        conversations: Vec::new(),
+        history: Vec::new(),
+    }
+}
+
+/// The field inside the `label` whose text starts with `name`.
+fn labelled(root: &Element, name: &str) -> Element {
+    let labels = root.query_selector_all("label").unwrap();
+    (0..labels.length())
+        .map(|i| labels.get(i).unwrap().unchecked_into::<Element>())
+        .find(|label| {
+            label
+                .text_content()
+                .unwrap_or_default()
+                .trim()
+                .starts_with(name)
+        })
+        .and_then(|label| label.query_selector("input, select, textarea").unwrap())
+        .unwrap_or_else(|| panic!("no field labelled {name}"))
+}
+
+#[wasm_bindgen_test]
+async fn the_contact_panel_is_a_region_named_contact_with_every_field_labelled() {
+    let mut maya = summary(3, "Maya Smith", false, Status::Open);
+    maya.contact.tags = vec![TagId(1)];
+    let store = store_with(&[maya], View::Open);
+    store.contacts.tags.set(tags());
+    store.contacts.properties.set(vec![
+        property(
+            "plan",
+            "Plan",
+            PropertyType::SingleChoice,
+            &["Basic", "Pro"],
+        ),
+        property("vip_since", "VIP since", PropertyType::Date, &[]),
+        property("newsletter", "Newsletter", PropertyType::Boolean, &[]),
+        property("address", "Address", PropertyType::Address, &[]),
+        property(
+            "lines",
+            "Channels",
+            PropertyType::MultipleChoice,
+            &["SMS", "Calls"],
+        ),
+    ]);
+    store.contacts.put_page(maya_page());
+    let root = mount(
+        store,
+        || view! { <ContactPanel conversation=Some(ConversationId(3))/> },
+    );
+    tick().await;
+    let panel = find(&root, "aside[aria-label=Contact]");
+    assert_eq!(find(&panel, "h2").text_content().unwrap(), "Maya Smith");
+    let value = |name| {
+        labelled(&panel, name)
+            .unchecked_into::<web_sys::HtmlInputElement>()
+            .value()
+    };
+    assert_eq!(value("First name"), "Maya");
+    assert_eq!(value("Last name"), "Smith");
+    assert_eq!(value("Company"), "Smith Bakery");
+    assert_eq!(value("Role"), "");
+    assert_eq!(value("VIP since"), "2024-03-01");
+    assert_eq!(attr(&labelled(&panel, "VIP since"), "type"), "date");
+    assert_eq!(labelled(&panel, "Address").tag_name(), "TEXTAREA");
+    let plan: web_sys::HtmlSelectElement = labelled(&panel, "Plan").unchecked_into();
+    assert_eq!(plan.value(), "Pro");
+    let newsletter: web_sys::HtmlInputElement = find(&panel, "label.check input").unchecked_into();
+    assert!(newsletter.checked());
+    assert_eq!(
+        find(&panel, "fieldset legend").text_content().unwrap(),
+        "Channels"
+    );
+    let number = find(&panel, "input[aria-label='Number 1']");
+    assert_eq!(
+        number.unchecked_ref::<web_sys::HtmlInputElement>().value(),
+        "+12125550100"
+    );
+    assert_eq!(count(&panel, "input[aria-label='Label of number 1']"), 1);
+    assert_eq!(count(&panel, "button[aria-label='Remove number 1']"), 1);
+    // The contact's tag as a chip in its colour, with its × named for it.
+    let chip = find(&panel, ".tag-list .tag-chip");
+    assert!(chip.class_list().contains("tag-purple"));
+    assert_eq!(count(&chip, "button[aria-label='Remove tag VIP']"), 1);
+    assert_eq!(value("Add a tag"), "");
+    // The datalist suggests the workspace's tags the contact does not have.
+    assert_eq!(count(&panel, "datalist option[value=Wholesale]"), 1);
+    assert_eq!(count(&panel, "datalist option[value=VIP]"), 0);
+    let note = find(&panel, ".contact-note");
+    assert!(note
+        .text_content()
+        .unwrap()
+        .contains("Prefers texts to calls"));
+    assert_eq!(
+        count(
+            &panel,
+            "textarea[aria-label='Note about this contact (type @ to mention)']"
+        ),
+        1
+    );
+
+    // A teammate renames the contact: the panel follows, and so does the conversation.
+    let mut renamed = maya_page();
+    renamed.contact.first_name = Some("May".into());
+    renamed.contact.name = "May Smith".into();
+    renamed.contact.updated_at += 1;
+    store.apply_live(switchboard_domain::team::LiveEvent::Contact {
+        contact: renamed.contact,
+    });
+    tick().await;
+    assert_eq!(find(&panel, "h2").text_content().unwrap(), "May Smith");
+    assert_eq!(value("First name"), "May");
+    assert_eq!(
+        store
+            .summary(ConversationId(3))
+            .unwrap()
+            .with_untracked(|s| s.contact.display_name()),
+        "May Smith"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_number_offers_to_create_a_contact() {
+    let mut stranger = summary(4, "unused", true, Status::Open);
+    stranger.contact = Contact {
+        id: None,
+        name: None,
+        number: "+12125550144".into(),
+        tags: Vec::new(),
+    };
+    let store = store_with(&[stranger], View::Open);
+    let root = mount(
+        store,
+        || view! { <ContactPanel conversation=Some(ConversationId(4))/> },
+    );
+    tick().await;
+    let panel = find(&root, "aside[aria-label=Contact]");
+    assert_eq!(find(&panel, "h2").text_content().unwrap(), "(212) 555-0144");
+    let button = find(&panel, "button.create-contact");
+    assert_eq!(button.text_content().unwrap(), "Create contact");
+    assert_eq!(count(&panel, "input"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_tagged_contacts_row_shows_its_tags_and_keeps_its_name() {
+    let mut maya = summary(7, "Maya Smith", false, Status::Open);
+    maya.contact.tags = vec![TagId(2), TagId(1)];
+    let store = store_with(std::slice::from_ref(&maya), View::Open);
+    store.contacts.tags.set(tags());
+    let signal = store.summary(maya.id).unwrap();
+    let root = mount(store, move || {
+        view! { <div role="grid" aria-label="Conversations">
+            <ConversationRow id=ConversationId(7) summary=signal position=Signal::stored(1)/>
+        </div> }
+    });
+    tick().await;
+    let row = find(&root, "[role=row]");
+    let chips = row.query_selector_all(".row-tags .tag-chip").unwrap();
+    let names: Vec<String> = (0..chips.length())
+        .map(|i| chips.get(i).unwrap().text_content().unwrap())
+        .collect();
+    assert_eq!(names, ["Wholesale", "VIP"]);
+    assert!(
+        attr(&row, "aria-label").starts_with("Maya Smith, Hello from Maya Smith, "),
+        "{}",
+        attr(&row, "aria-label")
+    );
+    // The tag leaves the contact: its chip leaves the row.
+    let mut untagged = maya.clone();
+    untagged.contact.tags = vec![TagId(1)];
+    store.remember(untagged);
+    tick().await;
+    assert_eq!(count(&row, ".row-tags .tag-chip"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_tag_filter_is_a_labelled_select_of_every_tag_showing_the_routes() {
+    let store = Store::new();
+    store
+        .place
+        .route
+        .set(InboxRoute::list(LineFilter::All, View::Open).tagged(Some(TagId(2))));
+    let root = mount(store, || view! { <TagFilter/> });
+    tick().await;
+    // The tags arrive after the first paint; the route's is then the chosen one.
+    store.contacts.tags.set(tags());
+    tick().await;
+    let select: web_sys::HtmlSelectElement = labelled(&root, "Tag").unchecked_into();
+    let options: Vec<String> = (0..select.length())
+        .map(|i| select.item(i).unwrap().text_content().unwrap())
+        .collect();
+    assert_eq!(options, ["Any tag", "VIP", "Wholesale"]);
+    assert_eq!(select.value(), "2");
 }

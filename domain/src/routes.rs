@@ -1,13 +1,14 @@
 //! The web app's addresses: which line, which view and which conversation are in the URL, so that
 //! a reload or Back keeps your place. `/all/open`, `/2/unread`, `/all/done/145`, and
-//! `/all/open?assignee=me` for the conversations assigned to the signed-in teammate.
+//! `/all/open?assignee=me` for the conversations assigned to the signed-in teammate, and
+//! `/all/open?tag=4` for those whose contact has tag 4.
 //!
 //! Here rather than in the web app because the server reads them too: it tells the browser,
 //! with the page, which answers of the API the page will ask for first (see
 //! [`InboxRoute::first_requests`]), so that they travel while the app itself downloads.
 
 use crate::api::ConversationsQuery;
-use crate::{ConversationId, LineId, View};
+use crate::{ConversationId, LineId, TagId, View};
 use std::fmt;
 
 /// All lines, or one.
@@ -44,6 +45,8 @@ pub struct InboxRoute {
     pub conversation: Option<ConversationId>,
     /// Only the conversations assigned to the signed-in teammate.
     pub mine: bool,
+    /// Only the conversations whose contact has this tag.
+    pub tag: Option<TagId>,
 }
 
 impl InboxRoute {
@@ -66,6 +69,7 @@ impl InboxRoute {
             view,
             conversation,
             mine: false,
+            tag: None,
         })
     }
 
@@ -78,18 +82,29 @@ impl InboxRoute {
         if parts.next().is_some() {
             return None;
         }
-        let assignee = query
-            .unwrap_or("")
-            .split('&')
-            .find_map(|pair| pair.strip_prefix("assignee="));
-        Some(InboxRoute::parse(line, view, conversation)?.with_assignee(assignee))
+        let value = |name: &str| {
+            query
+                .unwrap_or("")
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+        };
+        let route = InboxRoute::parse(line, view, conversation)?;
+        Some(
+            route
+                .with_assignee(value("assignee"))
+                .with_tag(value("tag")),
+        )
     }
 
     /// The API's addresses that this page asks for as it opens, once someone is signed in:
     /// the first page of its list and, if one is open, the conversation.
     pub fn first_requests(&self) -> Vec<String> {
         let mut addresses =
-            vec![ConversationsQuery::first_page(self.view, self.line.line(), self.mine).address()];
+            vec![
+                ConversationsQuery::first_page(self.view, self.line.line(), self.mine)
+                    .tagged(self.tag)
+                    .address(),
+            ];
         if let Some(id) = self.conversation {
             addresses.push(crate::api::conversation_address(id));
         }
@@ -104,15 +119,31 @@ impl InboxRoute {
         }
     }
 
+    /// The `?tag=` query: a tag's id, or nothing (anything else names no tag).
+    pub fn with_tag(self, tag: Option<&str>) -> InboxRoute {
+        let tag = tag.and_then(|t| t.parse().ok()).filter(|t: &TagId| t.0 > 0);
+        self.tagged(tag)
+    }
+
+    /// The same list, of the conversations whose contact has `tag` (or all again).
+    pub fn tagged(self, tag: Option<TagId>) -> InboxRoute {
+        InboxRoute { tag, ..self }
+    }
+
     pub fn path(&self) -> String {
-        let path = match self.conversation {
+        let mut path = match self.conversation {
             Some(id) => format!("/{}/{}/{id}", self.line, self.view.as_str()),
             None => format!("/{}/{}", self.line, self.view.as_str()),
         };
-        match self.mine {
-            true => format!("{path}?assignee=me"),
-            false => path,
+        let mut separator = '?';
+        if self.mine {
+            path.push_str("?assignee=me");
+            separator = '&';
         }
+        if let Some(tag) = self.tag {
+            path.push_str(&format!("{separator}tag={tag}"));
+        }
+        path
     }
 
     /// Another line or view: its own list, with no conversation open.
@@ -122,6 +153,7 @@ impl InboxRoute {
             view,
             conversation: None,
             mine: false,
+            tag: None,
         }
     }
 
@@ -230,6 +262,33 @@ mod tests {
         assert_eq!(
             InboxRoute::default().first_requests(),
             ["/api/v1/conversations?view=open&limit=50"]
+        );
+    }
+
+    #[test]
+    fn a_tag_filter_is_a_query_kept_with_the_others_and_asked_of_the_api() {
+        let tagged = InboxRoute::list(LineFilter::All, View::Open).tagged(Some(TagId(4)));
+        assert_eq!(tagged.path(), "/all/open?tag=4");
+        let both = tagged.mine(true).with_conversation(Some(ConversationId(9)));
+        assert_eq!(both.path(), "/all/open/9?assignee=me&tag=4");
+        assert_eq!(
+            InboxRoute::from_address("/all/open/9", Some("tag=4&assignee=me")),
+            Some(both)
+        );
+        assert_eq!(
+            both.first_requests()[0],
+            "/api/v1/conversations?view=open&limit=50&assignee=me&tag=4"
+        );
+        for junk in ["x", "0", "-2", ""] {
+            let route = InboxRoute::from_address("/all/open", Some(&format!("tag={junk}")));
+            assert_eq!(route.unwrap().tag, None, "{junk}");
+        }
+        // "tags=" is another name, not "tag=".
+        assert_eq!(
+            InboxRoute::from_address("/all/open", Some("tags=4"))
+                .unwrap()
+                .tag,
+            None
         );
     }
 

@@ -1,9 +1,10 @@
+use crate::components::contact_tags::chip_class;
 use crate::components::icons::{CheckIcon, EnvelopeIcon, PhoneIcon, PinIcon, VoicemailIcon};
 use crate::components::row_swipe::RowSwipe;
 use crate::components::Now;
 use crate::gesture::SwipeAction;
 use crate::i18n::{t, tf, Text};
-use crate::store::{Inbox, Place, Store, SyncStatus};
+use crate::store::{Contacts, Inbox, Place, Store, SyncStatus};
 use crate::time_format;
 use leptos::prelude::*;
 use switchboard_domain::api::{ActivityContent, ConversationSummary, Direction};
@@ -54,6 +55,9 @@ fn row_label_core(summary: &ConversationSummary, time: &str) -> String {
         ],
     )
 }
+
+/// Tags a row shows at most: the rest are on the contact.
+const MAX_ROW_TAGS: usize = 3;
 
 /// An action's name with its key: "Mark as done (E)".
 pub fn with_key(action: Text, key: &str) -> String {
@@ -147,6 +151,23 @@ pub fn ConversationRow(
     let s = summary.clone();
     let pinned = Memo::new(move |_| s.with(|s| s.pinned));
     let s = summary.clone();
+    let tags = Memo::new(move |_| s.with(|s| s.contact.tags.clone()));
+    let contacts = expect_context::<Contacts>();
+    // Only a tagged contact's row builds the chips: most rows have none.
+    let chips = move || {
+        (!tags.with(Vec::is_empty)).then(|| {
+            let chips = move || {
+                tags.get()
+                    .into_iter()
+                    .filter_map(|id| contacts.tag(id))
+                    .take(MAX_ROW_TAGS)
+                    .map(|tag| view! { <span class=chip_class(tag.colour)>{tag.name}</span> })
+                    .collect_view()
+            };
+            view! { <span class="row-tags">{chips}</span> }
+        })
+    };
+    let s = summary.clone();
     let owner = Memo::new(move |_| s.with(|s| s.assignee.as_ref().map(|a| a.name.clone())));
 
     let act = move |change: StateChange| {
@@ -213,6 +234,7 @@ pub fn ConversationRow(
                         <span class="row-top">
                             <span class="unread-dot" aria-hidden="true"></span>
                             <span class="name">{name}</span>
+                            {chips}
                             <span class="sync-mark" aria-hidden="true" title=t(Text::RowSyncTitle)>"⟳"</span>
                             {move || pinned.get().then(|| view! { <span class="pin-mark" title=t(Text::RowPinTitle)><PinIcon/></span> })}
                             {move || owner.get().map(|name| view! {

@@ -1,7 +1,12 @@
-//! What the user sees, one component per file, named for it.
+//! What the user sees, one component per file, named for it (the contact panel's parts in
+//! `contact_*`).
 
 pub mod account;
 pub mod connection_status;
+pub mod contact_notes;
+pub mod contact_panel;
+pub mod contact_properties;
+pub mod contact_tags;
 pub mod conversation_row;
 pub mod icons;
 pub mod inbox_list;
@@ -10,17 +15,20 @@ pub mod notices;
 pub mod reply_box;
 pub mod row_swipe;
 pub mod shortcut_sheet;
+pub mod tag_filter;
 pub mod thread;
 pub mod view_tabs;
 
 pub use account::AccountBar;
 pub use connection_status::ConnectionStatus;
+pub use contact_panel::ContactPanel;
 pub use conversation_row::ConversationRow;
 pub use inbox_list::InboxList;
 pub use line_sidebar::LineSidebar;
 pub use notices::NoticeStack;
 pub use reply_box::ReplyBox;
 pub use shortcut_sheet::{ShortcutSheet, ShortcutSheetSlot};
+pub use tag_filter::TagFilter;
 pub use thread::ThreadPane;
 pub use view_tabs::ViewTabs;
 

@@ -3,10 +3,11 @@ use crate::components::conversation_row::with_key;
 use crate::components::icons::{
     CheckIcon, EnvelopeIcon, PhoneIcon, PinIcon, ReopenIcon, VoicemailIcon,
 };
-use crate::components::{Now, ReplyBox};
+use crate::components::{ContactPanel, Now, ReplyBox};
 use crate::i18n::{segments, t, tf, Text};
+use crate::layout::Layout;
 use crate::routes::LineFilter;
-use crate::store::{Inbox, Lines, OpenThread, Store, Team, Thread};
+use crate::store::{Inbox, Lines, OpenThread, Place, Store, Team, Thread};
 use crate::text::duration as format_duration;
 use crate::time_format;
 use leptos::html;
@@ -39,8 +40,21 @@ pub fn ThreadPane() -> impl IntoView {
             Thread::Loaded(detail) => Showing::Conversation(detail.conversation.id),
         })
     });
+    // The contact panel: beside the thread where there is room (from the moment a
+    // conversation is in the address, so that nothing moves when it loads), else a screen of
+    // its own in the thread's place. A sibling of the thread's region, not inside it: a
+    // complementary landmark goes in no other but main.
+    let place = expect_context::<Place>();
+    let layout = use_context::<Layout>();
+    let beside = move || layout.is_none_or(|l| l.contact_beside());
+    let screen = Memo::new(move |_| open_thread.contact_screen.get() && !beside());
+    let addressed = Memo::new(move |_| place.route.with(|route| route.conversation.is_some()));
+    let loaded = Signal::derive(move || match showing.get() {
+        Showing::Conversation(id) => Some(id),
+        _ => None,
+    });
     view! {
-        <section class="thread-pane" aria-label=t(Text::ThreadLabel)>
+        <section class="thread-pane" aria-label=t(Text::ThreadLabel) hidden=move || screen.get()>
             {move || match showing.get() {
                 Showing::Nothing => view! {
                     <div class="thread-empty">
@@ -57,6 +71,9 @@ pub fn ThreadPane() -> impl IntoView {
                 Showing::Conversation(id) => chunk_view(move || conversation(id)).into_any(),
             }}
         </section>
+        <Show when=move || addressed.get() && (beside() || screen.get())>
+            <ContactPanel conversation=loaded/>
+        </Show>
     }
 }
 
@@ -112,13 +129,26 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
         }
     });
     let reply_name = name.clone();
+    // The name follows the contact (created or renamed here, or by a teammate).
+    let shown_name = Memo::new({
+        let summary = inbox.summary(id);
+        move |_| {
+            summary
+                .as_ref()
+                .map_or_else(|| name.clone(), |s| s.with(|s| s.contact.display_name()))
+        }
+    });
+    // Where the contact panel is not beside the thread, this button opens it in the thread's
+    // place (src/components/contact_panel.rs).
+    let layout = use_context::<Layout>();
+    let beside = Signal::derive(move || layout.is_none_or(|l| l.contact_beside()));
 
     view! {
         <header class="thread-header">
             <button type="button" class="icon-button back phone-only" aria-label=t(Text::ThreadBack)
                 on:click=move |_| store.back_to_list()>"←"</button>
             <div class="thread-title">
-                <h1>{name}</h1>
+                <h1>{move || shown_name.get()}</h1>
                 <p class="thread-meta">{number}" · "{line_name}</p>
             </div>
             <p class="state-chips">
@@ -129,6 +159,10 @@ fn ConversationThread(id: ConversationId) -> impl IntoView {
                 }}
             </p>
             <div class="thread-actions" role="toolbar" aria-label=t(Text::ThreadActions)>
+                {move || (!beside.get()).then(|| view! {
+                    <button type="button" class="action contact-button"
+                        on:click=move |_| open_thread.contact_screen.set(true)>{t(Text::ContactLabel)}</button>
+                })}
                 <AssigneePicker id/>
                 <button type="button" class="action pin" aria-label=t(Text::ThreadPin)
                     aria-pressed=move || pinned.get().to_string()

@@ -13,7 +13,10 @@ pub fn ViewTabs() -> impl IntoView {
         let current = Memo::new(move |_| place.route.with(|route| route.view) == view);
         let href = move || {
             let route = place.route.get();
-            InboxRoute::list(route.line, view).mine(route.mine).path()
+            InboxRoute::list(route.line, view)
+                .mine(route.mine)
+                .tagged(route.tag)
+                .path()
         };
         view! {
             <a role="tab" class="tab" href=href id=format!("tab-{}", view.as_str())

@@ -1,5 +1,6 @@
 use crate::components::{
-    ConnectionStatus, InboxList, LineSidebar, NoticeStack, ShortcutSheetSlot, ThreadPane, ViewTabs,
+    ConnectionStatus, InboxList, LineSidebar, NoticeStack, ShortcutSheetSlot, TagFilter,
+    ThreadPane, ViewTabs,
 };
 use crate::i18n::{t, Text};
 use crate::layout::Layout;
@@ -17,14 +18,18 @@ pub fn InboxPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let route = Memo::new(move |_| {
-        let assignee = query.with(|q| q.get("assignee"));
+        let (assignee, tag) = query.with(|q| (q.get("assignee"), q.get("tag")));
         params.with(|p| {
             InboxRoute::parse(
                 &p.get("line")?,
                 &p.get("view")?,
                 p.get("conversation").as_deref(),
             )
-            .map(|route| route.with_assignee(assignee.as_deref()))
+            .map(|route| {
+                route
+                    .with_assignee(assignee.as_deref())
+                    .with_tag(tag.as_deref())
+            })
         })
     });
     Effect::new(move |_| {
@@ -36,7 +41,8 @@ pub fn InboxPage() -> impl IntoView {
 
     view! {
         <Show when=move || route.with(Option::is_some) fallback=NotFound>
-            <div class="inbox" class:thread-open=thread_open>
+            <div class="inbox" class:thread-open=thread_open
+                class:contact-beside=move || thread_open() && layout.contact_beside()>
                 // A phone shows the lines on a screen of their own (/lines), never beside the
                 // list: building them here would only slow its first paint.
                 <Show when=move || layout.wide()>
@@ -52,6 +58,7 @@ pub fn InboxPage() -> impl IntoView {
                         </header>
                         <ConnectionStatus/>
                         <ViewTabs/>
+                        <TagFilter/>
                         <InboxList/>
                     </div>
                     <ThreadPane/>

@@ -6,6 +6,7 @@ use crate::navigation;
 use crate::routes::LineFilter;
 use leptos::prelude::*;
 use std::cmp::Reverse;
+use switchboard_domain::api::ConversationSummary;
 use switchboard_domain::team::LiveEvent;
 use switchboard_domain::{list_position, ConversationId, ListRule, MemberId};
 
@@ -33,11 +34,16 @@ impl Store {
                 }
             }
             LiveEvent::Connected {} => {}
-            // Contacts are shown by the contact panel and the Contacts page (to come).
-            LiveEvent::Contact { .. }
-            | LiveEvent::ContactRemoved { .. }
-            | LiveEvent::ContactNote { .. }
-            | LiveEvent::ContactSettings { .. } => {}
+            LiveEvent::Contact { contact } => self.take_contact(contact),
+            LiveEvent::ContactRemoved { id, merged_into } => self.contact_removed(id, merged_into),
+            LiveEvent::ContactNote {
+                contact_id,
+                note,
+                deleted,
+            } => self.contact_note_changed(contact_id, note, deleted),
+            LiveEvent::ContactSettings { tags, properties } => {
+                self.contact_settings_changed(tags, properties)
+            }
             LiveEvent::SessionEnded {} => self.session_ended(),
             LiveEvent::AccessChanged {} | LiveEvent::Reload {} => self.reload(),
             // The server is restarting: the stream closes and reopens by itself, from here.
@@ -69,6 +75,14 @@ impl Store {
         }
     }
 
+    /// Whether the list on screen shows this conversation: the domain's rule, and the tag.
+    fn admits(&self, key: ListKey, summary: &ConversationSummary) -> bool {
+        self.rule(key).admits(summary)
+            && key
+                .tag
+                .is_none_or(|tag| summary.contact.tags.contains(&tag))
+    }
+
     /// Puts a conversation where it now belongs in the list on screen: out of it, into it at
     /// its place in the order, or moved (a new message brings it to the top).
     pub(super) fn place_in_list(&self, id: ConversationId) {
@@ -81,7 +95,7 @@ impl Store {
         // The open conversation stays in its list while it is open (reading it in the Unread
         // view must not pull it out from under the reader).
         let open = self.place.route.with_untracked(|route| route.conversation) == Some(id);
-        let belongs = self.rule(key).admits(&summary)
+        let belongs = self.admits(key, &summary)
             || (open && self.inbox.list.with_untracked(|l| l.ids.contains(&id)));
         let ids = self.inbox.list.with_untracked(|list| list.ids.clone());
         let present = ids.contains(&id);

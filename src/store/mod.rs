@@ -4,11 +4,13 @@
 //! [`changes`] holds the one path by which a conversation's state changes.
 
 mod changes;
+mod contacts;
 mod lines;
 mod live;
 mod notices;
 mod team;
 
+pub use contacts::{ContactEntry, Contacts, NEW_NUMBER_LABEL};
 pub use lines::Lines;
 pub use notices::{Notice, NoticeAction, NoticeKind, Notices};
 pub use team::{Session, Team};
@@ -23,7 +25,7 @@ use leptos::task::spawn_local;
 use std::collections::HashMap;
 use std::time::Duration;
 use switchboard_domain::api::{ConversationDetail, ConversationSummary, ConversationsQuery};
-use switchboard_domain::{ConversationId, ConversationState, View};
+use switchboard_domain::{ConversationId, ConversationState, TagId, View};
 
 /// Changes that can be undone with `Z`, newest last.
 pub(crate) const UNDO_DEPTH: usize = 50;
@@ -35,6 +37,8 @@ pub struct ListKey {
     pub view: View,
     /// Only the signed-in teammate's conversations.
     pub mine: bool,
+    /// Only the conversations whose contact has this tag.
+    pub tag: Option<TagId>,
 }
 
 impl From<InboxRoute> for ListKey {
@@ -43,7 +47,15 @@ impl From<InboxRoute> for ListKey {
             line: route.line,
             view: route.view,
             mine: route.mine,
+            tag: route.tag,
         }
+    }
+}
+
+impl ListKey {
+    /// The first page's query of this list.
+    fn query(&self) -> ConversationsQuery<'static> {
+        ConversationsQuery::first_page(self.view, self.line.line(), self.mine).tagged(self.tag)
     }
 }
 
@@ -95,6 +107,8 @@ pub struct Store {
     pub inbox: Inbox,
     pub place: Place,
     pub open_thread: OpenThread,
+    /// The workspace's tags and properties, and the contacts shown.
+    pub contacts: Contacts,
     /// The language the interface is shown in.
     pub language: Language,
     /// Whether the server last said each conversation is unread (the summaries show our own
@@ -152,6 +166,8 @@ pub struct Place {
 #[derive(Clone, Copy)]
 pub struct OpenThread {
     pub thread: RwSignal<Thread>,
+    /// Where the contact panel is not beside the thread: whether it shows in its place.
+    pub contact_screen: RwSignal<bool>,
     drafts: StoredValue<HashMap<ConversationId, Draft>>,
 }
 
@@ -223,7 +239,9 @@ impl Store {
             open_thread: OpenThread {
                 thread: RwSignal::new(Thread::Closed),
                 drafts: StoredValue::new(HashMap::new()),
+                contact_screen: RwSignal::new(false),
             },
+            contacts: Contacts::new(),
             language: Language::start(),
             server_unread,
             undo: StoredValue::new(Vec::new()),
@@ -246,6 +264,7 @@ impl Store {
         provide_context(self.inbox);
         provide_context(self.place);
         provide_context(self.open_thread);
+        provide_context(self.contacts);
         provide_context(self.language);
         self
     }
@@ -347,6 +366,7 @@ impl Store {
         if let Some(id) = self.place.route.with_untracked(|route| route.conversation) {
             self.fetch_thread(id, false);
         }
+        self.reload_contacts();
     }
 
     /// Follows the URL: loads the list if it is another one, opens or closes the thread.
@@ -365,6 +385,8 @@ impl Store {
                 Thread::Loaded(detail) => Some(detail.conversation.id),
             });
         if route.conversation != showing {
+            // Another conversation opens on its thread, not on the last one's contact.
+            self.open_thread.contact_screen.set(false);
             match route.conversation {
                 Some(id) => self.open_thread(id),
                 None => self.open_thread.thread.set(Thread::Closed),
@@ -381,7 +403,7 @@ impl Store {
         });
         let store = *self;
         spawn_local(async move {
-            let query = ConversationsQuery::first_page(key.view, key.line.line(), key.mine);
+            let query = key.query();
             let result = api::conversations(&query).await;
             if store.inbox.list.with_untracked(|list| list.key) != Some(key) {
                 return; // The user moved on to another list meanwhile.
@@ -429,7 +451,7 @@ impl Store {
         spawn_local(async move {
             let query = ConversationsQuery {
                 cursor: Some(&cursor),
-                ..ConversationsQuery::first_page(key.view, key.line.line(), key.mine)
+                ..key.query()
             };
             let result = api::conversations(&query).await;
             if store.inbox.list.with_untracked(|list| list.key) != Some(key) {
@@ -563,6 +585,12 @@ impl Store {
     /// Shows only the conversations assigned to the signed-in teammate, or all again.
     pub fn show_mine(&self, mine: bool) {
         self.go(self.place.route.get_untracked().mine(mine), false);
+    }
+
+    /// Shows only the conversations whose contact has `tag`, or all again.
+    pub fn show_tag(&self, tag: Option<TagId>) {
+        let route = self.place.route.get_untracked();
+        self.go(route.tagged(tag).with_conversation(None), false);
     }
 
     /// From a thread back to its list: through the history when the list is the page before,

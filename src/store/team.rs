@@ -145,6 +145,7 @@ impl Store {
                 store.team.notifications.set(list);
             }
         });
+        self.load_contact_settings();
         if !self.team.signing_out.get_untracked() {
             let store = *self;
             live::connect(live::Listener {

@@ -1,7 +1,8 @@
-//! axe-core on every screen: the sign-in page, the inbox with a thread open, the shortcut
-//! sheet, the notifications, and the phone's list, thread and lines screens. Any violation, of
-//! any impact, fails the test and is printed with the elements it concerns. Each screen is also
-//! checked to say nothing in another language than the run's (`language.rs`).
+//! axe-core on every screen: the sign-in page, the inbox with a thread open (and its contact),
+//! the shortcut sheet, the notifications, and the phone's list, thread, contact and lines
+//! screens. Any violation, of any impact, fails the test and is printed with the elements it
+//! concerns. Each screen is also checked to say nothing in another language than the run's
+//! (`language.rs`).
 
 use crate::helpers::lines_nav;
 use crate::helpers::{eventually, wait_for, E2e, DESKTOP};
@@ -163,6 +164,23 @@ async fn every_phone_screen_passes_axe() {
     .await;
     assert_accessible(&app.browser.client, "the phone's thread").await;
     assert_in_one_language(&app.browser.client, "the phone's thread").await;
+
+    // The contact, a screen of its own reached from the thread's header.
+    app.browser
+        .client
+        .find(Locator::Css(".thread-header .contact-button"))
+        .await
+        .expect("the Contact button")
+        .click()
+        .await
+        .expect("open the contact");
+    wait_for(
+        &app.browser.client,
+        "aside[aria-label=Contact] h1.contact-name",
+    )
+    .await;
+    assert_accessible(&app.browser.client, "the phone's contact screen").await;
+    assert_in_one_language(&app.browser.client, "the phone's contact screen").await;
 
     app.browser
         .client

@@ -398,16 +398,34 @@ impl E2e {
         conversation: &ConversationSummary,
         text: &str,
     ) {
+        self.text_from_to(
+            server,
+            conversation.line_id,
+            &conversation.contact.number,
+            text,
+        )
+        .await;
+    }
+
+    /// A text from `from` (any number, maybe one no conversation has yet) to `line`.
+    pub async fn text_from(&self, line: switchboard_domain::LineId, from: &str, text: &str) {
+        self.text_from_to(&self.server.url, line, from, text).await;
+    }
+
+    async fn text_from_to(
+        &self,
+        server: &str,
+        line: switchboard_domain::LineId,
+        from: &str,
+        text: &str,
+    ) {
         let lines = self.lines().await.lines;
-        let line = lines
-            .iter()
-            .find(|l| l.id == conversation.line_id)
-            .expect("the line");
+        let line = lines.iter().find(|l| l.id == line).expect("the line");
         let stamp = switchboard_server::db::now_ms();
         let body = serde_json::json!({
-            "id": format!("EV-e2e-{stamp}"), "type": "message.received",
+            "id": format!("EV-e2e-{stamp}-{from}"), "type": "message.received",
             "data": { "object": {
-                "from": conversation.contact.number, "to": line.number,
+                "from": from, "to": line.number,
                 "direction": "incoming", "text": text,
             }}
         })
@@ -440,7 +458,17 @@ impl E2e {
         self.get_json("/api/v1/lines").await
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+    /// A POST to the API as the owner, and its answer.
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.server.url))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         self.http
             .get(format!("{}{path}", self.server.url))
             .send()

@@ -11,7 +11,10 @@ use switchboard_testkit::interface_language;
 /// Where the page shows data (names, messages, numbers) rather than the interface's words.
 const DATA: &str = ".preview-text, .name, .bubble, .transcript, .note-text, .line-name, \
     .line-number, .thread-title, .signed-in strong, .notification-text, .owner, .avatar, \
-    select.assignee option, .mention-suggestions li, time";
+    select.assignee option, .mention-suggestions li, time, .tag-chip, .contact-name, \
+    .note-author, .conversation-line, .conversation-last, .property-name, \
+    .choices .check span, .tag-filter option:not([value=\"\"]), datalist option, \
+    .contact-properties option:not([value=\"\"])";
 
 /// The fixed words of every text of `lang` (around its placeholders), five characters or more.
 fn pieces(lang: Lang) -> HashSet<String> {
