@@ -1088,6 +1088,24 @@ pub async fn by_number(db: &Db, number: &str) -> Result<Option<ContactId>, DbErr
     })
 }
 
+/// The contact a conversation's number belongs to, if any.
+pub async fn of_conversation(
+    db: &Db,
+    conversation: ConversationId,
+) -> Result<Option<ContactId>, DbError> {
+    portable_read!(db, |w| async move {
+        Ok(w.opt(
+            "SELECT n.contact_id FROM conversations c JOIN numbers n ON n.id = c.number_id
+              WHERE c.id = $1",
+            &[conversation.0.into()],
+        )
+        .await?
+        .and_then(|row| row.opt_int(0).transpose())
+        .transpose()?
+        .map(ContactId))
+    })
+}
+
 /// The contact with this id where it came from (Quo's), if any.
 pub async fn by_external_id(
     db: &Db,

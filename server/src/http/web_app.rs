@@ -297,8 +297,25 @@ async fn page(state: &AppState, pages: &Option<Pages>, request: Request<Body>) -
     }
     addresses.push(format!("{API_BASE}/session"));
     if let (Some(route), true) = (route, reader.signed_in) {
-        addresses.extend(["members", "notifications", "lines"].map(|p| format!("{API_BASE}/{p}")));
+        addresses.extend(
+            [
+                "members",
+                "notifications",
+                "lines",
+                "tags",
+                "contact-properties",
+            ]
+            .map(|p| format!("{API_BASE}/{p}")),
+        );
         addresses.extend(route.first_requests());
+        // The open conversation's contact, for the panel beside its thread.
+        if let Some(conversation) = route.conversation {
+            if let Ok(Some(contact)) =
+                crate::db::contacts::of_conversation(&state.db, conversation).await
+            {
+                addresses.push(format!("{API_BASE}/contacts/{contact}"));
+            }
+        }
         if route.conversation.is_some() {
             addresses.extend(pages.chunks.files("thread").iter().cloned());
         }

@@ -737,6 +737,7 @@ async fn quos_contact_events_create_update_and_delete_its_contacts() {
                "customFields": [{"key": "plan", "name": "Plan", "type": "string", "value": "Pro"},
                                 {"key": "unknown", "name": "X", "type": "string", "value": "y"}]})
     };
+    let app = &app;
     let deliver = |kind: &'static str, id: &'static str, object: Value| {
         let body = quo_contact_event(kind, id, object);
         let signature = crate::webhooks::legacy_signature(app.now_ms(), &body);
@@ -759,9 +760,9 @@ async fn quos_contact_events_create_update_and_delete_its_contacts() {
 
     // The same contact changed in Quo: the same contact here.
     deliver("contact.updated", "EVc2", quo("Kimberly")).await;
-    let card = page(&app, id).await.contact;
+    let card = page(app, id).await.contact;
     assert_eq!(card.first_name.as_deref(), Some("Kimberly"));
-    assert_eq!(list(&app, "q=quo").await.contacts.len(), 1);
+    assert_eq!(list(app, "q=quo").await.contacts.len(), 1);
 
     let response = deliver("contact.deleted", "EVc3", json!({"id": "CTquo1"})).await;
     assert_eq!(response.status(), StatusCode::OK);

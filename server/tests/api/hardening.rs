@@ -403,20 +403,29 @@ async fn a_page_announces_what_it_will_ask_the_api_first_and_only_to_a_live_sess
     };
     let signed_in = page(app.client.clone(), "/2/unread/7?assignee=me").await;
     assert_eq!(signed_in.status(), StatusCode::OK);
-    assert_eq!(
-        announced(&signed_in),
-        [
-            "/api/v1/session",
-            "/api/v1/members",
-            "/api/v1/notifications",
-            "/api/v1/lines",
-            "/api/v1/conversations?view=unread&limit=50&line=2&assignee=me",
-            "/api/v1/conversations/7",
-            // The open conversation's wasm chunk, and the one it shares.
-            "/split_thread-t.wasm",
-            "/chunk_1-t.wasm",
-        ]
-    );
+    let mut expected = vec![
+        "/api/v1/session".to_owned(),
+        "/api/v1/members".to_owned(),
+        "/api/v1/notifications".to_owned(),
+        "/api/v1/lines".to_owned(),
+        "/api/v1/tags".to_owned(),
+        "/api/v1/contact-properties".to_owned(),
+        "/api/v1/conversations?view=unread&limit=50&line=2&assignee=me".to_owned(),
+        "/api/v1/conversations/7".to_owned(),
+    ];
+    // The open conversation's contact, for the panel beside it (none for an unknown number).
+    let seven = app
+        .conversation(switchboard_domain::ConversationId(7))
+        .await;
+    if let Some(contact) = seven.conversation.contact.id {
+        expected.push(format!("/api/v1/contacts/{contact}"));
+    }
+    // The open conversation's wasm chunk, and the one it shares.
+    expected.extend([
+        "/split_thread-t.wasm".to_owned(),
+        "/chunk_1-t.wasm".to_owned(),
+    ]);
+    assert_eq!(announced(&signed_in), expected);
     for address in announced(&signed_in) {
         assert_eq!(
             app.get(&address).await.status(),
@@ -466,7 +475,7 @@ async fn a_page_announces_what_it_will_ask_the_api_first_and_only_to_a_live_sess
             .header("cookie", cookie.clone())
             .send()
     };
-    assert_eq!(announced(&with_cookie("/all/open").await.unwrap()).len(), 5);
+    assert_eq!(announced(&with_cookie("/all/open").await.unwrap()).len(), 7);
     let out = app
         .anonymous()
         .delete(app.url("/api/v1/session"))
