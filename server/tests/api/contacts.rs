@@ -751,7 +751,7 @@ async fn quos_contact_events_create_update_and_delete_its_contacts() {
         .contact
         .id
         .expect("the number is Kim's now");
-    let card = page(&app, id).await.contact;
+    let card = page(app, id).await.contact;
     assert_eq!(card.name, "Kim Quo");
     assert_eq!(card.source, "openphone");
     assert_eq!(card.external_id.as_deref(), Some("CTquo1"));
