@@ -260,7 +260,7 @@ async fn a_page_is_in_the_browsers_language_with_its_catalogue_announced_first()
     assert_eq!(lang, "fr");
     assert_eq!(links[0], catalogue(Lang::Fr));
     assert_eq!(links[1], "/api/v1/session");
-    assert_eq!(links.len(), 6, "{links:?}");
+    assert_eq!(links.len(), 8, "{links:?}");
     // Every announced address answers (nothing preloaded is refused).
     for address in links {
         assert_eq!(
