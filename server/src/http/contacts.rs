@@ -184,6 +184,26 @@ pub fn draft_of(input: ContactInput) -> Result<Draft, AppError> {
     })
 }
 
+/// The `property` and `value` of a list or an export: a property key and a value it holds.
+pub(super) fn property_filter(
+    property: Option<String>,
+    value: Option<String>,
+) -> Result<Option<(String, String)>, AppError> {
+    match (property, value) {
+        (Some(_), Some(value)) if value.contains('\0') || value.chars().count() > 200 => Err(
+            AppError::InvalidParameter("value: at most 200 characters, without NUL".to_owned()),
+        ),
+        (Some(key), Some(_)) if !switchboard_domain::contacts::is_property_key(&key) => Err(
+            AppError::InvalidParameter(format!("property {key:?} is not a property key")),
+        ),
+        (Some(key), Some(value)) => Ok(Some((key, value))),
+        (None, None) => Ok(None),
+        _ => Err(AppError::InvalidParameter(
+            "property and value go together".to_owned(),
+        )),
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -215,26 +235,7 @@ impl ListParams {
                 )))
             }
         };
-        let property = match (self.property, self.value) {
-            (Some(key), Some(value)) if value.contains('\0') || value.chars().count() > 200 => {
-                let _ = key;
-                return Err(AppError::InvalidParameter(
-                    "value: at most 200 characters, without NUL".to_owned(),
-                ));
-            }
-            (Some(key), Some(_)) if !switchboard_domain::contacts::is_property_key(&key) => {
-                return Err(AppError::InvalidParameter(format!(
-                    "property {key:?} is not a property key"
-                )))
-            }
-            (Some(key), Some(value)) => Some((key, value)),
-            (None, None) => None,
-            _ => {
-                return Err(AppError::InvalidParameter(
-                    "property and value go together".to_owned(),
-                ))
-            }
-        };
+        let property = property_filter(self.property, self.value)?;
         if self.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
             return Err(AppError::InvalidParameter(
                 "q has at most 200 characters".to_owned(),

@@ -192,25 +192,7 @@ async fn export_contacts(
             )))
         }
     };
-    let property = match (params.property, params.value) {
-        (Some(_), Some(value)) if value.contains('\0') || value.chars().count() > 200 => {
-            return Err(AppError::InvalidParameter(
-                "value: at most 200 characters, without NUL".to_owned(),
-            ))
-        }
-        (Some(key), Some(_)) if !switchboard_domain::contacts::is_property_key(&key) => {
-            return Err(AppError::InvalidParameter(format!(
-                "property {key:?} is not a property key"
-            )))
-        }
-        (Some(key), Some(value)) => Some((key, value)),
-        (None, None) => None,
-        _ => {
-            return Err(AppError::InvalidParameter(
-                "property and value go together".to_owned(),
-            ))
-        }
-    };
+    let property = super::contacts::property_filter(params.property, params.value)?;
     let query = ContactQuery {
         q: params.q.filter(|q| !q.trim().is_empty()),
         tag: params.tag,
