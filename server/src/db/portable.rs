@@ -153,11 +153,66 @@ impl rusqlite::ToSql for V {
     }
 }
 
+/// The `$n` of `sql` in the order they first appear, outside quotes and comments: the order in
+/// which SQLite numbers them.
+fn placeholders_in_order(sql: &str) -> Vec<usize> {
+    let bytes = sql.as_bytes();
+    let mut order = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'\'' | b'"') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += 1;
+                }
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'$' => {
+                let start = i + 1;
+                let mut end = start;
+                while end < bytes.len() && bytes[end].is_ascii_digit() {
+                    end += 1;
+                }
+                if let Ok(n) = sql[start..end].parse::<usize>() {
+                    if seen.insert(n) {
+                        order.push(n);
+                    }
+                }
+                i = end.max(i + 1);
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    order
+}
+
 impl SqliteWork<'_> {
     /// A statement with its parameters bound by name (`$3` is the third whatever the order in
-    /// which the SQL first names them).
+    /// which the SQL first names them). SQLite looks a name up by scanning them all, which a
+    /// statement of thousands of values (an import's) would do thousands of times: the order
+    /// read off the SQL binds each by position, and the names are asked only if it disagrees.
     fn bound(&self, sql: &str, params: &[V]) -> Result<rusqlite::CachedStatement<'_>, DbError> {
         let mut statement = self.connection.prepare_cached(sql)?;
+        let order = placeholders_in_order(sql);
+        let agrees = order.len() == statement.parameter_count()
+            && order.last().is_none_or(|&n| {
+                statement.parameter_name(order.len()) == Some(format!("${n}").as_str())
+            });
+        if agrees {
+            for (position, n) in order.into_iter().enumerate() {
+                let value = n.checked_sub(1).and_then(|i| params.get(i));
+                statement.raw_bind_parameter(position + 1, value.unwrap_or(&V::Null))?;
+            }
+            return Ok(statement);
+        }
         for (index, value) in params.iter().enumerate() {
             if let Some(position) = statement.parameter_index(&format!("${}", index + 1))? {
                 statement.raw_bind_parameter(position, value)?;
@@ -376,3 +431,22 @@ macro_rules! portable_write {
 }
 
 pub(crate) use {portable_read, portable_write};
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders_in_order;
+
+    #[test]
+    fn placeholders_come_in_the_order_sqlite_numbers_them() {
+        assert_eq!(
+            placeholders_in_order("SELECT $2, $1 WHERE a = $2 AND b = $10"),
+            vec![2, 1, 10]
+        );
+        // Not inside quotes or comments.
+        assert_eq!(
+            placeholders_in_order("SELECT '$5', \"$6\" -- $7\n, $3 LIKE $4 ESCAPE '\\'"),
+            vec![3, 4]
+        );
+        assert_eq!(placeholders_in_order("SELECT 1"), Vec::<usize>::new());
+    }
+}
