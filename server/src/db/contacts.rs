@@ -1125,22 +1125,97 @@ pub async fn by_external_id(
     })
 }
 
-/// The SQL and parameters that select the ids of `query`'s contacts, in its order.
-fn list_sql(query: &ContactQuery, limit: Option<u32>) -> Result<(String, Vec<V>), Refused> {
+/// The words of a search that count.
+fn search_words(query: &ContactQuery) -> Vec<String> {
+    match &query.q {
+        Some(q) => words(q).take(SEARCH_WORDS).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// A search of one word found in more search terms than this walks the contacts in the list's
+/// order and stops at a page's end, which costs less than sorting all its matches.
+const LEADS_AT_MOST: i64 = 2000;
+
+/// The matches of a search's word counted, at most, to plan the search.
+const COUNTED_AT_MOST: i64 = 10_000;
+
+/// How a search finds its contacts: from one word's matches (`lead`, sorted afterwards) or by
+/// walking the contacts in the list's order; each other word checked against a list of its
+/// matches, or, for a word found nearly everywhere (more than [`COUNTED_AT_MOST`]: a list too
+/// long to read), against each contact's own terms.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct SearchPlan {
+    lead: Option<usize>,
+    listed: Vec<bool>,
+}
+
+/// The plans of a page and of its count (which always leads with the rarest word).
+async fn search_plans(
+    w: &mut impl Portable,
+    words: &[String],
+) -> Result<(SearchPlan, SearchPlan), DbError> {
+    let mut counts = Vec::with_capacity(words.len());
+    for word in words {
+        counts.push(
+            w.one(
+                &format!(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM contact_terms
+                      WHERE term >= $1 AND term < $2 LIMIT {}) found",
+                    COUNTED_AT_MOST + 1
+                ),
+                &[word.clone().into(), format!("{word}\u{10ffff}").into()],
+            )
+            .await?
+            .int(0)?,
+        );
+    }
+    let rarest = (0..counts.len()).min_by_key(|&i| counts[i]);
+    let listed: Vec<bool> = counts.iter().map(|&n| n <= COUNTED_AT_MOST).collect();
+    // Several words match fewer contacts together than any alone: walking would read many.
+    let page_lead = rarest.filter(|&i| counts[i] <= LEADS_AT_MOST || words.len() > 1);
+    Ok((
+        SearchPlan {
+            lead: page_lead,
+            listed: listed.clone(),
+        },
+        SearchPlan {
+            lead: rarest,
+            listed,
+        },
+    ))
+}
+
+/// The SQL and parameters that select the ids of `query`'s contacts, in its order (or, with
+/// `count`, how many there are), searched as `plan` says.
+fn list_sql(
+    query: &ContactQuery,
+    limit: Option<u32>,
+    plan: &SearchPlan,
+    count: bool,
+) -> Result<(String, Vec<V>), Refused> {
     let mut filters = Vec::new();
     let mut params: Vec<V> = Vec::new();
     let param = |params: &mut Vec<V>, value: V| {
         params.push(value);
         format!("${}", params.len())
     };
-    if let Some(q) = &query.q {
-        for word in words(q).take(SEARCH_WORDS) {
-            let from = param(&mut params, word.clone().into());
-            let to = param(&mut params, format!("{word}\u{10ffff}").into());
-            filters.push(format!(
-                "k.id IN (SELECT contact_id FROM contact_terms WHERE term >= {from} AND term < {to})"
-            ));
-        }
+    for (i, word) in search_words(query).into_iter().enumerate() {
+        let from = param(&mut params, word.clone().into());
+        let to = param(&mut params, format!("{word}\u{10ffff}").into());
+        let matches =
+            format!("SELECT contact_id FROM contact_terms WHERE term >= {from} AND term < {to}");
+        filters.push(
+            match (plan.lead == Some(i), plan.listed.get(i) != Some(&false)) {
+                (true, _) => format!("k.id IN ({matches})"),
+                // `+k.id` is no key to look contacts up by: the list only checks.
+                (false, true) => format!("+k.id IN ({matches})"),
+                (false, false) => format!(
+                    "EXISTS (SELECT 1 FROM contact_terms t
+                          WHERE t.contact_id = k.id AND t.term >= {from} AND t.term < {to})"
+                ),
+            },
+        );
     }
     if let Some(tag) = query.tag {
         let tag = param(&mut params, tag.0.into());
@@ -1196,6 +1271,9 @@ fn list_sql(query: &ContactQuery, limit: Option<u32>) -> Result<(String, Vec<V>)
         true => String::new(),
         false => format!("WHERE {}", filters.join(" AND ")),
     };
+    if count {
+        return Ok((format!("SELECT COUNT(*) FROM contacts k {filter}"), params));
+    }
     let limit = match limit {
         Some(limit) => format!("LIMIT {}", u64::from(limit) + 1),
         None => String::new(),
@@ -1247,14 +1325,17 @@ fn parse_cursor(sort: ContactSort, cursor: &str) -> Option<(V, i64)> {
 
 /// One page of contacts.
 pub async fn list(db: &Db, query: ContactQuery) -> Result<ContactList, Failure> {
-    let (sql, params) = list_sql(&query, Some(query.limit)).map_err(Failure::Refused)?;
-    let count = query.after.is_none().then(|| {
-        let (sql, params) = list_sql(&query, None).expect("the first page has no cursor");
-        (format!("SELECT COUNT(*) FROM ({sql}) matching"), params)
-    });
+    // A cursor this server did not give out is refused before anything is read.
+    list_sql(&query, None, &SearchPlan::default(), false).map_err(Failure::Refused)?;
     let limit = query.limit as usize;
     let sort = query.sort;
+    let first_page = query.after.is_none();
     split(portable_read!(db, |w| async move {
+        let (page_plan, count_plan) = search_plans(w, &search_words(&query)).await?;
+        let (sql, params) = match list_sql(&query, Some(query.limit), &page_plan, false) {
+            Ok(sql) => sql,
+            Err(refused) => return refuse(refused),
+        };
         let rows = w.rows(&sql, &params).await?;
         let next_cursor = match rows.len() > limit {
             true => Some(cursor_of(sort, &rows[limit - 1])?),
@@ -1265,9 +1346,15 @@ pub async fn list(db: &Db, query: ContactQuery) -> Result<ContactList, Failure> 
             .take(limit)
             .map(|row| row.int(0))
             .collect::<Result<_, _>>()?;
-        let total = match count {
-            Some((sql, params)) => Some(w.one(&sql, &params).await?.int(0)? as u64),
-            None => None,
+        let total = match first_page {
+            true => {
+                let (sql, params) = match list_sql(&query, None, &count_plan, true) {
+                    Ok(sql) => sql,
+                    Err(refused) => return refuse(refused),
+                };
+                Some(w.one(&sql, &params).await?.int(0)? as u64)
+            }
+            false => None,
         };
         Ok(ContactList {
             contacts: cards(w, &ids).await?,
@@ -1285,6 +1372,11 @@ pub async fn all(db: &Db, query: ContactQuery) -> Result<Vec<ContactCard>, Failu
             ..query
         },
         None,
+        &SearchPlan {
+            lead: Some(0),
+            listed: Vec::new(),
+        },
+        false,
     )
     .map_err(Failure::Refused)?;
     split(portable_read!(db, |w| async move {
@@ -2028,17 +2120,27 @@ pub struct Imported {
 
 /// The contact a row is for: the one with one of its numbers, else one of its emails.
 async fn match_row(w: &mut impl Portable, draft: &Draft) -> Result<Option<ContactId>, String> {
+    let numbers: Vec<V> = draft
+        .phones
+        .iter()
+        .flatten()
+        .map(|phone| phone.number.clone().into())
+        .collect();
     let mut owners = BTreeSet::new();
-    for phone in draft.phones.iter().flatten() {
-        let owner = w
-            .opt(
-                "SELECT contact_id FROM numbers WHERE number = $1 AND contact_id IS NOT NULL",
-                &[phone.number.clone().into()],
+    if !numbers.is_empty() {
+        let rows = w
+            .rows(
+                &format!(
+                    "SELECT DISTINCT contact_id FROM numbers
+                      WHERE number IN ({}) AND contact_id IS NOT NULL",
+                    placeholders(1, numbers.len())
+                ),
+                &numbers,
             )
             .await
             .map_err(|e| e.to_string())?;
-        if let Some(owner) = owner {
-            owners.insert(owner.int(0).map_err(|e| e.to_string())?);
+        for row in rows {
+            owners.insert(row.int(0).map_err(|e| e.to_string())?);
         }
     }
     if owners.len() > 1 {
@@ -2068,6 +2170,266 @@ async fn match_row(w: &mut impl Portable, draft: &Draft) -> Result<Option<Contac
         }
     }
     Ok(None)
+}
+
+/// Most values bound to one statement that writes many rows.
+const VALUES_PER_STATEMENT: usize = 4000;
+
+/// Writes `values` (rows of `width` values) with `INSERT … VALUES (…), (…) tail`, in
+/// statements of at most [`VALUES_PER_STATEMENT`] values. The last rows go in statements of
+/// a power of two of rows, so that the statements prepared stay few.
+async fn insert_rows(
+    w: &mut impl Portable,
+    head: &str,
+    tail: &str,
+    width: usize,
+    values: &[V],
+) -> Result<(), DbError> {
+    let most = (VALUES_PER_STATEMENT / width).max(1);
+    let mut rest = values;
+    while !rest.is_empty() {
+        let left = rest.len() / width;
+        let rows = match left >= most {
+            true => most,
+            false => 1 << left.ilog2(),
+        };
+        let (these, after) = rest.split_at(rows * width);
+        let tuples = (0..rows)
+            .map(|row| format!("({})", placeholders(row * width + 1, width)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        w.run(&format!("{head} {tuples} {tail}"), these).await?;
+        rest = after;
+    }
+    Ok(())
+}
+
+/// New contacts of an import, checked and waiting to be written together: one statement per
+/// table for hundreds of them, rather than a dozen per contact.
+#[derive(Default)]
+struct NewContacts {
+    cards: Vec<(ContactCard, Vec<TagId>)>,
+    /// Their numbers, and their emails lowercased: a later row with one of them is for one of
+    /// these contacts, which must be written before it is looked for.
+    numbers: BTreeSet<String>,
+    emails: BTreeSet<String>,
+}
+
+/// New contacts written at once, at most.
+const NEW_CONTACTS_AT_ONCE: usize = 500;
+
+impl NewContacts {
+    fn hold_one_of(&self, draft: &Draft) -> bool {
+        draft
+            .phones
+            .iter()
+            .flatten()
+            .any(|phone| self.numbers.contains(&phone.number))
+            || draft
+                .emails
+                .iter()
+                .flatten()
+                .any(|email| self.emails.contains(&email.address.to_lowercase()))
+    }
+
+    fn push(&mut self, card: ContactCard, tags: Vec<TagId>) {
+        self.numbers
+            .extend(card.phones.iter().map(|phone| phone.number.clone()));
+        self.emails
+            .extend(card.emails.iter().map(|email| email.address.to_lowercase()));
+        self.cards.push((card, tags));
+    }
+
+    /// Writes them (as [`create_on`] writes one); their ids.
+    async fn write(
+        &mut self,
+        w: &mut impl Portable,
+        by: MemberId,
+        at: i64,
+    ) -> Result<Vec<i64>, DbError> {
+        let cards = std::mem::take(&mut self.cards);
+        self.numbers.clear();
+        self.emails.clear();
+        let (mut numbers, mut emails, mut values, mut tags, mut term_rows, mut history) =
+            (vec![], vec![], vec![], vec![], vec![], vec![]);
+        let mut ids = Vec::with_capacity(cards.len());
+        for (card, tag_ids) in &cards {
+            let id = w
+                .one(
+                    "INSERT INTO contacts (first_name, last_name, company, role, name, sort_key,
+                                           source, external_id, created_by, created_at,
+                                           updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                    &[
+                        card.first_name.clone().into(),
+                        card.last_name.clone().into(),
+                        card.company.clone().into(),
+                        card.role.clone().into(),
+                        card.name.clone().into(),
+                        fold(&card.name).into(),
+                        card.source.clone().into(),
+                        card.external_id.clone().into(),
+                        by.0.into(),
+                        at.into(),
+                    ],
+                )
+                .await?
+                .int(0)?;
+            ids.push(id);
+            for (position, phone) in card.phones.iter().enumerate() {
+                numbers.extend([
+                    phone.number.clone().into(),
+                    id.into(),
+                    phone.label.clone().into(),
+                    (position as i64).into(),
+                ]);
+            }
+            for (position, email) in card.emails.iter().enumerate() {
+                emails.extend([
+                    id.into(),
+                    (position as i64).into(),
+                    email.address.clone().into(),
+                    email.label.clone().into(),
+                ]);
+            }
+            for (key, value) in &card.properties {
+                values.extend([id.into(), key.clone().into(), value.to_string().into()]);
+            }
+            for tag in tag_ids {
+                tags.extend([id.into(), tag.0.into()]);
+            }
+            for term in terms(card) {
+                term_rows.extend([term.into(), id.into()]);
+            }
+            history.extend([
+                id.into(),
+                "created".into(),
+                format!("created from {}", card.source).into(),
+                by.0.into(),
+                at.into(),
+            ]);
+        }
+        insert_rows(
+            w,
+            "INSERT INTO numbers (number, contact_id, label, position) VALUES",
+            "ON CONFLICT (number) DO UPDATE
+                SET contact_id = excluded.contact_id, label = excluded.label,
+                    position = excluded.position",
+            4,
+            &numbers,
+        )
+        .await?;
+        insert_rows(
+            w,
+            "INSERT INTO contact_emails (contact_id, position, address, label) VALUES",
+            "",
+            4,
+            &emails,
+        )
+        .await?;
+        insert_rows(
+            w,
+            "INSERT INTO contact_values (contact_id, key, value) VALUES",
+            "",
+            3,
+            &values,
+        )
+        .await?;
+        insert_rows(
+            w,
+            "INSERT INTO contact_tags (contact_id, tag_id) VALUES",
+            "",
+            2,
+            &tags,
+        )
+        .await?;
+        insert_rows(
+            w,
+            "INSERT INTO contact_terms (term, contact_id) VALUES",
+            "",
+            2,
+            &term_rows,
+        )
+        .await?;
+        insert_rows(
+            w,
+            "INSERT INTO contact_history (contact_id, action, detail, member_id, at) VALUES",
+            "",
+            5,
+            &history,
+        )
+        .await?;
+        Ok(ids)
+    }
+}
+
+/// An import row's new contact, checked as [`create_on`] checks one (its numbers are nobody's:
+/// the row matched no contact), and its tags' names.
+fn new_card(
+    draft: &Draft,
+    origin: &Origin,
+    at: i64,
+    definitions: &[PropertyDefinition],
+) -> Result<(ContactCard, Vec<String>), Refused> {
+    let refused = |result: Result<_, DbError>| match split(result) {
+        Ok(value) => Ok(value),
+        Err(Failure::Refused(refused)) => Err(refused),
+        Err(Failure::Db(error)) => Err(Refused::Invalid(error.to_string())),
+    };
+    let mut seen = BTreeSet::new();
+    for phone in draft.phones.iter().flatten() {
+        if !seen.insert(phone.number.as_str()) {
+            return Err(Refused::Invalid(format!(
+                "the number {} is given twice",
+                phone.number
+            )));
+        }
+    }
+    let blank = ContactCard {
+        id: ContactId(0),
+        name: String::new(),
+        first_name: None,
+        last_name: None,
+        company: None,
+        role: None,
+        phones: Vec::new(),
+        emails: Vec::new(),
+        tags: Vec::new(),
+        properties: BTreeMap::new(),
+        source: origin.source.clone(),
+        external_id: origin.external_id.clone(),
+        created_by: None,
+        created_at: at,
+        updated_at: at,
+    };
+    let (card, _) = refused(apply(&blank, draft, definitions))?;
+    if card.name.is_empty() {
+        return Err(Refused::Invalid(
+            "a contact needs a name, a company, a number or an email".to_owned(),
+        ));
+    }
+    let tags = draft
+        .tags
+        .iter()
+        .flatten()
+        .map(|name| switchboard_domain::contacts::tag_name(name).map_err(Refused::Invalid))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((card, tags))
+}
+
+/// Why a row was refused, for the import's report.
+fn reason(refused: Refused) -> String {
+    match refused {
+        Refused::NumberTaken {
+            number,
+            contact,
+            name,
+        } => format!("{number} belongs to {name} (#{contact})"),
+        Refused::Invalid(m)
+        | Refused::NotFound(m)
+        | Refused::Conflict(m)
+        | Refused::Forbidden(m) => m,
+    }
 }
 
 /// An import row as a change of `current`: numbers, emails and tags only added, never removed.
@@ -2166,13 +2528,20 @@ async fn import_chunk(
         source: "csv".to_owned(),
         external_id: None,
     };
-    let mut tag_names: BTreeMap<TagId, String> = tags_on(w)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
+    let definitions = properties_on(w).await?;
+    let mut tag_names: BTreeMap<TagId, String> = BTreeMap::new();
+    let mut tag_ids: BTreeMap<String, TagId> = BTreeMap::new();
+    for tag in tags_on(w).await? {
+        tag_ids.insert(tag.name.to_lowercase(), tag.id);
+        tag_names.insert(tag.id, tag.name);
+    }
     let mut created_tags = false;
+    let mut fresh = NewContacts::default();
+    let mut created = Vec::new();
     for row in chunk {
+        if fresh.hold_one_of(&row.draft) || fresh.cards.len() >= NEW_CONTACTS_AT_ONCE {
+            created.extend(fresh.write(w, by, at).await?);
+        }
         let target = match match_row(w, &row.draft).await {
             Ok(target) => target,
             Err(why) => {
@@ -2180,21 +2549,37 @@ async fn import_chunk(
                 continue;
             }
         };
+        let Some(id) = target else {
+            let (card, names) = match new_card(&row.draft, &origin, at, &definitions) {
+                Ok(new) => new,
+                Err(refused) => {
+                    done.rejected.push((row.line, reason(refused)));
+                    continue;
+                }
+            };
+            let mut ids = BTreeSet::new();
+            for name in names {
+                let id = match tag_ids.get(&name.to_lowercase()) {
+                    Some(id) => *id,
+                    None => {
+                        let (tag, _) = tag_named(w, &name, None).await?;
+                        created_tags = true;
+                        tag_ids.insert(tag.name.to_lowercase(), tag.id);
+                        tag_names.insert(tag.id, tag.name);
+                        tag.id
+                    }
+                };
+                ids.insert(id);
+            }
+            fresh.push(card, ids.into_iter().collect());
+            done.created += 1;
+            continue;
+        };
         // A refused row leaves nothing behind, and the rows around it stay.
         w.batch("SAVEPOINT import_row").await?;
-        let outcome = match target {
-            Some(id) => {
-                let current = existing(w, id).await?;
-                let draft = upsert_draft(&current, &row.draft, &tag_names);
-                update_on(w, id, &draft, Some(by), at, announce_each)
-                    .await
-                    .map(|(card, changed)| (card, Some(changed)))
-            }
-            None => create_on(w, &row.draft, &origin, Some(by), at, announce_each)
-                .await
-                .map(|card| (card, None)),
-        };
-        let outcome = split(outcome);
+        let current = existing(w, id).await?;
+        let draft = upsert_draft(&current, &row.draft, &tag_names);
+        let outcome = split(update_on(w, id, &draft, Some(by), at, announce_each).await);
         match &outcome {
             Err(Failure::Refused(_)) => {
                 w.batch("ROLLBACK TO SAVEPOINT import_row; RELEASE SAVEPOINT import_row")
@@ -2205,40 +2590,22 @@ async fn import_chunk(
         match outcome {
             Ok((card, changed)) => {
                 match changed {
-                    None => done.created += 1,
-                    Some(true) => done.updated += 1,
-                    Some(false) => done.unchanged += 1,
+                    true => done.updated += 1,
+                    false => done.unchanged += 1,
                 }
-                for tag in &card.tags {
-                    if !tag_names.contains_key(tag) {
-                        created_tags = true;
+                if card.tags.iter().any(|tag| !tag_names.contains_key(tag)) {
+                    created_tags = true;
+                    for tag in tags_on(w).await? {
+                        tag_ids.insert(tag.name.to_lowercase(), tag.id);
+                        tag_names.insert(tag.id, tag.name);
                     }
                 }
-                if created_tags {
-                    tag_names = tags_on(w)
-                        .await?
-                        .into_iter()
-                        .map(|t| (t.id, t.name))
-                        .collect();
-                }
             }
-            Err(Failure::Refused(refused)) => done.rejected.push((
-                row.line,
-                match refused {
-                    Refused::NumberTaken {
-                        number,
-                        contact,
-                        name,
-                    } => format!("{number} belongs to {name} (#{contact})"),
-                    Refused::Invalid(m)
-                    | Refused::NotFound(m)
-                    | Refused::Conflict(m)
-                    | Refused::Forbidden(m) => m,
-                },
-            )),
+            Err(Failure::Refused(refused)) => done.rejected.push((row.line, reason(refused))),
             Err(Failure::Db(error)) => return Err(error),
         }
     }
+    created.extend(fresh.write(w, by, at).await?);
     if preview {
         // Nothing of a preview stays: the transaction fails on purpose, carrying the counts.
         return Err(DbError::Corrupt(format!(
@@ -2247,8 +2614,13 @@ async fn import_chunk(
                 .expect("counts serialise")
         )));
     }
-    if created_tags && announce_each {
-        settings_changed(w, at).await?;
+    if announce_each {
+        for card in cards(w, &created).await? {
+            announce(w, &card, at).await?;
+        }
+        if created_tags {
+            settings_changed(w, at).await?;
+        }
     }
     Ok(done)
 }
@@ -2342,5 +2714,86 @@ mod tests {
         }
         assert_eq!(parse_cursor(ContactSort::Name, "1.zz"), None);
         assert_eq!(parse_cursor(ContactSort::Created, "x.1"), None);
+    }
+
+    /// Every way of planning a search (which word leads, which are read as lists or checked
+    /// contact by contact, walking in order or not) finds the same contacts in the same order.
+    #[tokio::test]
+    async fn every_search_plan_finds_the_same_contacts() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(super::super::Location::Sqlite(dir.path().join("plans.db")))
+            .await
+            .unwrap();
+        let firsts = ["Ana", "Ben", "Hugo", "Anaïs"];
+        let lasts = ["Bell", "Martin", "Bellamy"];
+        for n in 0..60 {
+            let draft = Draft {
+                first_name: Some(Some(firsts[n % firsts.len()].to_owned())),
+                last_name: Some(Some(lasts[n % lasts.len()].to_owned())),
+                company: Some(Some(format!("Acme {}", n % 7))),
+                phones: Some(vec![ContactPhone {
+                    number: format!("+3361234{n:04}"),
+                    label: "mobile".to_owned(),
+                }]),
+                ..Draft::default()
+            };
+            create(&db, draft, Origin::by_hand(), None, 1_000 + n as i64)
+                .await
+                .unwrap();
+        }
+        for q in [
+            "ana",
+            "ana bell",
+            "acme 4",
+            "bell hugo",
+            "1234 acme",
+            "zzz",
+            "an be ac",
+        ] {
+            for sort in [
+                ContactSort::Name,
+                ContactSort::Created,
+                ContactSort::Updated,
+            ] {
+                let query = ContactQuery {
+                    q: Some(q.to_owned()),
+                    sort,
+                    limit: 500,
+                    ..ContactQuery::default()
+                };
+                let count = search_words(&query).len();
+                let mut plans = vec![SearchPlan::default()];
+                for lead in (0..count).map(Some).chain([None]) {
+                    for listed in [vec![true; count], vec![false; count]] {
+                        plans.push(SearchPlan { lead, listed });
+                    }
+                }
+                let mut found = Vec::new();
+                for plan in &plans {
+                    let (sql, params) = list_sql(&query, Some(500), plan, false).unwrap();
+                    let (count_sql, count_params) = list_sql(&query, None, plan, true).unwrap();
+                    let read = async {
+                        portable_read!(&db, |w| async move {
+                            let ids: Vec<i64> = w
+                                .rows(&sql, &params)
+                                .await?
+                                .iter()
+                                .map(|row| row.int(0))
+                                .collect::<Result<_, _>>()?;
+                            let total = w.one(&count_sql, &count_params).await?.int(0)?;
+                            Ok::<_, DbError>((ids, total))
+                        })
+                    };
+                    let (ids, total) = read.await.unwrap();
+                    assert_eq!(ids.len() as i64, total, "{q:?} {plan:?}");
+                    found.push((plan.clone(), ids));
+                }
+                let (_, expected) = &found[0];
+                assert!(q == "zzz" || !expected.is_empty(), "{q:?} finds somebody");
+                for (plan, ids) in &found {
+                    assert_eq!(ids, expected, "{q:?} sorted by {sort:?} with {plan:?}");
+                }
+            }
+        }
     }
 }

@@ -30,6 +30,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/sqlite/0006_outbox.sql")),
         M::up(include_str!("../../migrations/sqlite/0007_language.sql")),
         M::up(include_str!("../../migrations/sqlite/0008_contacts.sql")),
+        M::up(include_str!(
+            "../../migrations/sqlite/0009_contact_search.sql"
+        )),
     ])
 }
 

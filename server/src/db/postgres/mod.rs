@@ -62,6 +62,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../../../migrations/postgres/0003_contacts.sql"),
     ),
+    (
+        4,
+        include_str!("../../../migrations/postgres/0004_contact_search.sql"),
+    ),
 ];
 
 #[derive(Clone, Debug)]
