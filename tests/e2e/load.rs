@@ -18,24 +18,41 @@ async fn failed_requests(client: &fantoccini::Client) -> Vec<String> {
     serde_json::from_value(failed).unwrap_or_default()
 }
 
-/// The layout shifts since the page started, as the sum Lighthouse calls CLS.
-async fn layout_shift(client: &fantoccini::Client) -> f64 {
+/// The layout shifts since the page started: the sum Lighthouse calls CLS, and what moved (each
+/// element as `tag.class "text"` with its box before and after), so that a failure says where.
+async fn layout_shift(client: &fantoccini::Client) -> (f64, Vec<String>) {
     let script = "const done = arguments[arguments.length - 1];
         let total = 0;
-        const observer = new PerformanceObserver(list => {
-            for (const e of list.getEntries()) total += e.value;
-        });
+        const moved = [];
+        const describe = node => {
+            if (!node || !node.tagName) return String(node && node.nodeName);
+            const classes = node.className && typeof node.className === 'string'
+                ? '.' + node.className.trim().split(/\\s+/).join('.') : '';
+            const text = (node.textContent || '').trim().slice(0, 40);
+            return node.tagName.toLowerCase() + classes + ' \"' + text + '\"';
+        };
+        const box = r => `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}x${Math.round(r.height)}`;
+        const take = entries => {
+            for (const e of entries) {
+                total += e.value;
+                for (const s of e.sources || [])
+                    moved.push(`${describe(s.node)} ${box(s.previousRect)} -> ${box(s.currentRect)} (${e.value.toFixed(4)} at ${Math.round(e.startTime)} ms)`);
+            }
+        };
+        const observer = new PerformanceObserver(list => take(list.getEntries()));
         observer.observe({ type: 'layout-shift', buffered: true });
         setTimeout(() => {
-            for (const e of observer.takeRecords()) total += e.value;
+            take(observer.takeRecords());
             observer.disconnect();
-            done(total);
+            done({ total, moved });
         }, 200);";
-    let total = client
+    let found = client
         .execute_async(script, vec![])
         .await
         .expect("layout shifts");
-    total.as_f64().expect("a number")
+    let total = found["total"].as_f64().expect("a number");
+    let moved = serde_json::from_value(found["moved"].clone()).expect("a list");
+    (total, moved)
 }
 
 async fn first_load_is_quiet_and_still(device: Device, path: &str) {
@@ -65,10 +82,10 @@ async fn first_load_is_quiet_and_still(device: Device, path: &str) {
         Vec::<String>::new(),
         "{path}: failed requests while signed out"
     );
-    let shift = layout_shift(client).await;
+    let (shift, moved) = layout_shift(client).await;
     assert!(
         shift == 0.0,
-        "{path}: the page moved after it painted (CLS {shift})"
+        "{path}: the page moved after it painted (CLS {shift}): {moved:#?}"
     );
     browser.close().await;
 }
@@ -174,10 +191,10 @@ async fn a_signed_in_load_asks_nothing_twice_waits_for_no_round_trip_it_could_sk
     })
     .await;
     // Nothing painted moved as the answers came in.
-    let shift = layout_shift(&e2e.browser.client).await;
+    let (shift, moved) = layout_shift(&e2e.browser.client).await;
     assert!(
         shift == 0.0,
-        "{path}: the page moved after it painted (CLS {shift})"
+        "{path}: the page moved after it painted (CLS {shift}): {moved:#?}"
     );
     let requests = api_requests(&e2e.browser.client).await;
     for expected in [
