@@ -5,7 +5,33 @@
 use std::collections::BTreeMap;
 use switchboard_domain::api::API_BASE;
 use switchboard_domain::contacts::{ContactCard, ContactSort, ImportColumn, ImportField};
-use switchboard_domain::TagId;
+use switchboard_domain::{ContactId, TagId};
+
+/// Which page under `/contacts` an address names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactsAddress {
+    /// `/contacts`: the list.
+    List,
+    /// `/contacts/import`.
+    Import,
+    /// `/contacts/12`: a contact's page.
+    Contact(ContactId),
+    Unknown,
+}
+
+impl ContactsAddress {
+    /// Reads what follows `/contacts/` in the path.
+    pub fn parse(rest: &str) -> ContactsAddress {
+        match rest.trim_matches('/') {
+            "" => ContactsAddress::List,
+            "import" => ContactsAddress::Import,
+            id => match id.parse::<i64>() {
+                Ok(id) if id > 0 => ContactsAddress::Contact(ContactId(id)),
+                _ => ContactsAddress::Unknown,
+            },
+        }
+    }
+}
 
 /// Contacts fetched per page as the list scrolls.
 pub const PAGE_SIZE: u32 = 100;
@@ -182,7 +208,24 @@ pub fn merge_preview(kept: &ContactCard, other: &ContactCard) -> MergePreview {
 mod tests {
     use super::*;
     use switchboard_domain::contacts::{ContactEmail, ContactPhone};
-    use switchboard_domain::ContactId;
+
+    #[test]
+    fn the_contacts_addresses_name_the_list_the_import_or_a_contact() {
+        assert_eq!(ContactsAddress::parse(""), ContactsAddress::List);
+        assert_eq!(ContactsAddress::parse("/"), ContactsAddress::List);
+        assert_eq!(ContactsAddress::parse("import"), ContactsAddress::Import);
+        assert_eq!(
+            ContactsAddress::parse("42"),
+            ContactsAddress::Contact(ContactId(42))
+        );
+        for other in ["0", "-3", "x", "42/notes", "import/x"] {
+            assert_eq!(
+                ContactsAddress::parse(other),
+                ContactsAddress::Unknown,
+                "{other}"
+            );
+        }
+    }
 
     #[test]
     fn filters_become_the_query_of_a_page_and_of_the_export() {
