@@ -218,7 +218,8 @@ async fn the_line_sidebar_shows_each_lines_unread_count() {
         [
             "All lines, 3 unread",
             "Main, (555) 010-0100",
-            "Support, (555) 010-0200, 3 unread"
+            "Support, (555) 010-0200, 3 unread",
+            "Contacts"
         ]
     );
     assert_eq!(count(&nav, "a[aria-label]"), 0);
