@@ -105,11 +105,15 @@ impl Loaded {
     }
 }
 
+/// The list's search and filters, kept by the Contacts pages' frame.
+#[derive(Clone, Copy)]
+pub struct ListFilters(pub RwSignal<ContactFilters>);
+
 /// The Contacts page: its heading and actions, the search and filters, the count, the list.
 #[component]
 pub fn ContactsList() -> impl IntoView {
     let store = expect_context::<Store>();
-    let filters = RwSignal::new(ContactFilters::default());
+    let filters = expect_context::<ListFilters>().0;
     let loaded = Loaded::new();
     Effect::new(move |_| loaded.start(store, filters.get()));
     let creating = RwSignal::new(false);
@@ -146,7 +150,7 @@ pub fn ContactsList() -> impl IntoView {
 #[component]
 fn ContactFiltersBar(filters: RwSignal<ContactFilters>) -> impl IntoView {
     let contacts = expect_context::<Contacts>();
-    let typed = RwSignal::new(String::new());
+    let typed = RwSignal::new(filters.with_untracked(|f| f.q.clone()));
     let search = move |value: String| {
         typed.set(value.clone());
         set_timeout(
@@ -223,8 +227,14 @@ fn ContactFiltersBar(filters: RwSignal<ContactFilters>) -> impl IntoView {
                             <span>{t(Text::ContactsValue)}</span>
                             <select on:change=move |ev| set(event_target_value(&ev))>
                                 <option value="">{t(Text::ContactsAnyValue)}</option>
-                                {property.options.iter().map(|option| view! {
-                                    <option value=option.clone()>{option.clone()}</option>
+                                {property.options.iter().map(|option| {
+                                    let chosen = option.clone();
+                                    view! {
+                                        <option value=option.clone()
+                                            prop:selected=move || filters.with(|f| f.value == chosen)>
+                                            {option.clone()}
+                                        </option>
+                                    }
                                 }).collect_view()}
                             </select>
                         </label>
@@ -232,7 +242,8 @@ fn ContactFiltersBar(filters: RwSignal<ContactFilters>) -> impl IntoView {
                     _ => view! {
                         <label class="property-filter">
                             <span>{t(Text::ContactsValue)}</span>
-                            <input type="text" on:change=move |ev| set(event_target_value(&ev))/>
+                            <input type="text" prop:value=move || filters.with(|f| f.value.clone())
+                                on:change=move |ev| set(event_target_value(&ev))/>
                         </label>
                     }.into_any(),
                 }
@@ -247,9 +258,16 @@ fn ContactFiltersBar(filters: RwSignal<ContactFilters>) -> impl IntoView {
                     };
                     filters.update(|f| f.sort = sort);
                 }>
-                    <option value="name">{t(Text::ContactsSortName)}</option>
-                    <option value="created">{t(Text::ContactsSortCreated)}</option>
-                    <option value="updated">{t(Text::ContactsSortUpdated)}</option>
+                    {[
+                        (ContactSort::Name, Text::ContactsSortName),
+                        (ContactSort::Created, Text::ContactsSortCreated),
+                        (ContactSort::Updated, Text::ContactsSortUpdated),
+                    ].map(|(sort, text)| view! {
+                        <option value=sort.as_str()
+                            prop:selected=move || filters.with(|f| f.sort == sort)>
+                            {t(text)}
+                        </option>
+                    }).collect_view()}
                 </select>
             </label>
         </div>

@@ -55,6 +55,8 @@ fn ContactsFrame(children: Children) -> impl IntoView {
     if store.lines.with(|lines| lines.is_empty()) {
         store.load_lines();
     }
+    // The list's search and filters stay while a contact's page is open, for the way back.
+    provide_context(list::ListFilters(RwSignal::new(Default::default())));
     view! {
         <link rel="stylesheet" href="/contacts.css"/>
         <div class="contacts-screen">
