@@ -157,9 +157,11 @@ fn ImportReportView(
             <h2 id="import-report-title">
                 {t(if preview { Text::ImportPreview } else { Text::ImportResult })}
             </h2>
-            <ul class="import-counts" role="status">
-                {counts.into_iter().map(|count| view! { <li>{count}</li> }).collect_view()}
-            </ul>
+            <div role="status">
+                <ul class="import-counts">
+                    {counts.into_iter().map(|count| view! { <li>{count}</li> }).collect_view()}
+                </ul>
+            </div>
             {preview.then(|| view! {
                 <ImportColumns columns map_column/>
                 <button type="button" class="primary import-run" on:click=move |_| run()>
