@@ -7,8 +7,9 @@ use leptos::prelude::*;
 use switchboard_domain::api::ReplySending;
 use switchboard_domain::phone::display_number;
 
-/// The phone lines, each with its unread count, and "All lines" above them; then the Contacts
-/// page's link (`on_contacts`: the page shown is one of the Contacts pages).
+/// The phone lines, each with its unread count, and "All lines" above them; under them, once
+/// they are in, the Contacts page's link (`on_contacts`: the page shown is one of the Contacts
+/// pages).
 #[component]
 pub fn LineSidebar(#[prop(optional)] on_contacts: bool) -> impl IntoView {
     let lines = expect_context::<Lines>();
@@ -34,17 +35,17 @@ pub fn LineSidebar(#[prop(optional)] on_contacts: bool) -> impl IntoView {
                     <LineLink filter name number on_contacts/>
                 </For>
             </ul>
-            <ul class="sidebar-pages">
-                <li>
-                    <a class="line page-link" href="/contacts"
-                        aria-current=on_contacts.then_some("page")>
-                        {t(Text::ContactsNav)}
-                    </a>
-                </li>
-            </ul>
             // Under the lines, once they are in: were it painted before them, their arrival
             // would move it (a layout shift).
             <Show when=move || lines.sending().is_some()>
+                <ul class="sidebar-pages">
+                    <li>
+                        <a class="line page-link" href="/contacts"
+                            aria-current=on_contacts.then_some("page")>
+                            {t(Text::ContactsNav)}
+                        </a>
+                    </li>
+                </ul>
                 <p class="hint">{hint.0}<kbd>"?"</kbd>{hint.1}</p>
                 <SendingStatus/>
             </Show>
