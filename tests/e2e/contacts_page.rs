@@ -4,7 +4,7 @@
 //! (the numbers move, on the server) and deleted; a CSV previewed, its mapping changed, then
 //! imported.
 
-use crate::helpers::{eventually, ui, ui_count, ui_with, wait_for, E2e, Plural, Text};
+use crate::helpers::{eventually, ui, ui_count, ui_with, wait_for, E2e, Key, Plural, Text};
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
@@ -200,6 +200,19 @@ async fn the_contacts_page_searches_filters_sorts_and_exports() {
         "by name, A to Z",
         &["Aaron Zephyr", "Quentin Zephyr", "Ursula Zephyr"],
     )
+    .await;
+    // ↓ moves from a row to the next.
+    app.js(&format!(
+        "document.querySelector(\"{} [role=row][aria-label='Aaron Zephyr'] a\").focus()",
+        grid()
+    ))
+    .await;
+    app.press(Key::Down).await;
+    eventually("the next row has the focus", || async {
+        app.js("const r = document.activeElement.closest('[role=row]'); return r && r.getAttribute('aria-label')")
+            .await
+            == "Quentin Zephyr"
+    })
     .await;
 
     // Filtered by tag, then sorted newest first.
