@@ -12,7 +12,7 @@ use switchboard_domain::api::{
 };
 use switchboard_domain::contacts::{
     ContactCard, ContactInput, ContactList, ContactNote, ContactNoteInput, ContactPage,
-    ContactSort, MergeRequest, PropertyList, Tag, TagInput, TagList,
+    ContactSort, ImportReport, MergeRequest, PropertyList, Tag, TagInput, TagList,
 };
 use switchboard_domain::team::{
     AssignRequest, LanguageChoice, Me, MemberList, NoteRequest, NotificationList, PinRequest,
@@ -233,6 +233,43 @@ pub async fn contacts(
         pairs.push(("cursor", cursor.to_owned()));
     }
     send(Request::get(&format!("{BASE}/contacts")).query(pairs)).await
+}
+
+/// A page of the Contacts page's list: its filters, its order, after `cursor`.
+pub async fn contact_page(
+    filters: &crate::contact_list::ContactFilters,
+    cursor: Option<&str>,
+) -> Result<ContactList, ClientError> {
+    send(Request::get(&format!("{BASE}/contacts")).query(filters.page_pairs(cursor))).await
+}
+
+/// How a CSV import is read: the country of national numbers, and the columns' fields where
+/// the reader chose them (JSON, `contact_list::mapping_json`).
+pub struct ImportOptions<'a> {
+    pub preview: bool,
+    pub default_country: Option<&'a str>,
+    pub mapping: Option<&'a str>,
+}
+
+/// Sends a CSV file (the `File` a file input holds) to import, or with `preview` to say what
+/// importing it would do.
+pub async fn import_contacts(
+    file: &web_sys::File,
+    options: &ImportOptions<'_>,
+) -> Result<ImportReport, ClientError> {
+    let mut pairs = vec![("preview", options.preview.to_string())];
+    if let Some(country) = options.default_country {
+        pairs.push(("default_country", country.to_owned()));
+    }
+    if let Some(mapping) = options.mapping {
+        pairs.push(("mapping", mapping.to_owned()));
+    }
+    let request = Request::post(&format!("{BASE}/contacts/import"))
+        .query(pairs)
+        .header("Content-Type", "text/csv")
+        .body(wasm_bindgen::JsValue::from(file.clone()))
+        .map_err(|e| ClientError::Network(e.to_string()))?;
+    read(request.send().await).await
 }
 
 pub async fn create_contact(input: &ContactInput) -> Result<ContactCard, ClientError> {

@@ -3,7 +3,7 @@ use crate::components::Now;
 use crate::i18n::{t, Text};
 use crate::keyboard::{self, KeyPress, KeyTarget, Shortcut};
 use crate::layout::Layout;
-use crate::pages::{sign_in_page, InboxPage, LinesPage, NotFound, SignedIn};
+use crate::pages::{contacts_pages, sign_in_page, InboxPage, LinesPage, NotFound, SignedIn};
 use crate::pwa;
 use crate::routes::InboxRoute;
 use crate::store::Store;
@@ -98,6 +98,9 @@ fn AppView() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Redirect path=InboxRoute::default().path()/> }/>
                 <Route path=path!("/sign-in") view=|| chunk_view(sign_in_page)/>
                 <Route path=path!("/lines") view=|| view! { <SignedIn><LinesPage/></SignedIn> }/>
+                // `/contacts`, `/contacts/import` and `/contacts/:id`, in their own chunk.
+                <Route path=path!("/contacts/*rest")
+                    view=|| view! { <SignedIn>{chunk_view(contacts_pages)}</SignedIn> }/>
                 <Route path=path!("/:line/:view/:conversation?")
                     view=|| view! { <SignedIn><InboxPage/></SignedIn> }/>
             </Routes>
@@ -141,6 +144,10 @@ fn on_key(store: Store, event: &web_sys::KeyboardEvent) {
     let Some(shortcut) = keyboard::shortcut(&press) else {
         return;
     };
+    // The inbox's shortcuts act on the inbox only (not on the Contacts pages).
+    if !on_inbox() {
+        return;
+    }
     event.prevent_default();
     match shortcut {
         Shortcut::MarkDone => store.act_on_selected(StateChange::Done),
@@ -161,6 +168,14 @@ fn on_key(store: Store, event: &web_sys::KeyboardEvent) {
             }
         }
     }
+}
+
+/// Whether the page shown is the inbox's (not the Contacts pages).
+fn on_inbox() -> bool {
+    window()
+        .location()
+        .pathname()
+        .is_ok_and(|path| !path.starts_with("/contacts"))
 }
 
 fn key_target(event: &web_sys::KeyboardEvent) -> KeyTarget {

@@ -5,7 +5,7 @@
 //!   thread, reply box, shortcut sheet, notices).
 //! - [`store`]: the app's state in signals, and every change's optimistic sync with the server.
 //! - [`api`]: all HTTP, one method per endpoint; [`i18n`]: the shown language and its texts.
-//! - [`contact_edits`], [`gesture`], [`keyboard`], [`mentions`], [`navigation`], [`sync_queue`], [`time_format`]:
+//! - [`contact_edits`], [`contact_list`], [`gesture`], [`keyboard`], [`mentions`], [`navigation`], [`sync_queue`], [`time_format`]:
 //!   pure logic, tested natively; [`text`]: the words built from data; [`routes`]: the app's
 //!   addresses (in the domain crate, since the server reads them too).
 
@@ -14,6 +14,7 @@ pub mod app;
 pub mod chunks;
 pub mod components;
 pub mod contact_edits;
+pub mod contact_list;
 pub mod gesture;
 pub mod i18n;
 pub mod keyboard;

@@ -16,7 +16,8 @@ use switchboard_domain::team::MemberRef;
 use switchboard_domain::{ContactId, ConversationId, MemberId};
 
 #[component]
-pub fn ContactNotes(id: ContactId, conversation: ConversationId) -> impl IntoView {
+/// `conversation`: the one on screen beside the notes, which a new note is linked to.
+pub fn ContactNotes(id: ContactId, conversation: Option<ConversationId>) -> impl IntoView {
     let store = expect_context::<Store>();
     let team = expect_context::<Team>();
     let notes = Memo::new(move |_| {
@@ -39,7 +40,7 @@ pub fn ContactNotes(id: ContactId, conversation: ConversationId) -> impl IntoVie
         sending.set(true);
         spawn_local(async move {
             match store
-                .write_contact_note(id, written, mentioned, Some(conversation))
+                .write_contact_note(id, written, mentioned, conversation)
                 .await
             {
                 Ok(()) => text.set(String::new()),

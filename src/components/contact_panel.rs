@@ -138,7 +138,7 @@ fn UnknownNumber(number: String, focus_first: StoredValue<bool>, screen: bool) -
 
 /// The headings' levels: one deeper where the panel is a screen of its own.
 #[derive(Clone, Copy)]
-struct OwnScreen(bool);
+pub(crate) struct OwnScreen(pub bool);
 
 /// A section's heading: under the contact's name, whichever level that has.
 #[component]
@@ -211,7 +211,7 @@ fn ContactDetails(
             <ListField id card kind=&EMAILS/>
             <ContactTags id card/>
             <ContactProperties id card/>
-            <ContactNotes id conversation/>
+            <ContactNotes id conversation=Some(conversation)/>
             <OtherConversations id conversation/>
         }
         .into_any(),
@@ -221,7 +221,7 @@ fn ContactDetails(
 
 /// First and last name, company and role, each saved as it is left (or on Enter).
 #[component]
-fn NameFields(
+pub(crate) fn NameFields(
     id: ContactId,
     card: Memo<Option<ContactCard>>,
     focus_first: StoredValue<bool>,
@@ -297,7 +297,7 @@ pub(crate) fn is_enter(ev: &leptos::ev::KeyboardEvent) -> bool {
 type Items = Vec<(String, String)>;
 
 /// What differs between the numbers and the emails of a contact.
-struct ListKind {
+pub struct ListKind {
     heading: Text,
     item: Text,
     item_label: Text,
@@ -309,7 +309,7 @@ struct ListKind {
     write: fn(Items) -> ContactInput,
 }
 
-static PHONES: ListKind = ListKind {
+pub(crate) static PHONES: ListKind = ListKind {
     heading: Text::ContactNumbers,
     item: Text::ContactNumber,
     item_label: Text::ContactNumberLabel,
@@ -334,7 +334,7 @@ static PHONES: ListKind = ListKind {
     },
 };
 
-static EMAILS: ListKind = ListKind {
+pub(crate) static EMAILS: ListKind = ListKind {
     heading: Text::ContactEmails,
     item: Text::ContactEmail,
     item_label: Text::ContactEmailLabel,
@@ -362,7 +362,7 @@ static EMAILS: ListKind = ListKind {
 /// The contact's numbers or emails, each with its label: edited in place, removed with ×, and
 /// one more added from the last field. The whole list is sent, as the API takes it.
 #[component]
-fn ListField(
+pub(crate) fn ListField(
     id: ContactId,
     card: Memo<Option<ContactCard>>,
     kind: &'static ListKind,

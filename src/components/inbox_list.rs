@@ -147,7 +147,7 @@ pub fn InboxList() -> impl IntoView {
 
 /// Calls `on_height` with the element's inner height whenever it changes (and once it is laid
 /// out), for as long as the calling component lives.
-fn watch_height(element: &web_sys::HtmlElement, on_height: impl Fn(f64) + 'static) {
+pub(crate) fn watch_height(element: &web_sys::HtmlElement, on_height: impl Fn(f64) + 'static) {
     use wasm_bindgen::prelude::*;
     let observed = element.clone();
     let on_resize = Closure::<dyn Fn()>::new(move || on_height(observed.client_height() as f64));

@@ -7,11 +7,14 @@ use leptos::prelude::*;
 use switchboard_domain::api::ReplySending;
 use switchboard_domain::phone::display_number;
 
-/// The phone lines, each with its unread count, and "All lines" above them.
+/// The phone lines, each with its unread count, and "All lines" above them; under them, once
+/// they are in, the Contacts page's link (`on_contacts`: the page shown is one of the Contacts
+/// pages).
 #[component]
-pub fn LineSidebar() -> impl IntoView {
+pub fn LineSidebar(#[prop(optional)] on_contacts: bool) -> impl IntoView {
     let lines = expect_context::<Lines>();
     let hint = around(Text::SidebarHint, "key");
+
     // The links stay as the counts change; only their badges and names follow.
     let entries = move || {
         let mut entries = vec![(LineFilter::All, t(Text::SidebarAllLines).to_owned(), None)];
@@ -29,12 +32,20 @@ pub fn LineSidebar() -> impl IntoView {
             <h1 class="brand">{t(Text::AppName)}</h1>
             <ul>
                 <For each=entries key=|entry| entry.clone() let((filter, name, number))>
-                    <LineLink filter name number/>
+                    <LineLink filter name number on_contacts/>
                 </For>
             </ul>
             // Under the lines, once they are in: were it painted before them, their arrival
             // would move it (a layout shift).
             <Show when=move || lines.sending().is_some()>
+                <ul class="sidebar-pages">
+                    <li>
+                        <a class="line page-link" href="/contacts"
+                            aria-current=on_contacts.then_some("page")>
+                            {t(Text::ContactsNav)}
+                        </a>
+                    </li>
+                </ul>
                 <p class="hint">{hint.0}<kbd>"?"</kbd>{hint.1}</p>
                 <SendingStatus/>
             </Show>
@@ -45,10 +56,16 @@ pub fn LineSidebar() -> impl IntoView {
 }
 
 #[component]
-fn LineLink(filter: LineFilter, name: String, number: Option<String>) -> impl IntoView {
+fn LineLink(
+    filter: LineFilter,
+    name: String,
+    number: Option<String>,
+    on_contacts: bool,
+) -> impl IntoView {
     let place = expect_context::<Place>();
     let lines = expect_context::<Lines>();
-    let current = Memo::new(move |_| place.route.with(|route| route.line) == filter);
+    let current =
+        Memo::new(move |_| !on_contacts && place.route.with(|route| route.line) == filter);
     let unread = Memo::new(move |_| match filter {
         LineFilter::All => lines.total_unread(),
         LineFilter::Line(id) => lines.unread(id),

@@ -488,4 +488,35 @@ impl Store {
         self.contacts.tags.set(tags);
         self.contacts.properties.set(properties);
     }
+
+    /// `other` was merged into `kept` here (the server's answer is `kept`): `other` is gone,
+    /// and `kept` is read again with the notes and conversations it took over.
+    pub fn contacts_merged(&self, kept: ContactCard, other: ContactId) {
+        let id = kept.id;
+        self.take_contact(kept);
+        self.contact_removed(other, Some(id));
+    }
+
+    /// A contact deleted here.
+    pub fn contact_deleted(&self, id: ContactId) {
+        self.contact_removed(id, None);
+    }
+
+    /// A contact created here (by hand, on the Contacts page): shown at once.
+    pub fn contact_created(&self, card: ContactCard) {
+        if self.contacts.entry(card.id).is_none() {
+            self.contacts.put_page(ContactPage {
+                contact: card.clone(),
+                notes: Vec::new(),
+                conversations: Vec::new(),
+                history: Vec::new(),
+            });
+        }
+        self.take_contact(card);
+    }
+
+    /// Whether `error` says the session is over (the app then goes to sign in).
+    pub fn check_signed_out(&self, error: &ClientError) -> bool {
+        self.signed_out_by(error)
+    }
 }

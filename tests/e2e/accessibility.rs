@@ -145,6 +145,8 @@ async fn every_desktop_screen_passes_axe() {
     app.open("/2/done").await;
     assert_accessible(&app.browser.client, "the Done view of a line").await;
     assert_in_one_language(&app.browser.client, "the Done view of a line").await;
+
+    contacts_screens(&app, "").await;
     app.finish().await;
 }
 
@@ -190,5 +192,72 @@ async fn every_phone_screen_passes_axe() {
     wait_for(&app.browser.client, &format!("{} a", lines_nav())).await;
     assert_accessible(&app.browser.client, "the phone's lines screen").await;
     assert_in_one_language(&app.browser.client, "the phone's lines screen").await;
+
+    contacts_screens(&app, "the phone's ").await;
     app.finish().await;
+}
+
+/// The Contacts page, a contact's page (and its Merge dialog) and the import screen with a
+/// preview; `prefix` names the device in the messages.
+async fn contacts_screens(app: &E2e, prefix: &str) {
+    let client = &app.browser.client;
+    client
+        .goto(&format!("{}/contacts", app.server.url))
+        .await
+        .expect("the Contacts page");
+    wait_for(client, "[role=grid] [role=row][data-contact-id] .row-tags").await;
+    let screen = format!("{prefix}Contacts page");
+    assert_accessible(client, &screen).await;
+    assert_in_one_language(client, &screen).await;
+
+    // A demo contact with tags, properties and maybe a note.
+    let list: switchboard_domain::contacts::ContactList =
+        app.get_json("/api/v1/contacts?tag=1&limit=1").await;
+    let id = list.contacts.first().map_or(1, |c| c.id.0);
+    client
+        .goto(&format!("{}/contacts/{id}", app.server.url))
+        .await
+        .expect("a contact's page");
+    wait_for(client, "h1.contact-name").await;
+    let screen = format!("{prefix}contact's page");
+    assert_accessible(client, &screen).await;
+    assert_in_one_language(client, &screen).await;
+    client
+        .find(Locator::XPath(&format!(
+            "//*[@role='group']//button[normalize-space()='{}']",
+            crate::helpers::ui(crate::helpers::Text::ContactsMerge)
+        )))
+        .await
+        .expect("Merge")
+        .click()
+        .await
+        .expect("open Merge");
+    wait_for(client, "dialog[open] input[type=search]").await;
+    let screen = format!("{prefix}Merge dialog");
+    assert_accessible(client, &screen).await;
+    assert_in_one_language(client, &screen).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a11y.csv");
+    std::fs::write(
+        &file,
+        "First name,Phone,Notes\nAda,+15550109911,x\nBad,none,y\n",
+    )
+    .unwrap();
+    client
+        .goto(&format!("{}/contacts/import", app.server.url))
+        .await
+        .expect("the import screen");
+    client
+        .wait()
+        .for_element(Locator::Css("input[type=file]"))
+        .await
+        .expect("the file input")
+        .send_keys(file.to_str().unwrap())
+        .await
+        .expect("a file");
+    wait_for(client, ".import-columns select").await;
+    let screen = format!("{prefix}import preview");
+    assert_accessible(client, &screen).await;
+    assert_in_one_language(client, &screen).await;
 }

@@ -468,6 +468,15 @@ impl E2e {
             .expect("request")
     }
 
+    /// A GET of the API (or any path of the server) as the owner.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.server.url))
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         self.http
             .get(format!("{}{path}", self.server.url))

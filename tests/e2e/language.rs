@@ -14,7 +14,9 @@ const DATA: &str = ".preview-text, .name, .bubble, .transcript, .note-text, .lin
     select.assignee option, .mention-suggestions li, time, .tag-chip, .contact-name, \
     .note-author, .conversation-line, .conversation-last, .property-name, \
     .choices .check span, .tag-filter option:not([value=\"\"]), datalist option, \
-    .contact-properties option:not([value=\"\"])";
+    .contact-properties option:not([value=\"\"]), .contact-company, .contact-number, \
+    .contact-email, .property-filter option:not([value=\"\"]), .property-option, .import-header, \
+    .import-columns select, .reject-reason, .history-detail";
 
 /// The fixed words of every text of `lang` (around its placeholders), five characters or more.
 fn pieces(lang: Lang) -> HashSet<String> {

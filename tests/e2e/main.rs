@@ -5,6 +5,7 @@
 
 mod accessibility;
 mod contacts;
+mod contacts_page;
 mod helpers;
 mod keyboard;
 mod language;
