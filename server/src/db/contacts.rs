@@ -707,6 +707,27 @@ async fn announce(w: &mut impl Portable, card: &ContactCard, at: i64) -> Result<
     w.event(Audience::Workspace, &event, at).await
 }
 
+/// A contact with nothing set yet, that a new contact's draft is applied to.
+fn blank_card(id: ContactId, origin: &Origin, at: i64) -> ContactCard {
+    ContactCard {
+        id,
+        name: String::new(),
+        first_name: None,
+        last_name: None,
+        company: None,
+        role: None,
+        phones: Vec::new(),
+        emails: Vec::new(),
+        tags: Vec::new(),
+        properties: BTreeMap::new(),
+        source: origin.source.clone(),
+        external_id: origin.external_id.clone(),
+        created_by: None,
+        created_at: at,
+        updated_at: at,
+    }
+}
+
 async fn create_on(
     w: &mut impl Portable,
     draft: &Draft,
@@ -731,23 +752,7 @@ async fn create_on(
         )
         .await?
         .int(0)?;
-    let blank = ContactCard {
-        id: ContactId(id),
-        name: String::new(),
-        first_name: None,
-        last_name: None,
-        company: None,
-        role: None,
-        phones: Vec::new(),
-        emails: Vec::new(),
-        tags: Vec::new(),
-        properties: BTreeMap::new(),
-        source: origin.source.clone(),
-        external_id: origin.external_id.clone(),
-        created_by: None,
-        created_at: at,
-        updated_at: at,
-    };
+    let blank = blank_card(ContactId(id), origin, at);
     let definitions = match draft.properties.is_empty() {
         true => Vec::new(),
         false => properties_on(w).await?,
@@ -2385,23 +2390,7 @@ fn new_card(
             )));
         }
     }
-    let blank = ContactCard {
-        id: ContactId(0),
-        name: String::new(),
-        first_name: None,
-        last_name: None,
-        company: None,
-        role: None,
-        phones: Vec::new(),
-        emails: Vec::new(),
-        tags: Vec::new(),
-        properties: BTreeMap::new(),
-        source: origin.source.clone(),
-        external_id: origin.external_id.clone(),
-        created_by: None,
-        created_at: at,
-        updated_at: at,
-    };
+    let blank = blank_card(ContactId(0), origin, at);
     let (card, _) = refused(apply(&blank, draft, definitions))?;
     if card.name.is_empty() {
         return Err(Refused::Invalid(
